@@ -1,0 +1,66 @@
+package referral
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// NHSNumber is a 10-digit NHS number, stored as digits. Spaces and hyphens
+// are accepted on input and removed; String prints the 3-3-4 form.
+type NHSNumber string
+
+// ParseNHSNumber removes spaces and hyphens from s. It does not check the
+// number: use Valid.
+func ParseNHSNumber(s string) NHSNumber {
+	return NHSNumber(strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, s))
+}
+
+// Valid reports whether n is 10 digits whose last is the Modulus 11 check
+// digit of the first nine.
+func (n NHSNumber) Valid() bool {
+	if len(n) != 10 {
+		return false
+	}
+	sum := 0
+	for i := 0; i < 10; i++ {
+		c := n[i]
+		if c < '0' || c > '9' {
+			return false
+		}
+		if i < 9 {
+			sum += int(c-'0') * (10 - i)
+		}
+	}
+	check := 11 - sum%11
+	switch check {
+	case 11:
+		check = 0
+	case 10:
+		return false
+	}
+	return int(n[9]-'0') == check
+}
+
+// String returns the number as "943 476 5919" when it is 10 digits, and
+// unchanged otherwise.
+func (n NHSNumber) String() string {
+	if len(n) != 10 {
+		return string(n)
+	}
+	return string(n[:3]) + " " + string(n[3:6]) + " " + string(n[6:])
+}
+
+// UnmarshalJSON reads a string, removing spaces and hyphens.
+func (n *NHSNumber) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	*n = ParseNHSNumber(s)
+	return nil
+}

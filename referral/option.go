@@ -1,0 +1,81 @@
+package referral
+
+import "time"
+
+// Option changes how a letter is composed (and, for WithProforma, routed).
+type Option func(*settings)
+
+type settings struct {
+	statement   *Statement
+	noStatement bool
+	form        *FormSection
+	now         func() time.Time
+}
+
+func settingsOf(opts []Option) settings {
+	s := settings{now: time.Now}
+	for _, o := range opts {
+		if o != nil {
+			o(&s)
+		}
+	}
+	return s
+}
+
+// WithStatement replaces the contractual statement.
+func WithStatement(st Statement) Option {
+	return func(s *settings) { s.statement = &st; s.noStatement = false }
+}
+
+// WithoutStatement leaves the contractual statement out.
+func WithoutStatement() Option {
+	return func(s *settings) { s.noStatement = true; s.statement = nil }
+}
+
+// WithClock sets the clock that gives the letter date when the referral has
+// none, for reproducible output.
+func WithClock(now func() time.Time) Option {
+	return func(s *settings) {
+		if now != nil {
+			s.now = now
+		}
+	}
+}
+
+// Proforma is a local referral form checked against the referral, as
+// package proforma's Report is. It is an interface so that this package
+// need not import proforma.
+type Proforma interface {
+	Section() FormSection
+}
+
+// FormSection is what a checked local form contributes to the letter and
+// the route.
+type FormSection struct {
+	ID          string
+	Title       string // "Dermatology Referral Form"
+	Issuer      string // "NHS West Yorkshire ICB"
+	TwoWeekWait bool
+	// Answers are the referrer's answers to questions the referral's own
+	// fields do not cover. They are printed as question and answer pairs.
+	Answers []FormAnswer
+}
+
+// FormAnswer is one question of a local form with its answer.
+type FormAnswer struct {
+	QuestionID string
+	Question   string
+	Answer     string
+}
+
+// WithProforma names the local form the letter replaces, adds the
+// referrer's answers to it, and routes a two-week-wait form to eRS.
+func WithProforma(p Proforma) Option {
+	return func(s *settings) {
+		if p == nil {
+			return
+		}
+		f := p.Section()
+		s.form = &f
+	}
+}

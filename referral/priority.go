@@ -1,0 +1,64 @@
+package referral
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// Priority is the clinical priority of a referral.
+type Priority string
+
+// The priorities. Decoding accepts the aliases of DESIGN.md 4 for
+// PriorityTwoWeekWait ("2ww", "usc", "urgent-suspected-cancer",
+// "TWO_WEEK_WAIT"), in any case and with spaces or underscores for hyphens.
+const (
+	PriorityRoutine     Priority = "routine"
+	PriorityUrgent      Priority = "urgent"
+	PriorityTwoWeekWait Priority = "two-week-wait"
+)
+
+// ParsePriority normalises s to one of the priorities. An unrecognised
+// value is returned trimmed and lower-cased, and fails validation.
+func ParsePriority(s string) Priority {
+	k := strings.ToLower(strings.TrimSpace(s))
+	k = strings.Join(strings.FieldsFunc(k, func(r rune) bool {
+		return r == ' ' || r == '_' || r == '-' || r == '\t'
+	}), "-")
+	switch k {
+	case "routine":
+		return PriorityRoutine
+	case "urgent":
+		return PriorityUrgent
+	case "two-week-wait", "2-week-wait", "2ww", "usc", "urgent-suspected-cancer":
+		return PriorityTwoWeekWait
+	}
+	return Priority(k)
+}
+
+// Valid reports whether p is one of the three priorities.
+func (p Priority) Valid() bool {
+	return p == PriorityRoutine || p == PriorityUrgent || p == PriorityTwoWeekWait
+}
+
+// ERSCode returns the eRS priority code: ROUTINE, URGENT or TWO_WEEK_WAIT.
+func (p Priority) ERSCode() string {
+	switch p {
+	case PriorityRoutine:
+		return "ROUTINE"
+	case PriorityUrgent:
+		return "URGENT"
+	case PriorityTwoWeekWait:
+		return "TWO_WEEK_WAIT"
+	}
+	return ""
+}
+
+// UnmarshalJSON reads a priority or one of its aliases.
+func (p *Priority) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	*p = ParsePriority(s)
+	return nil
+}
