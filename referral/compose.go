@@ -121,6 +121,9 @@ func (c *composer) references() {
 	if r.Reference != "" {
 		kv.Items = append(kv.Items, KeyValue{Key: "Our reference", Value: r.Reference, Field: "reference"})
 	}
+	if r.Priority == PriorityRoutine && strings.TrimSpace(r.PriorityReason) != "" {
+		kv.Items = append(kv.Items, KeyValue{Key: "Priority", Value: "Routine. " + r.PriorityReason, Field: "priorityReason"})
+	}
 	if r.Recipient.ERSServiceID != "" {
 		kv.Items = append(kv.Items, KeyValue{Key: "eRS service ID", Value: r.Recipient.ERSServiceID, Field: "recipient.ersServiceId"})
 	}

@@ -1,0 +1,127 @@
+package referral
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDecodeFull(t *testing.T) {
+	r := fullReferral(t)
+	assert.Equal(t, NHSNumber("9990000018"), r.Patient.NHSNumber)
+	assert.Equal(t, PriorityUrgent, r.Priority)
+	assert.Equal(t, "2026-11-20", r.Date.String())
+	assert.Equal(t, StateRecorded, r.Allergies.State)
+	require.NotNil(t, r.PatientView.Informed)
+	assert.True(t, *r.PatientView.Informed)
+	assert.Len(t, r.Investigations, 2)
+	assert.NoError(t, r.Validate())
+}
+
+func TestDecodeErrors(t *testing.T) {
+	valid := fullJSON
+	tests := []struct {
+		name string
+		doc  string
+		want []string // "path rule"
+	}{
+		{"syntax", `{"date": "2026-11-20",`, []string{" syntax"}},
+		{"truncated", valid[:len(valid)/2], []string{" syntax"}},
+		{"empty", ``, []string{" syntax"}},
+		{"not an object", `[1,2]`, []string{" type"}},
+		{"trailing", valid + ` {}`, []string{" trailing-data"}},
+		{"trailing garbage", valid + ` x`, []string{" syntax"}},
+		{"unknown top", `{"nhsNumber": "9990000018"}`, []string{"nhsNumber unknown-field"}},
+		{"unknown nested", strings.Replace(valid, `"nhsNumber"`, `"nhsNumbr"`, 1), []string{"patient.nhsNumbr unknown-field"}},
+		{"case matters", strings.Replace(valid, `"nhsNumber"`, `"NHSNumber"`, 1), []string{"patient.NHSNumber unknown-field"}},
+		{"unknown in list", strings.Replace(valid, `"name": "FBC"`, `"name": "FBC", "units": "g/L"`, 1), []string{"investigations[1].units unknown-field"}},
+		{"wrong type", strings.Replace(valid, `"dateOfBirth": "1961-03-03"`, `"dateOfBirth": 19610303`, 1), []string{"patient.dateOfBirth type"}},
+		{"bool as string", strings.Replace(valid, `"informed": true`, `"informed": "yes"`, 1), []string{"patientView.informed type"}},
+		{"object for list", strings.Replace(valid, `"phones": [`, `"phones": {"a": [`, 1), []string{" syntax"}},
+		{"list for string", strings.Replace(valid, `"reason": "Severe`, `"reason": ["Severe`, 1), []string{" syntax"}},
+		{"string for list", `{"investigations": "none"}`, []string{"investigations type"}},
+		{"duplicate", `{"reason": "a", "reason": "b"}`, []string{"reason duplicate-field"}},
+		{"several", `{"x": 1, "patient": {"y": {"deep": [1, {"z": 2}]}, "phones": 3}}`, []string{"x unknown-field", "patient.y unknown-field", "patient.phones type"}},
+		{"invalid utf8", `{"reason": "caf` + "\xe9" + `"}`, []string{" utf8"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Decode(strings.NewReader(tt.doc))
+			assert.Nil(t, r)
+			var fes FieldErrors
+			require.ErrorAs(t, err, &fes)
+			var got []string
+			for _, fe := range fes {
+				got = append(got, fe.Path+" "+fe.Rule)
+				assert.NotEmpty(t, fe.Message)
+			}
+			assert.ElementsMatch(t, tt.want, got)
+		})
+	}
+}
+
+func TestDecodeSyntaxPosition(t *testing.T) {
+	_, err := Decode(strings.NewReader("{\n  \"reason\": \"a\",\n  oops\n}"))
+	require.Error(t, err)
+	assert.Equal(t, "malformed JSON at line 3, column 3", err.Error())
+}
+
+func TestDecodeLimits(t *testing.T) {
+	big := `{"history": "` + strings.Repeat("a", MaxDocumentBytes) + `"}`
+	_, err := Decode(strings.NewReader(big))
+	assert.ErrorIs(t, err, ErrTooLarge)
+
+	// A byte-order mark is ignored.
+	r, err := Decode(strings.NewReader("\xef\xbb\xbf" + fullJSON))
+	require.NoError(t, err)
+	assert.Equal(t, "Siobhán", r.Patient.GivenName)
+
+	// Deep nesting in an unknown field is an error, not a crash.
+	deep := `{"x": ` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`
+	_, err = Decode(strings.NewReader(deep))
+	assert.Error(t, err)
+
+	// A reader's error is wrapped.
+	boom := errors.New("boom")
+	_, err = Decode(iotest.ErrReader(boom))
+	assert.ErrorIs(t, err, boom)
+}
+
+func TestDecodeNormalises(t *testing.T) {
+	doc := strings.NewReplacer(`"priority": "urgent"`, `"priority": " Two Week Wait "`, `"999 000 0018"`, `"999-000-0018"`).Replace(fullJSON)
+	r, err := Decode(strings.NewReader(doc))
+	require.NoError(t, err)
+	assert.Equal(t, PriorityTwoWeekWait, r.Priority)
+	assert.Equal(t, NHSNumber("9990000018"), r.Patient.NHSNumber)
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte(fullJSON))
+	f.Add([]byte(`{"priority": "2ww"}`))
+	f.Add([]byte(`{"date": "2026-02-30", "patient": {"phones": [{}]}}`))
+	for _, p := range testdataFiles(f, "referrals/*.json") {
+		f.Add(mustRead(f, p))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := Decode(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		_ = r.Validate()
+		rt := Decide(r)
+		l, err := Compose(r, WithClock(fixedClock))
+		if err == nil {
+			if rt.Path != PathLetter {
+				t.Fatal("a letter was composed for a case on the eRS path")
+			}
+			if err := l.WriteText(&bytes.Buffer{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}

@@ -1,0 +1,125 @@
+package referral
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestNHSNumber(t *testing.T) {
+	tests := []struct {
+		in    string
+		valid bool
+		out   string
+	}{
+		{"9434765919", true, "943 476 5919"},
+		{"4857773457", true, "485 777 3457"},
+		{"9912003888", true, "991 200 3888"},
+		{"9990000018", true, "999 000 0018"},
+		{"9990000026", true, "999 000 0026"},
+		{"999 000 0018", true, "999 000 0018"},
+		{"999-000-0018", true, "999 000 0018"},
+		{"9876544321", false, "987 654 4321"}, // documentation example failing the check
+		{"9990000019", false, "999 000 0019"},
+		{"999000001", false, "999000001"},
+		{"99900000180", false, "99900000180"},
+		{"99900000a8", false, "999 000 00a8"},
+		{"", false, ""},
+		{"0000000000", true, "000 000 0000"}, // check digit 11 means 0
+	}
+	for _, tt := range tests {
+		n := ParseNHSNumber(tt.in)
+		assert.Equal(t, tt.valid, n.Valid(), tt.in)
+		assert.Equal(t, tt.out, n.String(), tt.in)
+	}
+	// A check value of 10 makes any number with those nine digits invalid.
+	for d := '0'; d <= '9'; d++ {
+		assert.False(t, NHSNumber("000000006"+string(d)).Valid(), "check 10 must be invalid")
+	}
+}
+
+func TestIdentifiers(t *testing.T) {
+	tests := []struct {
+		name  string
+		check func(string) bool
+		good  []string
+		bad   []string
+	}{
+		{"GMC", ValidGMCNumber, []string{"1234567", "7012345"}, []string{"123456", "12345678", "G123456", ""}},
+		{"NMC", ValidNMCPin, []string{"12A3456B", "99X9999Z"}, []string{"12a3456b", "1A23456B", "12A345B", ""}},
+		{"HCPC", ValidHCPCNumber, []string{"PA123456", "PH1234"}, []string{"P123456", "pa123456", "PA123", "PA1234567"}},
+		{"ODS", ValidPracticeODSCode, []string{"A81001", "B86010"}, []string{"A8100", "81001A", "RR8", "a81001"}},
+		{"GMP", ValidGMPCode, []string{"G3472185"}, []string{"G3472184", "G347218", "3472185X", "G34721A5"}},
+		{"postcode", ValidPostcode, []string{"LS1 4AB", "ls14ab", "M13 9PL", "SW1A 1AA", "EC1A 1BB", "GIR 0AA", " b33  8th "},
+			[]string{"LS1 4CB", "QS1 4AB", "LS1", "12345", "", "LS1 4AB X"}},
+		{"phone", ValidUKPhone, []string{"0113 496 0000", "07700 900123", "+44 7700 900123", "(0113) 496-0000", "+44 (0)113 496 0000"},
+			[]string{"12345", "0113 496", "+1 555 0100", "phone", ""}},
+	}
+	for _, tt := range tests {
+		for _, s := range tt.good {
+			assert.True(t, tt.check(s), "%s should accept %q", tt.name, s)
+		}
+		for _, s := range tt.bad {
+			assert.False(t, tt.check(s), "%s should reject %q", tt.name, s)
+		}
+	}
+	assert.Equal(t, "LS1 4AB", NormalizePostcode(" ls1  4ab"))
+}
+
+func TestParsePriority(t *testing.T) {
+	for in, want := range map[string]Priority{
+		"routine": PriorityRoutine, "ROUTINE": PriorityRoutine, "Urgent": PriorityUrgent,
+		"two-week-wait": PriorityTwoWeekWait, "Two Week Wait": PriorityTwoWeekWait, " 2ww ": PriorityTwoWeekWait,
+		"2WW": PriorityTwoWeekWait, "USC": PriorityTwoWeekWait, "urgent-suspected-cancer": PriorityTwoWeekWait,
+		"Urgent Suspected Cancer": PriorityTwoWeekWait, "TWO_WEEK_WAIT": PriorityTwoWeekWait, "2-week-wait": PriorityTwoWeekWait,
+		"soon": Priority("soon"), "": Priority(""),
+	} {
+		got := ParsePriority(in)
+		assert.Equal(t, want, got, in)
+		assert.Equal(t, want.Valid(), got.Valid(), in)
+	}
+	assert.Equal(t, "TWO_WEEK_WAIT", PriorityTwoWeekWait.ERSCode())
+	assert.Equal(t, "URGENT", PriorityUrgent.ERSCode())
+	assert.Equal(t, "ROUTINE", PriorityRoutine.ERSCode())
+	assert.Equal(t, "", Priority("soon").ERSCode())
+}
+
+func TestDate(t *testing.T) {
+	d, err := ParseDate("2026-11-21")
+	assert.NoError(t, err)
+	assert.Equal(t, "21 November 2026", d.Long())
+	assert.Equal(t, "2026-11-21", d.String())
+	for _, bad := range []string{"2026-02-30", "21/11/2026", "2026-1-2", "", "2026-11-21T00:00:00Z"} {
+		_, err := ParseDate(bad)
+		assert.Error(t, err, bad)
+		if err != nil && bad != "" {
+			assert.NotContains(t, err.Error(), bad)
+		}
+	}
+	assert.False(t, NewDate(2026, 2, 30).Valid())
+	assert.True(t, Date{}.IsZero())
+	dob := NewDate(1961, 3, 3)
+	assert.Equal(t, 65, dob.YearsTo(NewDate(2026, 11, 21)))
+	assert.Equal(t, 64, dob.YearsTo(NewDate(2026, 3, 2)))
+	assert.Equal(t, 65, dob.YearsTo(NewDate(2026, 3, 3)))
+}
+
+func FuzzNHSNumber(f *testing.F) {
+	for _, s := range []string{"9434765919", "999 000 0018", "9876544321", "", "abc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := ParseNHSNumber(s)
+		if n.Valid() {
+			if len(n) != 10 || n.String()[3] != ' ' {
+				t.Fatalf("valid number with bad form")
+			}
+		}
+		_ = ValidPostcode(s)
+		_ = ValidUKPhone(s)
+		_ = ValidGMPCode(s)
+		_ = ParsePriority(s)
+		_, _ = ParseDate(s)
+		_ = NormalizePostcode(s)
+	})
+}

@@ -1,0 +1,108 @@
+package referral
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type fakeForm FormSection
+
+func (f fakeForm) Section() FormSection { return FormSection(f) }
+
+func TestDecide(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(r *Referral)
+		opts   []Option
+		path   Path
+	}{
+		{"routine letter", func(r *Referral) { r.Priority = PriorityRoutine }, nil, PathLetter},
+		{"urgent letter", func(r *Referral) {}, nil, PathLetter},
+		{"two-week wait", func(r *Referral) { r.Priority = PriorityTwoWeekWait }, nil, PathERS},
+		{"alias by case and spacing", func(r *Referral) { r.Priority = ParsePriority(" Two Week Wait ") }, nil, PathERS},
+		{"eRS code", func(r *Referral) { r.Priority = ParsePriority("TWO_WEEK_WAIT") }, nil, PathERS},
+		{"suspected-cancer service", func(r *Referral) { r.Priority = PriorityRoutine; r.Recipient.SuspectedCancer = true }, nil, PathERS},
+		{"2WW form", func(r *Referral) {}, []Option{WithProforma(fakeForm{Title: "Lower GI 2WW form", TwoWeekWait: true})}, PathERS},
+		{"ordinary form", func(r *Referral) {}, []Option{WithProforma(fakeForm{Title: "Dermatology form"})}, PathLetter},
+		{"nil form", func(r *Referral) {}, []Option{WithProforma(nil), nil}, PathLetter},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := fullReferral(t)
+			tt.change(r)
+			rt := Decide(r, tt.opts...)
+			assert.Equal(t, tt.path, rt.Path)
+			assert.NotEmpty(t, rt.Reasons)
+			if tt.path == PathERS {
+				require.NotNil(t, rt.Handoff)
+				assert.Equal(t, "TWO_WEEK_WAIT", rt.Handoff.PriorityCode)
+				assert.Equal(t, r.Patient.NHSNumber, rt.Handoff.NHSNumber)
+				assert.Equal(t, r.Patient.Address.Postcode, rt.Handoff.Postcode)
+				assert.Equal(t, r.Practice.ODSCode, rt.Handoff.PracticeODS)
+				assert.Equal(t, r.Patient.Phones, rt.Handoff.Phones)
+				assert.Len(t, rt.Handoff.Checklist, 5)
+				assert.Contains(t, rt.Handoff.Summary, r.History)
+				assert.Contains(t, rt.Handoff.Summary, r.Investigations[0].Result)
+				b, err := json.Marshal(rt)
+				require.NoError(t, err)
+				assert.Contains(t, string(b), `"priorityCode":"TWO_WEEK_WAIT"`)
+			} else {
+				assert.Nil(t, rt.Handoff)
+			}
+		})
+	}
+	assert.Equal(t, PathLetter, Decide(nil).Path)
+}
+
+func TestDecideWarnings(t *testing.T) {
+	codes := func(ws []Warning) []string {
+		var out []string
+		for _, w := range ws {
+			out = append(out, w.Path+" "+w.Code)
+		}
+		return out
+	}
+	r := fullReferral(t)
+	assert.Empty(t, Decide(r).Warnings, "the full referral needs no warning")
+
+	r.History = "Weight loss and a change in bowel habit. ?Malignancy."
+	r.Examination = "Red flag: palpable mass"
+	r.PriorityReason = ""
+	assert.ElementsMatch(t, []string{
+		"history possible-suspected-cancer", "examination possible-suspected-cancer", "priorityReason priority-reason-missing",
+	}, codes(Decide(r).Warnings))
+
+	min := fullReferral(t)
+	min.Priority = PriorityRoutine
+	min.Practice.Email, min.Examination, min.ManagementSoFar = "", "", ""
+	min.Investigations, min.PatientView = nil, nil
+	assert.ElementsMatch(t, []string{
+		"practice.email recommended-field-missing", "examination recommended-field-missing",
+		"investigations recommended-field-missing", "managementSoFar recommended-field-missing",
+		"patientView recommended-field-missing",
+	}, codes(Decide(min).Warnings))
+
+	for _, w := range Decide(r).Warnings {
+		assert.NotContains(t, w.Message, "Malignancy")
+		assert.NotContains(t, w.Message, "mass")
+	}
+}
+
+// TestDecideTestdata routes every example: files named 2ww-* take the eRS path.
+func TestDecideTestdata(t *testing.T) {
+	files := testdataFiles(t, "referrals/*.json")
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		r := decodeFile(t, f)
+		want := PathLetter
+		if strings.HasPrefix(filepath.Base(f), "2ww-") {
+			want = PathERS
+		}
+		assert.Equal(t, want, Decide(r).Path, f)
+	}
+}

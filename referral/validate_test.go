@@ -1,0 +1,156 @@
+package referral
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestValidateRules(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(r *Referral)
+		want   []string // "path rule"
+	}{
+		{"valid", func(r *Referral) {}, nil},
+		{"nhs check digit", func(r *Referral) { r.Patient.NHSNumber = "9990000019" }, []string{"patient.nhsNumber nhsnumber"}},
+		{"nhs missing", func(r *Referral) { r.Patient.NHSNumber = "" }, []string{"patient.nhsNumber required"}},
+		{"postcode", func(r *Referral) { r.Patient.Address.Postcode = "QQ1 1QQ" }, []string{"patient.address.postcode postcode"}},
+		{"gmc", func(r *Referral) { r.Referrer.GMCNumber = "12345" }, []string{"referrer.gmcNumber gmc"}},
+		{"nmc", func(r *Referral) { r.Referrer.NMCPin = "12A3456" }, []string{"referrer.nmcPin nmcpin"}},
+		{"hcpc", func(r *Referral) { r.Referrer.HCPCNumber = "123456" }, []string{"referrer.hcpcNumber hcpc"}},
+		{"no registration", func(r *Referral) { r.Referrer.GMCNumber, r.Referrer.NMCPin, r.Referrer.HCPCNumber = "", "", "" }, []string{"referrer registration"}},
+		{"ods", func(r *Referral) { r.Practice.ODSCode = "RR8" }, []string{"practice.odsCode odspractice"}},
+		{"email", func(r *Referral) { r.Patient.Email = "not-an-email" }, []string{"patient.email email"}},
+		{"phone", func(r *Referral) { r.Patient.Phones[1].Number = "12345" }, []string{"patient.phones[1].number ukphone"}},
+		{"no phones", func(r *Referral) { r.Patient.Phones = nil }, []string{"patient.phones required"}},
+		{"empty phones", func(r *Referral) { r.Patient.Phones = []Phone{} }, []string{"patient.phones required"}},
+		{"allergy state missing", func(r *Referral) { r.Allergies.State = "" }, []string{"allergies.state required"}},
+		{"allergy state wrong", func(r *Referral) { r.Allergies.State = "none" }, []string{"allergies.state oneof"}},
+		{"medication state missing", func(r *Referral) { r.Medications = Medications{} }, []string{"medications.state required"}},
+		{"request other needs detail", func(r *Referral) { r.Request = Request{Kind: RequestOther} }, []string{"request.detail required"}},
+		{"request kind", func(r *Referral) { r.Request.Kind = "opinion" }, []string{"request.kind oneof"}},
+		{"priority", func(r *Referral) { r.Priority = "soon" }, []string{"priority priority"}},
+		{"priority missing", func(r *Referral) { r.Priority = "" }, []string{"priority required"}},
+		{"dob missing", func(r *Referral) { r.Patient.DateOfBirth = Date{} }, []string{"patient.dateOfBirth required"}},
+		{"dob not real", func(r *Referral) { r.Patient.DateOfBirth = NewDate(1961, 2, 30) }, []string{"patient.dateOfBirth date"}},
+		{"dob future", func(r *Referral) { r.Patient.DateOfBirth = NewDate(2026, 11, 21) }, []string{"patient.dateOfBirth dob-future"}},
+		{"dob too old", func(r *Referral) { r.Patient.DateOfBirth = NewDate(1896, 11, 19) }, []string{"patient.dateOfBirth dob-too-old"}},
+		{"investigation date", func(r *Referral) { r.Investigations[1].Date = NewDate(2026, 13, 1) }, []string{"investigations[1].date date"}},
+		{"investigation result", func(r *Referral) { r.Investigations[0].Result = "" }, []string{"investigations[0].result required"}},
+		{"text too long", func(r *Referral) { r.History = strings.Repeat("é", MaxTextLength+1) }, []string{"history max-length"}},
+		{"text at limit", func(r *Referral) { r.History = strings.Repeat("é", MaxTextLength) }, nil},
+		{"too many items", func(r *Referral) {
+			r.PastHistory = make([]Condition, MaxListItems+1)
+			for i := range r.PastHistory {
+				r.PastHistory[i].Condition = "Asthma"
+			}
+		}, []string{"pastHistory max-items"}},
+		{"control character", func(r *Referral) { r.Examination = "bell\a" }, []string{"examination control-chars"}},
+		{"newline and tab allowed", func(r *Referral) { r.Examination = "one\n\ttwo" }, nil},
+		{"invalid utf8", func(r *Referral) { r.Reason = "caf\xe9" }, []string{"reason utf8"}},
+		{"several at once", func(r *Referral) {
+			r.Reason, r.History = "", ""
+			r.Practice.Address.Postcode = "nope"
+			r.Communication.Carer.Phone = "999"
+		}, []string{"reason required", "history required", "practice.address.postcode postcode", "communication.carer.phone ukphone"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := fullReferral(t)
+			tt.change(r)
+			err := r.validateAt(fixedClock())
+			if tt.want == nil {
+				assert.NoError(t, err)
+				return
+			}
+			var fes FieldErrors
+			require.ErrorAs(t, err, &fes)
+			assert.ElementsMatch(t, tt.want, pathRules(fes))
+			for _, fe := range fes {
+				assert.NotEmpty(t, fe.Message)
+				assert.NotContains(t, fe.Message, "Siobhán")
+			}
+		})
+	}
+}
+
+func pathRules(fes FieldErrors) []string {
+	var out []string
+	for _, fe := range fes {
+		out = append(out, fe.Path+" "+fe.Rule)
+	}
+	return out
+}
+
+// TestReferralsValid checks that every example referral is valid.
+func TestReferralsValid(t *testing.T) {
+	files := testdataFiles(t, "referrals/*.json")
+	require.GreaterOrEqual(t, len(files), 15)
+	for _, f := range files {
+		r := decodeFile(t, f)
+		assert.NoError(t, r.Validate(), f)
+	}
+}
+
+// TestInvalidDocuments checks each document in testdata/invalid against
+// its .want file, and that no message repeats the failing field's value.
+func TestInvalidDocuments(t *testing.T) {
+	files := testdataFiles(t, "invalid/*.json")
+	require.GreaterOrEqual(t, len(files), 25)
+	for _, f := range files {
+		t.Run(f, func(t *testing.T) {
+			b := mustRead(t, f)
+			want := readWant(t, strings.TrimSuffix(f, ".json")+".want")
+			r, err := Decode(bytes.NewReader(b))
+			if err == nil {
+				err = r.validateAt(fixedClock())
+			}
+			var fes FieldErrors
+			require.ErrorAs(t, err, &fes)
+			assert.ElementsMatch(t, want, pathRules(fes))
+
+			var doc any
+			if json.Unmarshal(b, &doc) != nil {
+				return
+			}
+			for _, fe := range fes {
+				v, ok := rawAt(doc, fe.Path)
+				s, isString := v.(string)
+				if !ok || !isString || len(s) < 3 {
+					continue
+				}
+				assert.NotContains(t, err.Error(), s, "the error repeats the value of %s", fe.Path)
+			}
+		})
+	}
+}
+
+func readWant(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		p, rule, ok := strings.Cut(line, " ")
+		require.True(t, ok, "bad line in %s", path)
+		if p == "-" {
+			p = ""
+		}
+		out = append(out, p+" "+strings.TrimSpace(rule))
+	}
+	require.NoError(t, sc.Err())
+	return out
+}
