@@ -88,7 +88,7 @@ type Patient struct {
 	GivenName     string    `json:"givenName" validate:"required"`
 	FamilyName    string    `json:"familyName" validate:"required"`
 	PreferredName string    `json:"preferredName,omitempty"`
-	DateOfBirth   Date      `json:"dateOfBirth,omitzero"`
+	DateOfBirth   Date      `json:"dateOfBirth"`
 	NHSNumber     NHSNumber `json:"nhsNumber" validate:"required,nhsnumber"`
 	// Sex is as recorded in the patient's record, in words.
 	Sex     string  `json:"sex,omitempty"`
