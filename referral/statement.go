@@ -2,10 +2,11 @@ package referral
 
 // Statement is the contractual statement printed in a box near the end of
 // the letter. Source records where its substance comes from.
+// Its JSON form is {"title", "paragraphs", "source"}.
 type Statement struct {
-	Title      string
-	Paragraphs []string
-	Source     string
+	Title      string   `json:"title"`
+	Paragraphs []string `json:"paragraphs"`
+	Source     string   `json:"source,omitempty"`
 }
 
 // DefaultStatement returns the statement refletter prints unless an option
