@@ -1,0 +1,108 @@
+package proforma
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/refletter/refletter/referral"
+)
+
+// Answers are the referrer's answers to a form's questions, by question id.
+// Each answer must suit its question's kind: "yes" or "no", a date as
+// "YYYY-MM-DD", a decimal number, or one of the question's choices.
+type Answers map[string]string
+
+// LoadAnswers reads answers from a JSON object of question id to answer
+// string, such as {"lesion-site": "Left forearm", "fit-done": "yes"}. It is
+// strict: anything but an object of strings, a duplicate id, or trailing
+// data is an error. Which ids and answers fit a form is checked by Check.
+// Errors name the question id, never the answer.
+func LoadAnswers(r io.Reader) (Answers, error) {
+	b, err := readAll(r, "answers")
+	if err != nil {
+		return nil, err
+	}
+	raw, bad := oneValue(b, "answers")
+	if bad != nil {
+		return nil, Errors{*bad}
+	}
+	var p problems
+	ms, ok := members(raw, "answers", &p)
+	if !ok {
+		return nil, p.err()
+	}
+	if len(ms) > maxQuestions {
+		p.add("answers", fmt.Sprintf("more than %d answers", maxQuestions))
+		return nil, p.err()
+	}
+	a := make(Answers, len(ms))
+	for _, m := range ms {
+		at := answerPath(m.key)
+		s, ok := asString(m.value, at, &p)
+		if !ok {
+			continue
+		}
+		if msg := textProblem(s); msg != "" {
+			p.add(at, msg)
+			continue
+		}
+		a[m.key] = s
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// answerPath names the answer to question id in an error.
+func answerPath(id string) string {
+	if idPattern.MatchString(id) {
+		return "answers." + id
+	}
+	return "answers[" + quoteKey(id) + "]"
+}
+
+var numberPattern = regexp.MustCompile(`^[-+]?[0-9]+(\.[0-9]+)?$`)
+
+// normalise returns answer a to q as the letter prints it, or a message
+// saying why it does not fit q. The message never repeats a.
+func normalise(q Question, a string) (string, string) {
+	if msg := textProblem(a); msg != "" {
+		return "", msg
+	}
+	s := strings.TrimSpace(a)
+	if s == "" {
+		return "", "is empty: leave out a question you do not answer"
+	}
+	switch q.Kind {
+	case KindYesNo:
+		switch strings.ToLower(s) {
+		case "yes":
+			return "Yes", ""
+		case "no":
+			return "No", ""
+		}
+		return "", "must be yes or no"
+	case KindDate:
+		d, err := referral.ParseDate(s)
+		if err != nil {
+			return "", "must be a real date in YYYY-MM-DD form"
+		}
+		return d.Long(), ""
+	case KindNumber:
+		if !numberPattern.MatchString(s) {
+			return "", "must be a number, such as 12 or 7.5"
+		}
+		return s, ""
+	case KindChoice:
+		for _, c := range q.Choices {
+			if strings.EqualFold(strings.TrimSpace(c), s) {
+				return strings.TrimSpace(c), ""
+			}
+		}
+		return "", "must be one of the question's choices"
+	}
+	return s, ""
+}

@@ -1,0 +1,96 @@
+package proforma
+
+import (
+	"bytes"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/refletter/refletter/referral"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// flatten joins a text's lines and runs of spaces, so that a phrase is
+// found wherever the letter wraps it. The borders of the statement's box
+// ("| ... |") are dropped.
+func flatten(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, "|") && strings.HasSuffix(l, "|") && len(l) > 1 {
+			l = l[1 : len(l)-1]
+		}
+		lines[i] = l
+	}
+	return strings.Join(strings.Fields(strings.Join(lines, "\n")), " ")
+}
+
+// TestAnswersReachLetter composes a letter for every referral with every
+// form and its answers: every supplied answer reaches the letter's text
+// with its question, under the issuer's heading, and the statement names
+// the form. A two-week-wait form, or a two-week-wait referral, gets no
+// letter at all.
+func TestAnswersReachLetter(t *testing.T) {
+	letters, refused := 0, 0
+	for _, formPath := range formFiles(t) {
+		form := loadFormFile(t, formPath)
+		answers := answersFor(t, formPath)
+		require.NotEmpty(t, answers)
+		for _, refPath := range referralFiles(t) {
+			ref, ok := decodeReferral(t, refPath)
+			if !ok {
+				continue
+			}
+			t.Run(filepath.Base(formPath)+"/"+filepath.Base(refPath), func(t *testing.T) {
+				rep, err := form.Check(ref, answers)
+				require.NoError(t, err)
+				letter, err := referral.Compose(ref, referral.WithProforma(rep), referral.WithClock(fixedClock))
+				if form.TwoWeekWait || referral.Decide(ref).Path == referral.PathERS {
+					assert.Nil(t, letter)
+					require.ErrorIs(t, err, referral.ErrTwoWeekWait)
+					tww, ok := errors.AsType[*referral.TwoWeekWaitError](err)
+					require.True(t, ok)
+					assert.NotNil(t, tww.Handoff())
+					refused++
+					return
+				}
+				require.NoError(t, err)
+				var buf bytes.Buffer
+				require.NoError(t, letter.WriteText(&buf))
+				text := flatten(buf.String())
+				assert.Contains(t, text, "Information requested by "+form.Issuer)
+				assert.Contains(t, text, "The "+form.Title+" was not used; its clinically relevant questions are answered in this letter.")
+				for _, a := range rep.Section().Answers {
+					assert.Contains(t, text, flatten(a.Question), a.QuestionID)
+					assert.Contains(t, text, flatten(a.Answer), a.QuestionID)
+				}
+				for _, q := range rep.Open() {
+					assert.NotContains(t, text, flatten(q.Label), "open questions are never printed as blanks")
+				}
+				letters++
+			})
+		}
+	}
+	assert.Positive(t, letters)
+	assert.Positive(t, refused)
+	t.Logf("%d letters composed, %d two-week-wait cases refused", letters, refused)
+}
+
+// TestNoAnswersNoSection checks that a form with no answers still names
+// the form in the statement but adds no empty section.
+func TestNoAnswersNoSection(t *testing.T) {
+	form := loadFormFile(t, filepath.Join("..", "testdata", "proformas", "msk-physiotherapy.json"))
+	ref, ok := decodeReferral(t, filepath.Join("testdata", "referrals", "knee.json"))
+	require.True(t, ok)
+	rep, err := form.Check(ref, nil)
+	require.NoError(t, err)
+	letter, err := referral.Compose(ref, referral.WithProforma(rep), referral.WithClock(fixedClock))
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, letter.WriteText(&buf))
+	text := flatten(buf.String())
+	assert.Contains(t, text, "The MSK Physiotherapy and Interface Service Referral Form was not used")
+	assert.NotContains(t, text, "Information requested by")
+}

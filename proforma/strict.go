@@ -1,0 +1,142 @@
+package proforma
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode/utf8"
+)
+
+// readAll reads at most MaxSize bytes of r.
+func readAll(r io.Reader, what string) ([]byte, error) {
+	if r == nil {
+		return nil, fmt.Errorf("proforma: reading %s: no reader", what)
+	}
+	b, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("proforma: reading %s: %w", what, err)
+	}
+	if len(b) > MaxSize {
+		return nil, fmt.Errorf("reading %s: %w", what, ErrTooLarge)
+	}
+	return b, nil
+}
+
+// oneValue returns the single JSON value b holds. Its problems name no
+// content, only a byte position (counted from 1).
+func oneValue(b []byte, what string) (json.RawMessage, *Problem) {
+	if !utf8.Valid(b) {
+		return nil, &Problem{Message: what + " is not valid UTF-8"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	var v json.RawMessage
+	if err := dec.Decode(&v); err != nil {
+		if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+			return nil, &Problem{Message: fmt.Sprintf("%s is not valid JSON (at byte %d)", what, se.Offset)}
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, &Problem{Message: what + " is not valid JSON: it ends too soon"}
+		}
+		return nil, &Problem{Message: what + " is not valid JSON"}
+	}
+	end := int(dec.InputOffset())
+	if rest := bytes.TrimLeft(b[end:], " \t\r\n"); len(rest) > 0 {
+		at := len(b) - len(rest) + 1
+		return nil, &Problem{Message: fmt.Sprintf("unexpected data after the %s (at byte %d)", what, at)}
+	}
+	return v, nil
+}
+
+// member is one key and value of a JSON object.
+type member struct {
+	key   string
+	value json.RawMessage
+}
+
+// members splits a JSON object into its members in order, reporting
+// duplicate keys. raw must be valid JSON.
+func members(raw json.RawMessage, path string, p *problems) ([]member, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		p.breaks(path, "must be an object")
+		return nil, false
+	}
+	var ms []member
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		key, ok := t.(string)
+		if err != nil || !ok {
+			p.breaks(path, "must be an object")
+			return nil, false
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			p.breaks(path, "must be an object")
+			return nil, false
+		}
+		if seen[key] {
+			p.add(path, "duplicate key "+quoteKey(key))
+			continue
+		}
+		seen[key] = true
+		ms = append(ms, member{key, v})
+	}
+	return ms, true
+}
+
+// quoteKey quotes a key for a message, shortened so that a long key does
+// not flood it.
+func quoteKey(k string) string {
+	const max = 40
+	if utf8.RuneCountInString(k) > max {
+		k = string([]rune(k)[:max]) + "…"
+	}
+	return strconv.Quote(k)
+}
+
+func isNull(raw json.RawMessage) bool { return string(raw) == "null" }
+
+func asString(raw json.RawMessage, path string, p *problems) (string, bool) {
+	var s string
+	if isNull(raw) || json.Unmarshal(raw, &s) != nil {
+		p.breaks(path, "must be a string")
+		return "", false
+	}
+	return s, true
+}
+
+func asBool(raw json.RawMessage, path string, p *problems) (bool, bool) {
+	var b bool
+	if isNull(raw) || json.Unmarshal(raw, &b) != nil {
+		p.breaks(path, "must be true or false")
+		return false, false
+	}
+	return b, true
+}
+
+func asArray(raw json.RawMessage, path string, p *problems) ([]json.RawMessage, bool) {
+	var a []json.RawMessage
+	if isNull(raw) || json.Unmarshal(raw, &a) != nil {
+		p.breaks(path, "must be a list")
+		return nil, false
+	}
+	return a, true
+}
+
+// textProblem says what is wrong with s as text in a form or an answer, or
+// "" when nothing is.
+func textProblem(s string) string {
+	if utf8.RuneCountInString(s) > maxText {
+		return fmt.Sprintf("is longer than %d characters", maxText)
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			return "holds a control character (only newline and tab are allowed)"
+		}
+	}
+	return ""
+}
