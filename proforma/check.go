@@ -73,8 +73,9 @@ type Report struct {
 //
 // Every answer is kept. An answer to a question the form does not have,
 // or one that does not suit its question's kind, is an error naming the
-// question id; all such problems are listed at once in an Errors. Check
-// does not validate r: that is referral's Validate.
+// question id; all such problems are listed at once in an Errors. A form
+// that fails Validate is refused with its Errors. Check does not validate
+// r: that is referral's Validate.
 func (f *Form) Check(r *referral.Referral, a Answers) (*Report, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err

@@ -20,7 +20,7 @@ func readAll(r io.Reader, what string) ([]byte, error) {
 		return nil, fmt.Errorf("proforma: reading %s: %w", what, err)
 	}
 	if len(b) > MaxSize {
-		return nil, fmt.Errorf("reading %s: %w", what, ErrTooLarge)
+		return nil, fmt.Errorf("%w (reading %s)", ErrTooLarge, what)
 	}
 	return b, nil
 }
