@@ -44,9 +44,10 @@ type Config struct {
 	// https://sandbox.api.service.nhs.uk/referrals/FHIR. It is https, or
 	// http to a loopback address (for tests).
 	BaseURL string
-	// HTTPClient sends the requests; nil means http.DefaultClient. Its
-	// timeouts and transport are used as they are, but redirects are never
-	// followed: a POST is never sent twice.
+	// HTTPClient sends the requests; nil means http.DefaultClient, which
+	// has no timeout of its own: give each call a context deadline. Its
+	// transport is used as it is, but redirects are never followed: a POST
+	// is never sent twice.
 	HTTPClient *http.Client
 	// Tokens gives the bearer token for each call. Required.
 	Tokens TokenSource
