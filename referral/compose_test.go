@@ -469,3 +469,36 @@ func FuzzCompose(f *testing.F) {
 		}
 	})
 }
+
+// TestLetterOrder checks the order of DESIGN.md 5: communication needs and
+// the priority banner come before the salutation, the statement comes
+// after the clinical sections, and the signature and copies come last.
+func TestLetterOrder(t *testing.T) {
+	l, err := Compose(fullReferral(t), WithClock(fixedClock))
+	require.NoError(t, err)
+	index := map[string]int{}
+	for i, b := range l.Blocks {
+		key := reflect.TypeOf(b).Elem().Name()
+		switch b := b.(type) {
+		case *Notice:
+			key = b.Title
+		case *Heading:
+			key = b.Text
+		case *Paragraph:
+			if strings.HasPrefix(b.Text, "Dear ") {
+				key = "salutation"
+			}
+		}
+		if _, seen := index[key]; !seen {
+			index[key] = i
+		}
+	}
+	order := []string{"Letterhead", "Addressee", "URGENT REFERRAL", "Communication needs", "salutation",
+		"History of presenting complaint", "Investigations", "Current medication", "Allergies and adverse reactions",
+		"StatementBox", "Signature", "CopyList"}
+	for i := 1; i < len(order); i++ {
+		require.Contains(t, index, order[i])
+		assert.Less(t, index[order[i-1]], index[order[i]], "%s must come before %s", order[i-1], order[i])
+	}
+	assert.Less(t, index["Communication needs"], 6, "communication needs are near the top")
+}
