@@ -19,9 +19,7 @@ func (c *checker) fail(path, rule, msg string) {
 	c.errs = append(c.errs, referral.FieldError{Path: path, Rule: rule, Message: msg})
 }
 
-// err returns nil, or the field errors wrapped for op, so that both
-// errors.Is(err, ErrInvalidRequest) and errors.As(err, &referral.FieldErrors{})
-// work.
+// err returns nil, or a *RequestError for op holding the field errors.
 func (c *checker) err(op string) error {
 	if len(c.errs) == 0 {
 		return nil

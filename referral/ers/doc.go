@@ -15,8 +15,10 @@
 //  3. Create the referral with a shortlist of 1 to 20 of the services found
 //     (A011): CreateReferral builds the body from ReferralFor(handoff,
 //     criteria, ids...); Client.CreateReferral returns the UBRN and ETag.
-//  4. Upload the referral letter and the cancer alliance's suspected-cancer
-//     form (A020, Client.UploadFile, at most 5 MB each, accepted types only).
+//  4. Upload the completed suspected-cancer referral form of the cancer
+//     alliance (the Handoff's Summary is written for it) and any other
+//     clinical information (A020, Client.UploadFile, at most 5 MB each,
+//     accepted types only).
 //  5. Attach every file to the referral (A012): MaintainReferralLetter
 //     builds the body, Client.AttachLetters sends it with If-Match. A012
 //     replaces the whole set of attachments, so always send all of them.

@@ -52,7 +52,10 @@ type Criteria struct {
 	// Priority is required. A two-week-wait case is PriorityTwoWeekWait.
 	Priority Priority
 	// Specialty and ClinicType are codings read from the eRS code systems
-	// (Client.CodeSystem, A004): never guessed. Optional.
+	// (Client.CodeSystem, A004): never guessed. Optional. CodeSystem.Coding
+	// gives the code system's URL as the system; the eRS examples use it for
+	// specialties but https://fhir.nhs.uk/STU3/CodeSystem/eRS-ClinicType-1
+	// for clinic types, so set System where an environment expects that.
 	Specialty  *referral.Coding
 	ClinicType *referral.Coding
 	// WaitTimeLimit is the longest indicative appointment wait time to

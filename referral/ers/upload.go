@@ -12,8 +12,8 @@ import (
 	"unicode/utf8"
 )
 
-// MaxFileSize is the largest file eRS accepts (5 MB), checked before
-// anything is sent.
+// MaxFileSize is the largest file eRS accepts, 5 MB (taken as 5 × 1024 ×
+// 1024 bytes), checked before anything is sent.
 const MaxFileSize = 5 << 20
 
 // MaxFileName is the longest file name sent as NHSD-eRS-File-Name.
