@@ -1,0 +1,125 @@
+package pdf
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+	"github.com/stretchr/testify/require"
+)
+
+// benchFile is a typical letter: two pages, tables, a notice and the
+// statement box.
+var benchFile = filepath.Join(referralsDir, "gastroenterology-ibs.json")
+
+// cpuTime is the CPU time this process has used, all threads included.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU adds "cpu-ns/op", the process's CPU time per operation (garbage
+// collection included). On a shared machine it is steadier than ns/op,
+// which counts time spent waiting for a CPU.
+func reportCPU(b *testing.B) func() {
+	start := cpuTime()
+	return func() {
+		b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+	}
+}
+
+// BenchmarkFloor is the reference: the same two-page letter, laid out once,
+// drawn with fpdf directly in the core Helvetica font, which fpdf neither
+// embeds nor parses. Nothing can render this letter for less.
+func BenchmarkFloor(b *testing.B) {
+	r, err := NewRenderer()
+	require.NoError(b, err)
+	l := composeFile(b, benchFile)
+	lay, err := r.layout(l, newCleaner(r.fs))
+	require.NoError(b, err)
+	pages := paginate(lay)
+	require.Len(b, pages, 2)
+	b.ReportAllocs()
+	var size int
+	defer reportCPU(b)()
+	for b.Loop() {
+		p := fpdf.New("P", "mm", "A4", "")
+		p.SetAutoPageBreak(false, 20)
+		p.SetCompression(true)
+		d := &drawer{p: p, fs: r.fs, family: "Helvetica", tr: p.UnicodeTranslatorFromDescriptor("")}
+		for i, items := range pages {
+			d.page(lay, items, i+1, len(pages), 20)
+		}
+		var buf bytes.Buffer
+		if err := p.Output(&buf); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+	}
+	b.ReportMetric(float64(size), "pdf-bytes")
+}
+
+// BenchmarkRender renders the same letter with the embedded font.
+func BenchmarkRender(b *testing.B) {
+	r, err := NewRenderer()
+	require.NoError(b, err)
+	l := composeFile(b, benchFile)
+	b.ReportAllocs()
+	var size int
+	defer reportCPU(b)()
+	for b.Loop() {
+		var buf bytes.Buffer
+		if _, err := r.Render(&buf, l); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+	}
+	b.ReportMetric(float64(size), "pdf-bytes")
+}
+
+// BenchmarkPipeline goes from the referral's JSON bytes to PDF bytes:
+// Decode, Compose (which validates) and Render.
+func BenchmarkPipeline(b *testing.B) {
+	r, err := NewRenderer()
+	require.NoError(b, err)
+	js, err := os.ReadFile(benchFile)
+	require.NoError(b, err)
+	b.ReportAllocs()
+	defer reportCPU(b)()
+	for b.Loop() {
+		l, err := composeJSON(js)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if _, err := r.Render(&buf, l); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderParallel measures throughput with one Renderer shared by
+// GOMAXPROCS goroutines.
+func BenchmarkRenderParallel(b *testing.B) {
+	r, err := NewRenderer()
+	require.NoError(b, err)
+	l := composeFile(b, benchFile)
+	b.ReportAllocs()
+	defer reportCPU(b)()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			var buf bytes.Buffer
+			if _, err := r.Render(&buf, l); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

@@ -1,0 +1,50 @@
+// Package pdf renders a composed referral letter (a *referral.Letter) as an
+// A4 PDF that a consultant can read quickly and a practice can send,
+// print or attach to an e-Referral.
+//
+// The package knows nothing of validation or routing: it prints exactly
+// what the letter holds, in order, and adds only layout and page furniture.
+// Every page carries the patient's name, date of birth and NHS number,
+// "Page X of Y" and the letter's confidentiality line, so a page separated
+// from the rest can still be matched to its patient.
+//
+// # Layout
+//
+// Pages are A4 portrait with 20 mm margins (see WithMargins). Text is set in
+// Liberation Sans, metric-compatible with Arial, embedded and cut down to
+// the characters used (the font is under the SIL Open Font License 1.1:
+// see LICENSE-liberation). The body is 10.5 pt; headings are bold with a thin
+// accent rule; the accent colour (NHS blue unless WithAccent says otherwise)
+// is kept for the practice name, heading rules and notices such as the
+// priority banner. Tables wrap long cells and repeat their header row after
+// a page break. A heading is never the last line on a page, a paragraph
+// never leaves a single line behind, and the signature block and short
+// boxes are never split.
+//
+// # Text the font cannot show
+//
+// Liberation Sans covers the Latin, Greek and Cyrillic scripts. Any other
+// character (an emoji, Chinese or Arabic script) is printed as a visible
+// marker, "[?]", and Render returns a Warning naming the field. Warnings
+// never hold the text itself, so they are safe to log.
+//
+// # Output
+//
+// Output is byte-identical for the same letter and options. The PDF's
+// creation date is the letter's date unless WithCreationTime sets it. The
+// document title is "Referral letter: <specialty>" as the letter's Meta
+// gives it, never the patient's name, since viewers show it in window
+// titles and recent-file lists. The language is en-GB.
+//
+// Render builds the whole PDF in memory and writes it only when it is
+// complete: on error nothing is written. Errors never hold patient data;
+// match them with errors.Is and errors.As.
+//
+// # Performance
+//
+// Use one Renderer for many letters: it loads the font and prepares images
+// once and is safe for concurrent use. The font is cut once per process to
+// the characters letters commonly use, which makes each document's own
+// subsetting cheaper; fpdf still parses and subsets the font for every
+// document, which is most of the cost of a letter.
+package pdf

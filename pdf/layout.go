@@ -1,0 +1,604 @@
+package pdf
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/refletter/refletter/referral"
+)
+
+// Layout turns the letter's blocks into units: slices of the page as tall
+// as one line or one table row, each holding what to draw relative to its
+// own top. Pagination then places units on pages, honouring the keep and
+// group marks, and the drawing step replays them through fpdf. Keeping
+// layout free of fpdf makes page breaks testable and decided in one place.
+
+type rgb struct{ r, g, b uint8 }
+
+// mix returns c blended with white, keeping frac of c.
+func (c rgb) mix(frac float64) rgb {
+	f := func(v uint8) uint8 { return uint8(math.Round(255 - (255-float64(v))*frac)) }
+	return rgb{f(c.r), f(c.g), f(c.b)}
+}
+
+var (
+	nhsBlue    = rgb{0x00, 0x5e, 0xb8}
+	inkColour  = rgb{0x21, 0x2b, 0x32} // NHS text colour
+	greyText   = rgb{0x4c, 0x61, 0x72}
+	ruleColour = rgb{0xae, 0xb7, 0xbd}
+	lightRule  = rgb{0xd8, 0xdd, 0xe0}
+	headFill   = rgb{0xf0, 0xf4, 0xf5}
+)
+
+// Page geometry and type sizes, in mm and pt.
+const (
+	pageW, pageH = 210.0, 297.0
+
+	bodySize, bodyLead   = 10.5, 4.9
+	smallSize, smallLead = 9.5, 4.4
+	tinySize, tinyLead   = 8.0, 3.6
+	headSize, headLead   = 11.5, 5.6
+	nameSize, nameLead   = 15.0, 6.6
+
+	blockGap   = 3.5 // between blocks
+	headingGap = 2.5 // more above a heading
+	cellPadX   = 1.6
+	cellPadY   = 1.2
+	boxPad     = 3.0
+	barWidth   = 1.2
+)
+
+type opKind uint8
+
+const (
+	opText opKind = iota
+	opLine
+	opFill
+	opImage
+)
+
+// op is one drawing instruction. For text, (x, y) is the start of the
+// baseline; for lines, (x, y) to (x+w, y+h); for fills and images, the
+// top-left corner and size. y is relative to the unit's top.
+type op struct {
+	kind       opKind
+	x, y, w, h float64
+	st         style
+	size       float64 // pt
+	colour     rgb
+	lw         float64 // line width, mm
+	text       string
+	pic        *picture
+}
+
+type unitKind uint8
+
+const (
+	kindOther unitKind = iota
+	kindHeading
+	kindTableHeader
+	kindSignature
+)
+
+// unit is one slice of the flow.
+type unit struct {
+	h    float64
+	ops  []op
+	kind unitKind
+	// keep asks for this unit to be on the same page as the next one.
+	keep bool
+	// group, when non-zero, asks for all units of the group to share a
+	// page when they fit on one.
+	group int
+	// box, when non-zero, is the framed box (1-based) the unit belongs to.
+	box int
+	// gap marks blank space, dropped at the top of a page.
+	gap bool
+	// header, when non-zero, is the table header (1-based) to repeat when
+	// a page break falls before this unit.
+	header int
+}
+
+type boxStyle struct {
+	fill, border, bar rgb
+	hasFill, hasBar   bool
+	hasBorder         bool
+}
+
+// layout is a letter laid out, ready to paginate.
+type layout struct {
+	units   []unit
+	headers []unit
+	boxes   []boxStyle
+	footer  footer
+	top     float64 // body top, mm from the page top
+	bottom  float64 // body bottom
+}
+
+type builder struct {
+	fs     *fontSet
+	c      *cleaner
+	cfg    *config
+	logo   *picture
+	sig    *picture
+	x0, w  float64 // content left edge and width
+	maxH   float64 // body height
+	out    *layout
+	groups int
+}
+
+func (b *builder) m(st style) *metrics { return b.fs.faces[st].m }
+
+// baseline returns the baseline's offset from the top of a line of height
+// lead for text of size pt, centring the face's ascent and descent.
+func (b *builder) baseline(size, lead float64) float64 {
+	m := b.m(regular)
+	asc := m.ascent / m.unitsPerEm * size * ptToMM
+	desc := m.descent / m.unitsPerEm * size * ptToMM
+	return (lead-(asc+desc))/2 + asc
+}
+
+// textOp makes a text op for clean text and notes its runes.
+func (b *builder) textOp(x, y float64, st style, size float64, c rgb, s string) op {
+	b.c.note(s, st)
+	return op{kind: opText, x: x, y: y, st: st, size: size, colour: c, text: s}
+}
+
+const (
+	alignLeft = iota
+	alignRight
+)
+
+// lines cleans and wraps text and returns one unit per line.
+func (b *builder) lines(text string, field string, st style, size, lead float64, c rgb, x, width float64, align int) []unit {
+	return b.cleanLines(b.c.clean(text, st, field), st, size, lead, c, x, width, align)
+}
+
+// cleanLines is lines for text already cleaned.
+func (b *builder) cleanLines(text string, st style, size, lead float64, c rgb, x, width float64, align int) []unit {
+	ls := trimBlank(wrap(b.m(st), text, size, width))
+	us := make([]unit, 0, len(ls))
+	base := b.baseline(size, lead)
+	for _, l := range ls {
+		u := unit{h: lead}
+		if l == "" {
+			u.h = lead / 2
+		} else {
+			lx := x
+			if align == alignRight {
+				lx = x + width - b.m(st).width(l, size)
+			}
+			u.ops = []op{b.textOp(lx, base, st, size, c, l)}
+		}
+		us = append(us, u)
+	}
+	return us
+}
+
+// trimBlank drops blank lines at either end.
+func trimBlank(ls []string) []string {
+	for len(ls) > 0 && ls[0] == "" {
+		ls = ls[1:]
+	}
+	for len(ls) > 0 && ls[len(ls)-1] == "" {
+		ls = ls[:len(ls)-1]
+	}
+	return ls
+}
+
+// flowable marks lines of running text: no lone first or last line on a
+// page, and text of three lines or fewer kept whole.
+func flowable(us []unit) []unit {
+	n := len(us)
+	switch {
+	case n == 0:
+	case n <= 3:
+		for i := 0; i < n-1; i++ {
+			us[i].keep = true
+		}
+	default:
+		us[0].keep = true
+		us[n-2].keep = true
+	}
+	return us
+}
+
+func (b *builder) group(us []unit) []unit {
+	b.groups++
+	for i := range us {
+		us[i].group = b.groups
+	}
+	return us
+}
+
+func (b *builder) add(us ...unit) { b.out.units = append(b.out.units, us...) }
+
+func (b *builder) gap(h float64) {
+	if n := len(b.out.units); n > 0 && !b.out.units[n-1].gap {
+		b.add(unit{h: h, gap: true})
+	}
+}
+
+// block lays out one letter block.
+func (b *builder) block(i int, blk referral.Block) error {
+	switch v := blk.(type) {
+	case *referral.Letterhead:
+		if v != nil {
+			b.letterhead(v)
+		}
+	case *referral.Addressee:
+		if v != nil {
+			var us []unit
+			for _, l := range v.Lines {
+				us = append(us, b.lines(l, v.Field, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)...)
+			}
+			b.add(b.group(us)...)
+		}
+	case *referral.Heading:
+		if v != nil {
+			b.heading(v)
+		}
+	case *referral.Paragraph:
+		if v != nil {
+			st := regular
+			if v.Strong {
+				st = bold
+			}
+			b.add(flowable(b.lines(v.Text, v.Field, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft))...)
+		}
+	case *referral.Notice:
+		if v != nil {
+			b.notice(v)
+		}
+	case *referral.KeyValueList:
+		if v != nil {
+			b.keyValues(v)
+		}
+	case *referral.Table:
+		if v != nil {
+			b.table(v)
+		}
+	case *referral.StatementBox:
+		if v != nil {
+			b.statement(v)
+		}
+	case *referral.Signature:
+		if v != nil {
+			b.signature(v)
+		}
+	case *referral.CopyList:
+		if v != nil {
+			var us []unit
+			for _, l := range v.Lines {
+				us = append(us, b.lines(l, v.Field, regular, smallSize, smallLead, inkColour, b.x0, b.w, alignLeft)...)
+			}
+			b.add(b.group(us)...)
+		}
+	case nil:
+		// A nil block holds nothing to print.
+	default:
+		return &BlockError{Index: i, Type: fmt.Sprintf("%T", blk), Field: safeSource(blk), Err: ErrUnsupportedBlock}
+	}
+	return nil
+}
+
+// safeSource returns blk.Source(), or "" if the call panics (a nil
+// pointer of a type this package does not know).
+func safeSource(blk referral.Block) (s string) {
+	defer func() {
+		if recover() != nil {
+			s = ""
+		}
+	}()
+	return blk.Source()
+}
+
+// fitPicture returns p's size in mm within maxW by maxH, keeping its shape.
+func fitPicture(p *picture, maxW, maxH float64) (w, h float64) {
+	w, h = maxW, maxW*float64(p.h)/float64(p.w)
+	if h > maxH {
+		w, h = maxH*float64(p.w)/float64(p.h), maxH
+	}
+	return w, h
+}
+
+func (b *builder) letterhead(v *referral.Letterhead) {
+	textX, textW := b.x0, b.w
+	var logoW, logoH float64
+	if b.logo != nil {
+		logoW, logoH = fitPicture(b.logo, 55, 24)
+		textX, textW = b.x0+logoW+6, b.w-logoW-6
+	}
+	var us []unit
+	us = append(us, b.lines(v.Name, v.Field, bold, nameSize, nameLead, b.cfg.accent, textX, textW, alignRight)...)
+	for _, l := range v.Lines {
+		us = append(us, b.lines(l, v.Field, regular, smallSize, smallLead, greyText, textX, textW, alignRight)...)
+	}
+	for _, d := range v.Details {
+		us = append(us, b.detail(d, v.Field, textX, textW)...)
+	}
+	textH := 0.0
+	for _, u := range us {
+		textH += u.h
+	}
+	if b.logo != nil {
+		if len(us) == 0 {
+			us = append(us, unit{})
+		}
+		us[0].ops = append(us[0].ops, op{kind: opImage, x: b.x0, y: 0, w: logoW, h: logoH, pic: b.logo})
+		if logoH > textH {
+			us = append(us, unit{h: logoH - textH})
+		}
+	}
+	us = append(us, unit{h: 4, ops: []op{{kind: opLine, x: b.x0, y: 2.5, w: b.w, lw: 0.3, colour: lightRule}}})
+	b.add(b.group(us)...)
+}
+
+// detail lays out a letterhead detail, "Tel 0113 496 0000", right aligned,
+// the key in bold.
+func (b *builder) detail(d referral.KeyValue, field string, x, width float64) []unit {
+	if d.Field != "" {
+		field = d.Field
+	}
+	key := b.c.clean(d.Key, bold, field)
+	val := b.c.clean(d.Value, regular, field)
+	kw := b.m(bold).width(key+" ", smallSize)
+	vw := b.m(regular).width(val, smallSize)
+	if key == "" || val == "" || kw+vw > width || strings.Contains(val, "\n") {
+		us := b.cleanLines(key, bold, smallSize, smallLead, greyText, x, width, alignRight)
+		return append(us, b.cleanLines(val, regular, smallSize, smallLead, greyText, x, width, alignRight)...)
+	}
+	base := b.baseline(smallSize, smallLead)
+	right := x + width
+	return []unit{{h: smallLead, ops: []op{
+		b.textOp(right-vw-kw, base, bold, smallSize, greyText, key),
+		b.textOp(right-vw, base, regular, smallSize, greyText, val),
+	}}}
+}
+
+func (b *builder) heading(v *referral.Heading) {
+	us := b.lines(v.Text, v.Field, bold, headSize, headLead, inkColour, b.x0, b.w, alignLeft)
+	if len(us) == 0 {
+		return
+	}
+	b.gap(headingGap)
+	last := &us[len(us)-1]
+	last.ops = append(last.ops, op{kind: opLine, x: b.x0, y: last.h + 0.6, w: b.w, lw: 0.35, colour: b.cfg.accent})
+	last.h += 2.4
+	for i := range us {
+		us[i].keep = true
+		us[i].kind = kindHeading
+	}
+	b.add(us...)
+}
+
+// boxed frames units as box number n: padding above and below, and the
+// text already indented by the caller.
+func (b *builder) boxed(us []unit, st boxStyle) []unit {
+	if len(us) == 0 {
+		return us
+	}
+	b.out.boxes = append(b.out.boxes, st)
+	n := len(b.out.boxes)
+	for i := range us {
+		us[i].box = n
+	}
+	for i := range us[0].ops {
+		us[0].ops[i].y += boxPad
+	}
+	us[0].h += boxPad
+	us[len(us)-1].h += boxPad
+	return us
+}
+
+func (b *builder) notice(v *referral.Notice) {
+	x := b.x0 + barWidth + boxPad
+	w := b.w - barWidth - 2*boxPad
+	us := b.lines(v.Title, v.Field, bold, bodySize, bodyLead, b.cfg.accent, x, w, alignLeft)
+	for _, l := range v.Lines {
+		us = append(us, b.lines(l, v.Field, regular, bodySize, bodyLead, inkColour, x, w, alignLeft)...)
+	}
+	b.add(b.group(b.boxed(us, boxStyle{fill: b.cfg.accent.mix(0.08), hasFill: true, bar: b.cfg.accent, hasBar: true}))...)
+}
+
+func (b *builder) keyValues(v *referral.KeyValueList) {
+	keys := make([]string, len(v.Items))
+	vals := make([]string, len(v.Items))
+	keyW := 0.0
+	for i, it := range v.Items {
+		field := v.Field
+		if it.Field != "" {
+			field = it.Field
+		}
+		keys[i] = b.c.clean(it.Key, bold, field)
+		vals[i] = b.c.clean(it.Value, regular, field)
+		for _, l := range strings.Split(keys[i], "\n") {
+			keyW = math.Max(keyW, b.m(bold).width(l, bodySize))
+		}
+	}
+	keyW = math.Min(keyW+4, b.w*0.38)
+	valX, valW := b.x0+keyW, b.w-keyW
+	base := b.baseline(bodySize, bodyLead)
+	for i := range v.Items {
+		key := trimBlank(wrap(b.m(bold), keys[i], bodySize, keyW-3))
+		val := trimBlank(wrap(b.m(regular), vals[i], bodySize, valW))
+		n := max(len(key), len(val))
+		us := make([]unit, n)
+		for i := range us {
+			us[i].h = bodyLead
+			if i < len(key) && key[i] != "" {
+				us[i].ops = append(us[i].ops, b.textOp(b.x0, base, bold, bodySize, inkColour, key[i]))
+			}
+			if i < len(val) && val[i] != "" {
+				us[i].ops = append(us[i].ops, b.textOp(valX, base, regular, bodySize, inkColour, val[i]))
+			}
+		}
+		if n > 0 {
+			us[n-1].h += 0.8
+		}
+		b.add(flowable(us)...)
+	}
+}
+
+// columnWidths turns relative widths into mm, giving each of n columns at
+// least a fair minimum so that no column is too narrow to read.
+func columnWidths(rel []float64, n int, total float64) []float64 {
+	ws := make([]float64, n)
+	ok := len(rel) == n
+	for _, r := range rel {
+		if !(r > 0) || math.IsInf(r, 0) {
+			ok = false
+		}
+	}
+	for i := range ws {
+		ws[i] = 1
+		if ok {
+			ws[i] = rel[i]
+		}
+	}
+	minW := math.Min(18, total/float64(n))
+	fixed := make([]bool, n)
+	for pass := 0; pass < n; pass++ {
+		sum, room := 0.0, total
+		for i, w := range ws {
+			if fixed[i] {
+				room -= minW
+			} else {
+				sum += w
+			}
+		}
+		changed := false
+		for i := range ws {
+			if !fixed[i] && ws[i]/sum*room < minW {
+				fixed[i], changed = true, true
+			}
+		}
+		if !changed {
+			out := make([]float64, n)
+			for i, w := range ws {
+				if fixed[i] {
+					out[i] = minW
+				} else {
+					out[i] = w / sum * room
+				}
+			}
+			return out
+		}
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = total / float64(n)
+	}
+	return out
+}
+
+func (b *builder) table(v *referral.Table) {
+	cols := len(v.Header)
+	for _, r := range v.Rows {
+		cols = max(cols, len(r))
+	}
+	if cols == 0 {
+		return
+	}
+	ws := columnWidths(v.Widths, cols, b.w)
+	hasHeader := false
+	for _, h := range v.Header {
+		if strings.TrimSpace(h) != "" {
+			hasHeader = true
+		}
+	}
+	var head unit
+	hdr := 0
+	if hasHeader {
+		head = b.row(v.Header, ws, v.Field, bold, b.maxH)[0]
+		head.ops = append([]op{{kind: opFill, x: b.x0, y: 0, w: b.w, h: head.h, colour: headFill}}, head.ops...)
+		head.ops = append(head.ops, op{kind: opLine, x: b.x0, y: head.h, w: b.w, lw: 0.3, colour: ruleColour})
+		head.kind, head.keep = kindTableHeader, true
+		b.out.headers = append(b.out.headers, head)
+		hdr = len(b.out.headers)
+		b.add(head)
+	}
+	for i, r := range v.Rows {
+		us := b.row(r, ws, v.Field+"["+strconv.Itoa(i)+"]", regular, b.maxH-head.h-1)
+		last := &us[len(us)-1]
+		last.ops = append(last.ops, op{kind: opLine, x: b.x0, y: last.h, w: b.w, lw: 0.2, colour: lightRule})
+		for j := range us {
+			us[j].header = hdr
+		}
+		b.add(us...)
+	}
+}
+
+// row lays out a table row, cutting it into several units when it is
+// taller than maxH.
+func (b *builder) row(cells []string, ws []float64, field string, st style, maxH float64) []unit {
+	m := b.m(st)
+	cellLines := make([][]string, len(ws))
+	n := 1
+	for i := range ws {
+		if i < len(cells) {
+			cellLines[i] = trimBlank(wrap(m, b.c.clean(cells[i], st, field), smallSize, ws[i]-2*cellPadX))
+		}
+		n = max(n, len(cellLines[i]))
+	}
+	per := max(1, int((maxH-2*cellPadY)/smallLead))
+	base := b.baseline(smallSize, smallLead)
+	var us []unit
+	for start := 0; start < n; start += per {
+		end := min(n, start+per)
+		u := unit{h: float64(end-start)*smallLead + 2*cellPadY}
+		x := b.x0
+		for i, w := range ws {
+			for k := start; k < end && k < len(cellLines[i]); k++ {
+				if l := cellLines[i][k]; l != "" {
+					u.ops = append(u.ops, b.textOp(x+cellPadX, cellPadY+float64(k-start)*smallLead+base, st, smallSize, inkColour, l))
+				}
+			}
+			x += w
+		}
+		us = append(us, u)
+	}
+	return us
+}
+
+func (b *builder) statement(v *referral.StatementBox) {
+	x, w := b.x0+boxPad, b.w-2*boxPad
+	us := b.lines(v.Title, v.Field, bold, bodySize, bodyLead, inkColour, x, w, alignLeft)
+	for _, p := range v.Paragraphs {
+		ps := b.lines(p, v.Field, regular, smallSize, smallLead, inkColour, x, w, alignLeft)
+		if len(ps) > 0 && len(us) > 0 {
+			us[len(us)-1].h += 1.4
+		}
+		us = append(us, ps...)
+	}
+	if cs := b.lines(v.Citation, v.Field, regular, tinySize, tinyLead, greyText, x, w, alignLeft); len(cs) > 0 {
+		if len(us) > 0 {
+			us[len(us)-1].h += 1.4
+		}
+		us = append(us, cs...)
+	}
+	b.add(b.group(b.boxed(us, boxStyle{border: ruleColour, hasBorder: true}))...)
+}
+
+func (b *builder) signature(v *referral.Signature) {
+	us := b.lines(v.Closing, v.Field, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)
+	space := unit{h: 12}
+	if b.sig != nil {
+		w, h := fitPicture(b.sig, 55, 18)
+		space = unit{h: h + 2, ops: []op{{kind: opImage, x: b.x0, y: 1, w: w, h: h, pic: b.sig}}}
+	}
+	us = append(us, space)
+	for i, l := range v.Lines {
+		st := regular
+		if i == 0 {
+			st = bold
+		}
+		us = append(us, b.lines(l, v.Field, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)...)
+	}
+	for i := range us {
+		us[i].kind = kindSignature
+	}
+	b.add(b.group(us)...)
+}

@@ -1,0 +1,79 @@
+package pdf
+
+// placed is a unit at its place on a page.
+type placed struct {
+	u *unit
+	y float64 // top, mm from the page top
+}
+
+// paginate places the layout's units on pages. A unit that does not fit
+// starts a new page; so does a run of units marked keep (a heading and
+// the lines after it) or a group (a signature) that does not fit but
+// would fit on an empty page. Gaps are dropped at the top of a page, and a
+// table's header row is repeated when a page break falls inside it.
+func paginate(l *layout) [][]placed {
+	pages := [][]placed{nil}
+	y, atTop := l.top, true
+	body := l.bottom - l.top
+	newPage := func() {
+		pages = append(pages, nil)
+		y, atTop = l.top, true
+	}
+	place := func(u *unit) {
+		pages[len(pages)-1] = append(pages[len(pages)-1], placed{u: u, y: y})
+		y += u.h
+		atTop = false
+	}
+	for i := 0; i < len(l.units); i++ {
+		u := &l.units[i]
+		if u.gap {
+			if atTop {
+				continue
+			}
+			if y+u.h > l.bottom {
+				newPage()
+				continue
+			}
+			y += u.h
+			continue
+		}
+		var head *unit
+		if u.header > 0 && u.kind != kindTableHeader {
+			head = &l.headers[u.header-1]
+		}
+		room := l.bottom - y
+		need := keepHeight(l.units, i)
+		if !atTop && (u.h > room || need > room && need <= body-headHeight(head)) {
+			newPage()
+		}
+		if atTop && head != nil && len(pages) > 1 {
+			place(head)
+		}
+		place(u)
+	}
+	return pages
+}
+
+func headHeight(h *unit) float64 {
+	if h == nil {
+		return 0
+	}
+	return h.h
+}
+
+// keepHeight is the height of the units from i that must share a page: the
+// rest of i's group, and on through every unit marked keep to the first
+// that is not.
+func keepHeight(us []unit, i int) float64 {
+	h := 0.0
+	for j := i; j < len(us); j++ {
+		h += us[j].h
+		if us[j].group != 0 && j+1 < len(us) && us[j+1].group == us[j].group {
+			continue
+		}
+		if !us[j].keep {
+			break
+		}
+	}
+	return h
+}

@@ -1,0 +1,297 @@
+package pdf
+
+import (
+	"bytes"
+	"io"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/stretchr/testify/require"
+)
+
+// This file decodes the text fpdf draws, so tests can check what reaches
+// the page. fpdf draws each piece of text as "BT x y Td (...) Tj ET" with
+// the string in UTF-16BE for an embedded Unicode font.
+
+func init() { model.ConfigPath = "disable" } // pdfcpu: no config files
+
+// textRun is one piece of text on a page.
+type textRun struct {
+	x, y float64 // start of the baseline, in PDF points from the bottom left
+	size float64 // pt
+	bold bool
+	text string
+}
+
+// pdfDoc is a PDF read back for tests.
+type pdfDoc struct {
+	ctx   *model.Context
+	pages [][]textRun
+}
+
+// validate runs pdfcpu's strict validation.
+func validate(t testing.TB, pdf []byte) {
+	t.Helper()
+	conf := model.NewDefaultConfiguration()
+	conf.ValidationMode = model.ValidationStrict
+	require.NoError(t, api.Validate(bytes.NewReader(pdf), conf), "pdfcpu strict validation")
+}
+
+// readPDF decodes the text runs on every page.
+func readPDF(t testing.TB, pdf []byte) *pdfDoc {
+	t.Helper()
+	conf := model.NewDefaultConfiguration()
+	ctx, err := api.ReadContext(bytes.NewReader(pdf), conf)
+	require.NoError(t, err)
+	require.NoError(t, ctx.EnsurePageCount())
+	doc := &pdfDoc{ctx: ctx}
+	for i := 1; i <= ctx.PageCount; i++ {
+		bold := boldFonts(t, ctx, i)
+		r, err := pdfcpu.ExtractPageContent(ctx, i)
+		require.NoError(t, err)
+		content, err := io.ReadAll(r)
+		require.NoError(t, err)
+		doc.pages = append(doc.pages, parseContent(t, content, bold))
+	}
+	return doc
+}
+
+// boldFonts returns the resource names of the page's bold fonts.
+func boldFonts(t testing.TB, ctx *model.Context, page int) map[string]bool {
+	t.Helper()
+	d, _, inh, err := ctx.PageDict(page, false)
+	require.NoError(t, err)
+	res := d.DictEntry("Resources")
+	if res == nil && inh != nil {
+		res = inh.Resources
+	}
+	if res == nil {
+		if o, ok := d.Find("Resources"); ok {
+			res, err = ctx.DereferenceDict(o)
+			require.NoError(t, err)
+		}
+	}
+	out := map[string]bool{}
+	if res == nil {
+		return out
+	}
+	fo, ok := res.Find("Font")
+	if !ok {
+		return out
+	}
+	fonts, err := ctx.DereferenceDict(fo)
+	require.NoError(t, err)
+	for name, ref := range fonts {
+		fd, err := ctx.DereferenceDict(ref)
+		require.NoError(t, err)
+		if base := fd.NameEntry("BaseFont"); base != nil && strings.HasSuffix(*base, "B") {
+			out[name] = true
+		}
+	}
+	return out
+}
+
+// parseContent reads the text operators of a content stream. It knows
+// only what fpdf writes: Tf, Td, Tj and TJ with literal or hex strings.
+func parseContent(t testing.TB, c []byte, bold map[string]bool) []textRun {
+	t.Helper()
+	var runs []textRun
+	var stack []string // operands as raw tokens
+	var strs [][]byte  // string operands
+	var font string
+	var size float64
+	var x, y float64
+	num := func(i int) float64 {
+		if i < 0 || i >= len(stack) {
+			return 0
+		}
+		v, _ := strconv.ParseFloat(stack[i], 64)
+		return v
+	}
+	for i := 0; i < len(c); {
+		ch := c[i]
+		switch {
+		case ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t':
+			i++
+		case ch == '(':
+			s, n := literal(c[i:])
+			strs = append(strs, s)
+			i += n
+		case ch == '<' && i+1 < len(c) && c[i+1] != '<':
+			j := bytes.IndexByte(c[i:], '>')
+			require.GreaterOrEqual(t, j, 0)
+			strs = append(strs, unhex(c[i+1:i+j]))
+			i += j + 1
+		case ch == '[' || ch == ']':
+			i++
+		case ch == '/':
+			j := i + 1
+			for j < len(c) && !strings.ContainsRune(" \n\r\t/[]()<>", rune(c[j])) {
+				j++
+			}
+			stack = append(stack, string(c[i:j]))
+			i = j
+		default:
+			j := i
+			for j < len(c) && !strings.ContainsRune(" \n\r\t/[]()<>", rune(c[j])) {
+				j++
+			}
+			if j == i {
+				j++
+			}
+			tok := string(c[i:j])
+			i = j
+			if _, err := strconv.ParseFloat(tok, 64); err == nil {
+				stack = append(stack, tok)
+				continue
+			}
+			switch tok {
+			case "Tf":
+				if len(stack) >= 2 {
+					font = strings.TrimPrefix(stack[len(stack)-2], "/")
+					size = num(len(stack) - 1)
+				}
+			case "Td":
+				x, y = num(len(stack)-2), num(len(stack)-1)
+			case "Tj", "TJ":
+				var b []byte
+				for _, s := range strs {
+					b = append(b, s...)
+				}
+				runs = append(runs, textRun{x: x, y: y, size: size, bold: bold[font], text: utf16be(b)})
+			}
+			stack, strs = stack[:0], strs[:0]
+		}
+	}
+	return runs
+}
+
+// literal reads a PDF literal string at the start of c and returns its
+// bytes and the length read.
+func literal(c []byte) ([]byte, int) {
+	var out []byte
+	depth := 0
+	for i := 0; i < len(c); i++ {
+		ch := c[i]
+		switch ch {
+		case '(':
+			if depth > 0 {
+				out = append(out, ch)
+			}
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return out, i + 1
+			}
+			out = append(out, ch)
+		case '\\':
+			i++
+			if i >= len(c) {
+				return out, i
+			}
+			switch e := c[i]; e {
+			case 'n':
+				out = append(out, '\n')
+			case 'r':
+				out = append(out, '\r')
+			case 't':
+				out = append(out, '\t')
+			case 'b':
+				out = append(out, '\b')
+			case 'f':
+				out = append(out, '\f')
+			case '\n':
+			case '0', '1', '2', '3', '4', '5', '6', '7':
+				v, n := 0, 0
+				for n < 3 && i < len(c) && c[i] >= '0' && c[i] <= '7' {
+					v = v*8 + int(c[i]-'0')
+					i++
+					n++
+				}
+				i--
+				out = append(out, byte(v))
+			default:
+				out = append(out, e)
+			}
+		default:
+			out = append(out, ch)
+		}
+	}
+	return out, len(c)
+}
+
+func unhex(h []byte) []byte {
+	var out []byte
+	var digits []byte
+	for _, ch := range h {
+		if v, err := strconv.ParseUint(string(ch), 16, 8); err == nil {
+			digits = append(digits, byte(v))
+		}
+	}
+	if len(digits)%2 == 1 {
+		digits = append(digits, 0)
+	}
+	for i := 0; i+1 < len(digits); i += 2 {
+		out = append(out, digits[i]<<4|digits[i+1])
+	}
+	return out
+}
+
+func utf16be(b []byte) string {
+	u := make([]uint16, 0, len(b)/2)
+	for i := 0; i+1 < len(b); i += 2 {
+		u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
+	}
+	return string(utf16.Decode(u))
+}
+
+// footerTop is the highest baseline, in points, of the page furniture with
+// the default 20 mm margins; body text is always above it.
+const footerTop = (20 + 10) / ptToMM
+
+// body returns the page's text runs above the footer.
+func (d *pdfDoc) body(page int) []textRun {
+	var out []textRun
+	for _, r := range d.pages[page] {
+		if r.y > footerTop {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// footer returns the page furniture's text.
+func (d *pdfDoc) footer(page int) string {
+	var out []string
+	for _, r := range d.pages[page] {
+		if r.y <= footerTop {
+			out = append(out, r.text)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// bodyText is the text of every page's body, run after run, with the runs
+// separated by newlines.
+func (d *pdfDoc) bodyText() string {
+	var b strings.Builder
+	for i := range d.pages {
+		for _, r := range d.body(i) {
+			b.WriteString(r.text)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// squash removes all white space, so that text wrapped across lines can
+// be found in one piece.
+func squash(s string) string {
+	return strings.Join(strings.Fields(s), "")
+}

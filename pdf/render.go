@@ -1,0 +1,228 @@
+package pdf
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/refletter/refletter/referral"
+)
+
+// Renderer renders letters with fixed options. Its work per process and
+// per option (loading the font, preparing images) is done once, by
+// NewRenderer; Render is safe for concurrent use.
+type Renderer struct {
+	cfg       config
+	fs        *fontSet
+	logo, sig *picture
+}
+
+// NewRenderer returns a Renderer with the given options. It fails with an
+// *OptionError (matching ErrOption) when an option's input is unusable,
+// such as a logo that is not a PNG or JPEG image.
+func NewRenderer(opts ...Option) (*Renderer, error) {
+	fs, err := loadFonts()
+	if err != nil {
+		return nil, err
+	}
+	r := &Renderer{cfg: defaultConfig(), fs: fs}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o.apply(&r.cfg); err != nil {
+			return nil, err
+		}
+	}
+	if r.cfg.logo != nil {
+		if r.logo, err = preparePicture("WithLogo", "logo", r.cfg.logo); err != nil {
+			return nil, err
+		}
+	}
+	if r.cfg.signature != nil {
+		if r.sig, err = preparePicture("WithSignature", "signature", r.cfg.signature); err != nil {
+			return nil, err
+		}
+		if r.logo != nil && r.logo.w == r.sig.w {
+			if err := r.sig.widen(); err != nil {
+				return nil, &OptionError{Option: "WithSignature", Reason: "cannot prepare the image", Err: err}
+			}
+		}
+	}
+	return r, nil
+}
+
+var defaultRenderer = sync.OnceValues(func() (*Renderer, error) { return NewRenderer() })
+
+// Render renders l as a PDF to w with the given options. Without options it
+// uses a Renderer shared by the process; with options it makes one, so a
+// program rendering many letters with options should use NewRenderer.
+//
+// The returned warnings name the fields whose text had to be changed to be
+// printed (see Warning). On error nothing is written to w.
+func Render(w io.Writer, l *referral.Letter, opts ...Option) ([]Warning, error) {
+	var r *Renderer
+	var err error
+	if len(opts) == 0 {
+		r, err = defaultRenderer()
+	} else {
+		r, err = NewRenderer(opts...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r.Render(w, l)
+}
+
+// Render renders l as an A4 PDF to w. It prints every block of the letter
+// in order, adds the page furniture from l.Meta to every page, and returns
+// warnings for text it had to change (see Warning). The PDF is built in
+// memory and written to w only when complete: on error nothing is written.
+func (r *Renderer) Render(w io.Writer, l *referral.Letter) (warnings []Warning, err error) {
+	if l == nil {
+		return nil, ErrNoLetter
+	}
+	if len(l.Blocks) == 0 {
+		return nil, ErrEmptyLetter
+	}
+	defer func() {
+		// fpdf panics on some internal failures; none may escape, and the
+		// panic value is not reported since it may hold text.
+		if recover() != nil {
+			warnings, err = nil, fmt.Errorf("%w: internal error", ErrPDF)
+		}
+	}()
+	c := newCleaner(r.fs)
+	lay, err := r.layout(l, c)
+	if err != nil {
+		return nil, err
+	}
+	pages := paginate(lay)
+	var buf bytes.Buffer
+	if err := r.draw(&buf, lay, pages, &l.Meta, c); err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return nil, fmt.Errorf("pdf: writing the PDF: %w", err)
+	}
+	return c.warnings(), nil
+}
+
+// layout lays out the letter's blocks and the footer.
+func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
+	m := r.cfg.margin
+	b := &builder{fs: r.fs, c: c, cfg: &r.cfg, logo: r.logo, sig: r.sig, x0: m, w: pageW - 2*m, out: &layout{}}
+	b.out.footer = b.footer(&l.Meta)
+	b.out.top = m
+	b.out.bottom = pageH - m - b.out.footer.h - 3
+	b.maxH = b.out.bottom - b.out.top
+	for i, blk := range l.Blocks {
+		if err := b.block(i, blk); err != nil {
+			return nil, err
+		}
+		if _, isHeading := blk.(*referral.Heading); !isHeading {
+			b.gap(blockGap)
+		}
+	}
+	return b.out, nil
+}
+
+// footer lays out the page furniture: the patient's name, date of birth and
+// NHS number, the page label and the confidentiality line.
+func (b *builder) footer(meta *referral.Meta) footer {
+	var parts []string
+	add := func(prefix, s, field string) {
+		if s = strings.TrimSpace(s); s != "" {
+			parts = append(parts, prefix+b.c.clean(s, regular, field))
+		}
+	}
+	add("", meta.Patient.Name, "patient")
+	add("Date of birth ", meta.Patient.DateOfBirth, "patient.dateOfBirth")
+	add("NHS number ", meta.Patient.NHSNumber, "patient.nhsNumber")
+	labelW := b.m(bold).width(pageLabel(999, 999), tinySize)
+	b.c.note(pageLabel(1234567890, 1234567890), bold)
+	f := footer{
+		base:     b.baseline(tinySize, tinyLead),
+		confBase: b.baseline(confSize, confLead),
+	}
+	f.ident = trimBlank(wrap(b.m(regular), strings.Join(parts, "   ·   "), tinySize, b.w-labelW-4))
+	conf := b.c.clean(strings.TrimSpace(meta.Confidentiality), regular, "meta.confidentiality")
+	f.conf = trimBlank(wrap(b.m(regular), conf, confSize, b.w))
+	for _, ls := range [][]string{f.ident, f.conf} {
+		for _, s := range ls {
+			b.c.note(s, regular)
+		}
+	}
+	f.h = 1.2 + float64(max(1, len(f.ident)))*tinyLead + float64(len(f.conf))*confLead
+	return f
+}
+
+var langTag = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
+
+// draw makes the PDF with fpdf and writes it to buf.
+func (r *Renderer) draw(buf *bytes.Buffer, lay *layout, pages [][]placed, meta *referral.Meta, c *cleaner) error {
+	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
+	p.SetMargins(r.cfg.margin, r.cfg.margin, r.cfg.margin)
+	p.SetAutoPageBreak(false, r.cfg.margin)
+	p.SetCompression(true)
+	p.SetCatalogSort(true)
+	created := r.cfg.created
+	if created.IsZero() {
+		created = meta.Date.Time()
+		if !meta.Date.Valid() {
+			created = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
+	}
+	p.SetCreationDate(created)
+	p.SetModificationDate(created)
+	title := meta.Title
+	if strings.TrimSpace(title) == "" {
+		title = "Referral letter"
+	}
+	p.SetTitle(title, true)
+	p.SetSubject(meta.Subject, true)
+	p.SetAuthor(meta.Author, true)
+	creator := meta.Creator
+	if creator == "" {
+		creator = "refletter"
+	}
+	p.SetCreator(creator, true)
+	p.SetProducer("refletter/pdf with go-pdf/fpdf", true)
+	lang := meta.Language
+	if !langTag.MatchString(lang) {
+		lang = "en-GB"
+	}
+	p.SetLang(lang)
+
+	for st := range numStyles {
+		if len(c.used[st]) > 0 {
+			p.AddUTF8FontFromBytes(family, fpdfStyle[st], r.fs.faces[st].bytesFor(c.used[st]))
+		}
+	}
+	for _, pic := range []*picture{r.logo, r.sig} {
+		if pic != nil {
+			p.RegisterImageOptionsReader(pic.name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(pic.png))
+		}
+	}
+	d := &drawer{p: p, fs: r.fs, family: family}
+	for i, items := range pages {
+		d.page(lay, items, i+1, len(pages), r.cfg.margin)
+	}
+	if err := p.Error(); err != nil {
+		return fmt.Errorf("%w: %w", ErrPDF, err)
+	}
+	if err := p.Output(buf); err != nil {
+		return fmt.Errorf("%w: %w", ErrPDF, err)
+	}
+	if buf.Len() == 0 {
+		return errors.New("pdf: the PDF library produced no output")
+	}
+	return nil
+}

@@ -1,0 +1,201 @@
+package pdf
+
+import (
+	"encoding/binary"
+	"errors"
+)
+
+// This file reads the few TrueType tables the layout needs: character
+// coverage (cmap) and advance widths (hmtx), so that line breaking and the
+// check for characters the font lacks never depend on fpdf's state.
+
+var errFont = errors.New("pdf: malformed TrueType font")
+
+// metrics are one TrueType face's character coverage and widths.
+type metrics struct {
+	unitsPerEm float64
+	ascent     float64 // in font units, positive
+	descent    float64 // in font units, positive
+	// adv is the advance width of each BMP rune in font units; -1 means
+	// the font has no glyph for it.
+	adv []int16
+}
+
+// has reports whether the font has a glyph for r.
+func (m *metrics) has(r rune) bool {
+	return r >= 0 && int(r) < len(m.adv) && m.adv[r] >= 0
+}
+
+// width returns the width of s in mm at size pt. Runes the font lacks
+// count as zero: callers pass only text already checked with has.
+func (m *metrics) width(s string, size float64) float64 {
+	var u int
+	for _, r := range s {
+		if m.has(r) {
+			u += int(m.adv[r])
+		}
+	}
+	return float64(u) * size * ptToMM / m.unitsPerEm
+}
+
+// runeWidth returns the width of r in mm at size pt.
+func (m *metrics) runeWidth(r rune, size float64) float64 {
+	if !m.has(r) {
+		return 0
+	}
+	return float64(m.adv[r]) * size * ptToMM / m.unitsPerEm
+}
+
+type sfntReader struct {
+	b      []byte
+	tables map[string][]byte
+}
+
+func (s *sfntReader) u16(b []byte, off int) (int, bool) {
+	if off < 0 || off+2 > len(b) {
+		return 0, false
+	}
+	return int(binary.BigEndian.Uint16(b[off:])), true
+}
+
+func (s *sfntReader) u32(b []byte, off int) (int, bool) {
+	if off < 0 || off+4 > len(b) {
+		return 0, false
+	}
+	return int(binary.BigEndian.Uint32(b[off:])), true
+}
+
+// parseMetrics reads coverage and widths from a TrueType font.
+func parseMetrics(ttf []byte) (*metrics, error) {
+	s := &sfntReader{b: ttf, tables: map[string][]byte{}}
+	n, ok := s.u16(ttf, 4)
+	if !ok {
+		return nil, errFont
+	}
+	for i := 0; i < n; i++ {
+		rec := 12 + 16*i
+		if rec+16 > len(ttf) {
+			return nil, errFont
+		}
+		tag := string(ttf[rec : rec+4])
+		off, _ := s.u32(ttf, rec+8)
+		length, _ := s.u32(ttf, rec+12)
+		if off+length > len(ttf) || off+length < off {
+			return nil, errFont
+		}
+		s.tables[tag] = ttf[off : off+length]
+	}
+	head, hhea, hmtx, cmap := s.tables["head"], s.tables["hhea"], s.tables["hmtx"], s.tables["cmap"]
+	upem, ok1 := s.u16(head, 18)
+	asc, ok2 := s.u16(hhea, 4)
+	desc, ok3 := s.u16(hhea, 6)
+	nMetrics, ok4 := s.u16(hhea, 34)
+	if !ok1 || !ok2 || !ok3 || !ok4 || upem == 0 || nMetrics == 0 || len(hmtx) < 4*nMetrics {
+		return nil, errFont
+	}
+	m := &metrics{
+		unitsPerEm: float64(upem),
+		ascent:     float64(int16(asc)),
+		descent:    -float64(int16(desc)),
+		adv:        make([]int16, 0x10000),
+	}
+	for i := range m.adv {
+		m.adv[i] = -1
+	}
+	advance := func(gid int) int16 {
+		if gid >= nMetrics {
+			gid = nMetrics - 1
+		}
+		a, _ := s.u16(hmtx, 4*gid)
+		if a > 0x7fff {
+			a = 0x7fff
+		}
+		return int16(a)
+	}
+	set := func(r, gid int) {
+		if gid != 0 && r >= 0 && r < len(m.adv) {
+			m.adv[r] = advance(gid)
+		}
+	}
+	if err := s.readCmap(cmap, set); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// readCmap calls set for every rune the font maps to a glyph, from the
+// Windows Unicode subtable (format 12 preferred, else format 4).
+func (s *sfntReader) readCmap(cmap []byte, set func(r, gid int)) error {
+	n, ok := s.u16(cmap, 2)
+	if !ok {
+		return errFont
+	}
+	var f4, f12 []byte
+	for i := 0; i < n; i++ {
+		pid, _ := s.u16(cmap, 4+8*i)
+		eid, _ := s.u16(cmap, 6+8*i)
+		off, ok := s.u32(cmap, 8+8*i)
+		if !ok || off >= len(cmap) {
+			return errFont
+		}
+		sub := cmap[off:]
+		format, _ := s.u16(sub, 0)
+		switch {
+		case format == 12 && (pid == 3 && eid == 10 || pid == 0):
+			f12 = sub
+		case format == 4 && (pid == 3 && eid == 1 || pid == 0):
+			f4 = sub
+		}
+	}
+	switch {
+	case f12 != nil:
+		groups, ok := s.u32(f12, 12)
+		if !ok {
+			return errFont
+		}
+		for g := 0; g < groups; g++ {
+			start, ok1 := s.u32(f12, 16+12*g)
+			end, ok2 := s.u32(f12, 20+12*g)
+			gid, ok3 := s.u32(f12, 24+12*g)
+			if !ok1 || !ok2 || !ok3 || end < start {
+				return errFont
+			}
+			for r := start; r <= end && r < 0x10000; r++ {
+				set(r, gid+r-start)
+			}
+		}
+		return nil
+	case f4 != nil:
+		segX2, ok := s.u16(f4, 6)
+		if !ok {
+			return errFont
+		}
+		ends, starts, deltas, ranges := 14, 16+segX2, 16+2*segX2, 16+3*segX2
+		for i := 0; i < segX2; i += 2 {
+			end, ok1 := s.u16(f4, ends+i)
+			start, ok2 := s.u16(f4, starts+i)
+			delta, ok3 := s.u16(f4, deltas+i)
+			ro, ok4 := s.u16(f4, ranges+i)
+			if !ok1 || !ok2 || !ok3 || !ok4 {
+				return errFont
+			}
+			for r := start; r <= end && r != 0xffff; r++ {
+				gid := 0
+				if ro == 0 {
+					gid = (r + delta) & 0xffff
+				} else {
+					g, ok := s.u16(f4, ranges+i+ro+2*(r-start))
+					if !ok {
+						return errFont
+					}
+					if g != 0 {
+						gid = (g + delta) & 0xffff
+					}
+				}
+				set(r, gid)
+			}
+		}
+		return nil
+	}
+	return errFont
+}

@@ -1,0 +1,162 @@
+package pdf
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Warning reports text the renderer had to change to print it: characters
+// the font cannot show (emoji, scripts outside Liberation Sans) are
+// replaced by a visible marker. Field names the referral field, never the
+// text, so a warning is safe to log.
+type Warning struct {
+	// Field is the JSON path of the field, as the letter block's Source
+	// gives it, with a row index for tables: "investigations[3]".
+	Field string
+	// Message says what was done, in plain words.
+	Message string
+}
+
+func (w Warning) String() string { return w.Field + ": " + w.Message }
+
+// cleaner makes text printable in a face and records what it replaced.
+type cleaner struct {
+	fs     *fontSet
+	counts map[string]int // replaced characters by field
+	order  []string       // fields in first-seen order
+	used   [numStyles]map[rune]struct{}
+}
+
+func newCleaner(fs *fontSet) *cleaner {
+	c := &cleaner{fs: fs, counts: map[string]int{}}
+	for i := range c.used {
+		c.used[i] = map[rune]struct{}{}
+	}
+	return c
+}
+
+// clean returns s in NFC with line ends as "\n", tabs as spaces, and every
+// run of characters the face cannot show (or control characters) replaced
+// by the marker. The result is valid UTF-8 in the face's repertoire.
+func (c *cleaner) clean(s string, st style, field string) string {
+	if !norm.NFC.IsNormalString(s) {
+		s = norm.NFC.String(s)
+	}
+	m := c.fs.faces[st].m
+	var b strings.Builder
+	b.Grow(len(s))
+	missing, inRun := 0, false
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch {
+		case r == '\r':
+			if i < len(s) && s[i] == '\n' {
+				i++
+			}
+			r = '\n'
+		case r == '\t':
+			r = ' '
+		}
+		ok := r == '\n' || (m.has(r) && !unicode.IsControl(r) && !(r == utf8.RuneError && n == 1))
+		if !ok {
+			missing++
+			if !inRun {
+				b.WriteString(c.fs.marker)
+				inRun = true
+			}
+			continue
+		}
+		inRun = false
+		b.WriteRune(r)
+	}
+	if missing > 0 {
+		if _, seen := c.counts[field]; !seen {
+			c.order = append(c.order, field)
+		}
+		c.counts[field] += missing
+	}
+	return b.String()
+}
+
+// note records the runes of s, already clean, as used in face st.
+func (c *cleaner) note(s string, st style) {
+	u := c.used[st]
+	for _, r := range s {
+		u[r] = struct{}{}
+	}
+}
+
+func (c *cleaner) warnings() []Warning {
+	if len(c.order) == 0 {
+		return nil
+	}
+	ws := make([]Warning, 0, len(c.order))
+	for _, f := range c.order {
+		n := c.counts[f]
+		what := "1 character"
+		if n != 1 {
+			what = strconv.Itoa(n) + " characters"
+		}
+		ws = append(ws, Warning{
+			Field:   f,
+			Message: what + " the font cannot show replaced by " + strconv.Quote(c.fs.marker),
+		})
+	}
+	return ws
+}
+
+// wrap breaks clean text into lines no wider than width mm at size pt.
+// It breaks at spaces, keeps the text's own line breaks, and cuts a word
+// wider than the line between characters, so nothing is ever clipped. An
+// empty line in the text stays an empty line.
+func wrap(m *metrics, text string, size, width float64) []string {
+	var lines []string
+	space := m.runeWidth(' ', size)
+	for _, para := range strings.Split(text, "\n") {
+		var line strings.Builder
+		lineW := 0.0
+		flush := func() {
+			lines = append(lines, line.String())
+			line.Reset()
+			lineW = 0
+		}
+		words := strings.FieldsFunc(para, func(r rune) bool { return r == ' ' })
+		if len(words) == 0 {
+			lines = append(lines, "")
+			continue
+		}
+		for _, w := range words {
+			ww := m.width(w, size)
+			switch {
+			case line.Len() > 0 && lineW+space+ww <= width:
+				line.WriteByte(' ')
+				line.WriteString(w)
+				lineW += space + ww
+				continue
+			case line.Len() > 0:
+				flush()
+			}
+			if ww <= width {
+				line.WriteString(w)
+				lineW = ww
+				continue
+			}
+			// A word wider than the line: cut it between characters.
+			for _, r := range w {
+				rw := m.runeWidth(r, size)
+				if line.Len() > 0 && lineW+rw > width {
+					flush()
+				}
+				line.WriteRune(r)
+				lineW += rw
+			}
+		}
+		flush()
+	}
+	return lines
+}
