@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,4 +83,70 @@ func writeDump(t testing.TB, name string, pdf []byte) {
 	}
 	require.NoError(t, os.MkdirAll(*dump, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(*dump, name+".pdf"), pdf, 0o644))
+}
+
+// handLetter is a realistic letter built by hand, with every kind of
+// block, for tests that change its content.
+func handLetter() *referral.Letter {
+	return &referral.Letter{
+		Meta: referral.Meta{
+			Title:    "Referral letter: Rheumatology",
+			Subject:  "Urgent referral to Rheumatology",
+			Author:   "Ashgrove Surgery",
+			Creator:  "refletter",
+			Language: "en-GB",
+			Date:     referral.NewDate(2026, time.November, 21),
+			Patient: referral.PageIdentity{
+				Name:        "Ms Siobhán Ó Súilleabháin",
+				DateOfBirth: "3 March 1961",
+				NHSNumber:   "999 000 0018",
+			},
+			Confidentiality: "Confidential: this letter contains patient-identifiable information.",
+		},
+		Blocks: []referral.Block{
+			&referral.Letterhead{Name: "Ashgrove Surgery", Lines: []string{"12 Ashgrove Road", "Leeds", "LS2 9JT"},
+				Details: []referral.KeyValue{{Key: "Tel", Value: "0113 496 0000"}, {Key: "ODS code", Value: "B86001"}}, Field: "practice"},
+			&referral.Addressee{Lines: []string{"Dr Anjali Patel", "Rheumatology Outpatients", "Leeds General Infirmary"}, Field: "recipient"},
+			&referral.KeyValueList{Items: []referral.KeyValue{{Key: "Date", Value: "21 November 2026", Field: "date"}}, Field: "date"},
+			&referral.Paragraph{Text: "Re: Ms Siobhán Ó Súilleabháin\nBorn 3 March 1961\nNHS number 999 000 0018", Strong: true, Field: "patient"},
+			&referral.Notice{Title: "URGENT REFERRAL", Lines: []string{"Reason for urgency: rising inflammatory markers."}, Field: "priority"},
+			&referral.Paragraph{Text: "Dear Dr Patel,", Field: "recipient.clinician"},
+			&referral.Paragraph{Text: "I would be grateful if you could see Ms Ó Súilleabháin for assessment of an inflammatory arthritis.", Field: "reason"},
+			&referral.Heading{Text: "History of presenting complaint", Field: "history"},
+			&referral.Paragraph{Text: "Six weeks of morning stiffness lasting two hours, with swelling of both wrists and the small joints of the hands.", Field: "history"},
+			&referral.Heading{Text: "Investigations", Field: "investigations"},
+			&referral.Table{Header: []string{"Investigation", "Result", "Date", "Comment"}, Widths: []float64{3, 4, 2, 3},
+				Rows: [][]string{
+					{"CRP", "34 mg/L", "14 November 2026", "Raised"},
+					{"Rheumatoid factor", "Positive, 86 IU/mL", "14 November 2026", ""},
+				}, Field: "investigations"},
+			&referral.Heading{Text: "Current medication", Field: "medications"},
+			&referral.Table{Header: []string{"Medicine", "Dose", "Since"}, Widths: []float64{5, 4, 2},
+				Rows: [][]string{{"Naproxen 500 mg tablets", "One twice daily with food", "2026-10"}}, Field: "medications.items"},
+			&referral.Heading{Text: "Allergies and adverse reactions", Field: "allergies"},
+			&referral.Paragraph{Text: "No known drug allergies.", Field: "allergies"},
+			&referral.Heading{Text: "The patient's view", Field: "patientView"},
+			&referral.KeyValueList{Items: []referral.KeyValue{
+				{Key: "Knows of this referral", Value: "Yes", Field: "patientView.informed"},
+				{Key: "Concerns and expectations", Value: "She is worried about keeping her job as a florist.", Field: "patientView.concerns"},
+			}, Field: "patientView"},
+			&referral.StatementBox{Title: "About this referral", Paragraphs: referral.DefaultStatement().Paragraphs,
+				Citation: referral.DefaultStatement().Source, Field: "statement"},
+			&referral.Signature{Closing: "Yours sincerely", Lines: []string{"Dr Łukasz Nowak", "GP Partner", "GMC 7123456", "Ashgrove Surgery"}, Field: "referrer"},
+			&referral.CopyList{Lines: []string{"cc: the patient"}, Field: "copies"},
+		},
+	}
+}
+
+// blockIndex returns the index of the first block of l of the same type
+// as like, with the given field.
+func blockIndex(t testing.TB, l *referral.Letter, field string, like referral.Block) int {
+	t.Helper()
+	for i, b := range l.Blocks {
+		if b.Source() == field && fmt.Sprintf("%T", b) == fmt.Sprintf("%T", like) {
+			return i
+		}
+	}
+	t.Fatalf("no %T block for %s", like, field)
+	return -1
 }

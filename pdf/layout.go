@@ -48,6 +48,8 @@ const (
 	cellPadY   = 1.2
 	boxPad     = 3.0
 	barWidth   = 1.2
+	tallRow    = 6 // rows of more lines may break across pages...
+	rowSlice   = 3 // ...after every this many lines
 )
 
 type opKind uint8
@@ -531,8 +533,9 @@ func (b *builder) table(v *referral.Table) {
 	}
 }
 
-// row lays out a table row, cutting it into several units when it is
-// taller than maxH.
+// row lays out a table row. A row of more than tallRow lines is cut into
+// units of a few lines each, so that it can break across pages instead of
+// leaving a page half empty; no unit is taller than maxH.
 func (b *builder) row(cells []string, ws []float64, field string, st style, maxH float64) []unit {
 	m := b.m(st)
 	cellLines := make([][]string, len(ws))
@@ -544,16 +547,26 @@ func (b *builder) row(cells []string, ws []float64, field string, st style, maxH
 		n = max(n, len(cellLines[i]))
 	}
 	per := max(1, int((maxH-2*cellPadY)/smallLead))
+	if n > tallRow {
+		per = min(per, rowSlice)
+	}
 	base := b.baseline(smallSize, smallLead)
 	var us []unit
 	for start := 0; start < n; start += per {
 		end := min(n, start+per)
-		u := unit{h: float64(end-start)*smallLead + 2*cellPadY}
+		top := 0.0
+		if start == 0 {
+			top = cellPadY
+		}
+		u := unit{h: top + float64(end-start)*smallLead}
+		if end == n {
+			u.h += cellPadY
+		}
 		x := b.x0
 		for i, w := range ws {
 			for k := start; k < end && k < len(cellLines[i]); k++ {
 				if l := cellLines[i][k]; l != "" {
-					u.ops = append(u.ops, b.textOp(x+cellPadX, cellPadY+float64(k-start)*smallLead+base, st, smallSize, inkColour, l))
+					u.ops = append(u.ops, b.textOp(x+cellPadX, top+float64(k-start)*smallLead+base, st, smallSize, inkColour, l))
 				}
 			}
 			x += w
