@@ -61,19 +61,26 @@ func headHeight(h *unit) float64 {
 	return h.h
 }
 
-// keepHeight is the height of the units from i that must share a page: the
-// rest of i's group, and on through every unit marked keep to the first
-// that is not.
+// keepHeight is the height of the units from i that must share a page: a
+// whole group when i starts one, and on through every unit marked keep
+// (and any group it leads into) to the first that is not. Inside a group
+// too tall for a page, only the keep marks count.
 func keepHeight(us []unit, i int) float64 {
 	h := 0.0
+	whole := startsGroup(us, i)
 	for j := i; j < len(us); j++ {
 		h += us[j].h
-		if us[j].group != 0 && j+1 < len(us) && us[j+1].group == us[j].group {
+		if whole && j+1 < len(us) && us[j+1].group == us[j].group {
 			continue
 		}
 		if !us[j].keep {
 			break
 		}
+		whole = startsGroup(us, j+1)
 	}
 	return h
+}
+
+func startsGroup(us []unit, i int) bool {
+	return i < len(us) && us[i].group != 0 && (i == 0 || us[i-1].group != us[i].group)
 }

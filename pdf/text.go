@@ -40,8 +40,8 @@ func newCleaner(fs *fontSet) *cleaner {
 }
 
 // clean returns s in NFC with line ends as "\n", tabs as spaces, and every
-// run of characters the face cannot show (or control characters) replaced
-// by the marker. The result is valid UTF-8 in the face's repertoire.
+// run of characters the face cannot show (or control characters), with
+// any joiners and combining marks that follow them, replaced by the marker. The result is valid UTF-8 in the face's repertoire.
 func (c *cleaner) clean(s string, st style, field string) string {
 	if !norm.NFC.IsNormalString(s) {
 		s = norm.NFC.String(s)
@@ -63,7 +63,9 @@ func (c *cleaner) clean(s string, st style, field string) string {
 			r = ' '
 		}
 		ok := r == '\n' || (m.has(r) && !unicode.IsControl(r) && !(r == utf8.RuneError && n == 1))
-		if !ok {
+		// A joiner or combining mark after a missing character belongs to
+		// it: an emoji sequence becomes one marker.
+		if !ok || inRun && (unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Mn, r)) {
 			missing++
 			if !inRun {
 				b.WriteString(c.fs.marker)
