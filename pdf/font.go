@@ -81,10 +81,20 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 	return fs, nil
 })
 
+// rightToLeft are the right-to-left ranges Liberation Sans has glyphs for
+// (Hebrew). fpdf draws text left to right only, so Hebrew would print
+// backwards: it is treated as text the font cannot show.
+var rightToLeft = [][2]rune{{0x0590, 0x05ff}, {0xfb1d, 0xfb4f}}
+
 func newFace(ttf []byte) (*face, error) {
 	m, err := parseMetrics(ttf)
 	if err != nil {
 		return nil, err
+	}
+	for _, rg := range rightToLeft {
+		for r := rg[0]; r <= rg[1]; r++ {
+			m.adv[r] = -1
+		}
 	}
 	f := &face{full: ttf, m: m, inCommon: make([]bool, 0x10000)}
 	var cut strings.Builder

@@ -27,6 +27,7 @@ func FuzzRender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text, cell, key string, cols uint8) {
 		l := handLetter()
 		l.Meta.Patient.Name = key
+		l.Meta.Title, l.Meta.Author = text, cell
 		l.Meta.Confidentiality = cell
 		l.Blocks[blockIndex(t, l, "history", &referral.Paragraph{})].(*referral.Paragraph).Text = text
 		tb := l.Blocks[blockIndex(t, l, "investigations", &referral.Table{})].(*referral.Table)

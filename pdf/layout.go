@@ -81,7 +81,6 @@ const (
 	kindOther unitKind = iota
 	kindHeading
 	kindTableHeader
-	kindSignature
 )
 
 // unit is one slice of the flow.
@@ -609,9 +608,6 @@ func (b *builder) signature(v *referral.Signature) {
 			st = bold
 		}
 		us = append(us, b.lines(l, v.Field, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)...)
-	}
-	for i := range us {
-		us[i].kind = kindSignature
 	}
 	b.add(b.group(us)...)
 }

@@ -47,3 +47,21 @@ func TestPageSize(t *testing.T) {
 		assert.InDelta(t, 841.89, d.Height, 0.01, "A4 height in points")
 	}
 }
+
+func TestMetadataIsMadeSafe(t *testing.T) {
+	// fpdf would mangle or panic on these; the renderer cleans them.
+	l := handLetter()
+	l.Meta.Title = "Referral letter: Rheumatology 😀"
+	l.Meta.Author = "Ashgrove \xe2 Surgery"
+	l.Meta.Subject = "Urgent\x00 referral"
+	r, err := NewRenderer()
+	require.NoError(t, err)
+	pdf, _ := render(t, r, l)
+	validate(t, pdf)
+	ctx, err := api.ReadContext(bytes.NewReader(pdf), model.NewDefaultConfiguration())
+	require.NoError(t, err)
+	require.NoError(t, api.ValidateContext(ctx))
+	assert.Equal(t, "Referral letter: Rheumatology \ufffd", ctx.Title)
+	assert.Equal(t, "Ashgrove \ufffd Surgery", ctx.Author)
+	assert.Equal(t, "Urgent  referral", ctx.Subject)
+}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 
@@ -164,6 +166,22 @@ func (b *builder) footer(meta *referral.Meta) footer {
 	return f
 }
 
+// metaText makes s safe for fpdf's document information: valid UTF-8 in
+// the Basic Multilingual Plane (fpdf mangles anything else), with control
+// characters as spaces. Viewers show these strings, not the font, so
+// nothing is lost to the font here.
+func metaText(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		switch {
+		case r == utf8.RuneError, r > 0xffff:
+			return '\ufffd'
+		case unicode.IsControl(r):
+			return ' '
+		}
+		return r
+	}, s))
+}
+
 var langTag = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
 
 // draw makes the PDF with fpdf and writes it to buf.
@@ -182,14 +200,14 @@ func (r *Renderer) draw(buf *bytes.Buffer, lay *layout, pages [][]placed, meta *
 	}
 	p.SetCreationDate(created)
 	p.SetModificationDate(created)
-	title := meta.Title
-	if strings.TrimSpace(title) == "" {
+	title := metaText(meta.Title)
+	if title == "" {
 		title = "Referral letter"
 	}
 	p.SetTitle(title, true)
-	p.SetSubject(meta.Subject, true)
-	p.SetAuthor(meta.Author, true)
-	creator := meta.Creator
+	p.SetSubject(metaText(meta.Subject), true)
+	p.SetAuthor(metaText(meta.Author), true)
+	creator := metaText(meta.Creator)
 	if creator == "" {
 		creator = "refletter"
 	}

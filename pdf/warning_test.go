@@ -74,6 +74,7 @@ func TestCleanText(t *testing.T) {
 		{"bad \xff\xfe utf-8", "bad [?] utf-8", 2},
 		{"nul\x00byte", "nul[?]byte", 1},
 		{"😀😀 two", "[?] two", 2},
+		{"שלום Hebrew", "[?] Hebrew", 4}, // right to left: not laid out
 		{"≤ 5 µg/L, 37.5 °C, ½ tablet, €10, “quoted” – dash", "≤ 5 µg/L, 37.5 °C, ½ tablet, €10, “quoted” – dash", 0},
 	}
 	for _, c := range cases {
