@@ -45,9 +45,9 @@
 //
 // # Performance
 //
-// Use one Renderer for many letters: it loads the font and prepares images
-// once and is safe for concurrent use. The font is cut once per process to
-// the characters letters commonly use, which makes each document's own
-// subsetting cheaper; fpdf still parses and subsets the font for every
-// document, which is most of the cost of a letter.
+// Use one Renderer for many letters: it prepares images once and is safe
+// for concurrent use. The font is cut once per process into smaller fonts
+// holding the characters letters commonly use, and each letter embeds the
+// smallest that covers its text; fpdf still parses and subsets that font for
+// every document, which is most of the cost of a letter.
 package pdf
