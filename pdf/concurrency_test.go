@@ -34,7 +34,7 @@ func TestConcurrentRender(t *testing.T) {
 		}
 		l := handLetter()
 		p := l.Blocks[blockIndex(t, l, "history", &referral.Paragraph{})].(*referral.Paragraph)
-		p.Text = fmt.Sprintf("Letter %d. %s", i, words(i*3))
+		p.Text = fmt.Sprintf("Letter %d. %s", i, words(i%40*5))
 		if i%7 == 1 {
 			p.Text += " Её имя Ольга."
 		}
