@@ -17,6 +17,10 @@ var (
 	// ErrUnsupportedBlock matches a *BlockError for a block type the
 	// renderer does not know: rendering it would drop its content.
 	ErrUnsupportedBlock = errors.New("pdf: unsupported letter block")
+	// ErrFurnitureTooLong is returned when the patient's identity and the
+	// confidentiality line of Letter.Meta, repeated at the foot of every
+	// page, would take more than 40 mm of it.
+	ErrFurnitureTooLong = errors.New("pdf: the page furniture is too long for the foot of the page")
 	// ErrPDF is wrapped by failures inside the PDF library.
 	ErrPDF = errors.New("pdf: the PDF library failed")
 )

@@ -31,11 +31,14 @@ func TestRenderErrors(t *testing.T) {
 	require.NoError(t, err)
 	withChart := handLetter()
 	withChart.Blocks = append(withChart.Blocks[:3], append([]referral.Block{&chart{Field: "investigations"}}, withChart.Blocks[3:]...)...)
+	longFooter := handLetter()
+	longFooter.Meta.Confidentiality = strings.Repeat("Confidential. ", 400)
 	cases := []struct {
 		name   string
 		letter *referral.Letter
 		is     error
 	}{
+		{"page furniture too long", longFooter, ErrFurnitureTooLong},
 		{"nil letter", nil, ErrNoLetter},
 		{"no blocks", &referral.Letter{Meta: handLetter().Meta}, ErrEmptyLetter},
 		{"unknown block", withChart, ErrUnsupportedBlock},

@@ -165,7 +165,7 @@ func (b *builder) cleanLines(text string, st style, size, lead float64, c rgb, x
 	for _, l := range ls {
 		u := unit{h: lead}
 		if l == "" {
-			u.h = lead / 2
+			u.h, u.gap = lead/2, true // a paragraph break
 		} else {
 			lx := x
 			if align == alignRight {

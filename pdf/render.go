@@ -94,27 +94,36 @@ func (r *Renderer) Render(w io.Writer, l *referral.Letter) (warnings []Warning, 
 	if len(l.Blocks) == 0 {
 		return nil, ErrEmptyLetter
 	}
+	pdf, warnings, err := r.build(l)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(pdf); err != nil {
+		return nil, fmt.Errorf("pdf: writing the PDF: %w", err)
+	}
+	return warnings, nil
+}
+
+// build makes the whole PDF in memory.
+func (r *Renderer) build(l *referral.Letter) (pdf []byte, warnings []Warning, err error) {
 	defer func() {
 		// fpdf panics on some internal failures; none may escape, and the
 		// panic value is not reported since it may hold text.
 		if recover() != nil {
-			warnings, err = nil, fmt.Errorf("%w: internal error", ErrPDF)
+			pdf, warnings, err = nil, nil, fmt.Errorf("%w: internal error", ErrPDF)
 		}
 	}()
 	c := newCleaner(r.fs)
 	lay, err := r.layout(l, c)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	pages := paginate(lay)
 	var buf bytes.Buffer
 	if err := r.draw(&buf, lay, pages, &l.Meta, c); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		return nil, fmt.Errorf("pdf: writing the PDF: %w", err)
-	}
-	return c.warnings(), nil
+	return buf.Bytes(), c.warnings(), nil
 }
 
 // layout lays out the letter's blocks and the footer.
@@ -122,6 +131,9 @@ func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
 	m := r.cfg.margin
 	b := &builder{fs: r.fs, c: c, cfg: &r.cfg, logo: r.logo, sig: r.sig, x0: m, w: pageW - 2*m, out: &layout{}}
 	b.out.footer = b.footer(&l.Meta)
+	if b.out.footer.h > maxFooter {
+		return nil, ErrFurnitureTooLong
+	}
 	b.out.top = m
 	b.out.bottom = pageH - m - b.out.footer.h - 3
 	b.maxH = b.out.bottom - b.out.top
@@ -135,6 +147,9 @@ func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
 	}
 	return b.out, nil
 }
+
+// maxFooter is the most of each page, in mm, the page furniture may take.
+const maxFooter = 40
 
 // footer lays out the page furniture: the patient's name, date of birth and
 // NHS number, the page label and the confidentiality line.
