@@ -64,8 +64,9 @@ func WithAccent(c color.Color) Option {
 }
 
 // WithCreationTime sets the creation and modification time recorded in the
-// PDF. By default it is midnight (UTC) of the letter's date, so the same
-// letter and options always give the same bytes.
+// PDF. By default it is midnight (UTC) of the letter's date (1 January 2000
+// for a letter with no date), so the same letter and options always give
+// the same bytes.
 func WithCreationTime(t time.Time) Option {
 	return optionFunc(func(c *config) error {
 		c.created = t
