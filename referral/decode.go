@@ -8,6 +8,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -208,16 +209,22 @@ func (s *shapeChecker) skip(tok json.Token) error {
 	return nil
 }
 
+// jsonFields caches, per struct type, its fields by JSON name.
+var jsonFields sync.Map // reflect.Type -> map[string]reflect.StructField
+
 func fieldByJSONName(t reflect.Type, name string) (reflect.StructField, bool) {
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
+	m, ok := jsonFields.Load(t)
+	if !ok {
+		fields := map[string]reflect.StructField{}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			n, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if f.IsExported() && n != "-" && n != "" {
+				fields[n] = f
+			}
 		}
-		n, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if n == name && n != "-" && n != "" {
-			return f, true
-		}
+		m, _ = jsonFields.LoadOrStore(t, fields)
 	}
-	return reflect.StructField{}, false
+	f, ok := m.(map[string]reflect.StructField)[name]
+	return f, ok
 }
