@@ -508,11 +508,13 @@ func priorityWord(p Priority) string {
 	return "routine"
 }
 
+// ageText is the age for the "Re:" block: "65", or "15 months" under two.
 func ageText(dob, at Date) string {
-	if n := ageNumber(dob, at); ageUnit(dob, at) != "year" {
-		return strconv.Itoa(n) + " " + ageUnit(dob, at) + plural(n)
+	n := ageNumber(dob, at)
+	if unit := ageUnit(dob, at); unit != "year" {
+		return strconv.Itoa(n) + " " + unit + plural(n)
 	}
-	return strconv.Itoa(dob.YearsTo(at))
+	return strconv.Itoa(n)
 }
 
 // ageNumber and ageUnit give an age in years, or in months under two.
