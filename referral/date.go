@@ -11,7 +11,8 @@ import (
 // is reported by Validate, so that every failing field is listed at once.
 type Date struct {
 	t       time.Time
-	invalid bool
+	set     bool // t holds a real date (0001-01-01 included)
+	invalid bool // a string that is not a real date was given
 }
 
 // NewDate returns the date y-m-d. It does not normalise: NewDate(2026, 2, 30)
@@ -21,7 +22,7 @@ func NewDate(y int, m time.Month, d int) Date {
 	if t.Year() != y || t.Month() != m || t.Day() != d {
 		return Date{invalid: true}
 	}
-	return Date{t: t}
+	return Date{t: t, set: true}
 }
 
 // DateOf returns the calendar date of t in t's location.
@@ -36,16 +37,16 @@ func ParseDate(s string) (Date, error) {
 	if err != nil || t.Format(time.DateOnly) != s {
 		return Date{}, fmt.Errorf("referral: %w", errBadDate)
 	}
-	return Date{t: t}, nil
+	return Date{t: t, set: true}, nil
 }
 
 var errBadDate = fmt.Errorf("not a real date in YYYY-MM-DD form")
 
 // IsZero reports whether the date is unset.
-func (d Date) IsZero() bool { return d.t.IsZero() && !d.invalid }
+func (d Date) IsZero() bool { return !d.set && !d.invalid }
 
 // Valid reports whether the date is set and real.
-func (d Date) Valid() bool { return !d.invalid && !d.t.IsZero() }
+func (d Date) Valid() bool { return d.set && !d.invalid }
 
 // Time returns the date as midnight UTC.
 func (d Date) Time() time.Time { return d.t }
@@ -79,7 +80,7 @@ func (d Date) YearsTo(e Date) int {
 }
 
 // AddYears returns d moved by n years (29 February becomes 1 March).
-func (d Date) AddYears(n int) Date { return Date{t: d.t.AddDate(n, 0, 0)} }
+func (d Date) AddYears(n int) Date { return Date{t: d.t.AddDate(n, 0, 0), set: d.set, invalid: d.invalid} }
 
 // MarshalJSON writes "YYYY-MM-DD".
 func (d Date) MarshalJSON() ([]byte, error) {

@@ -123,3 +123,17 @@ func FuzzNHSNumber(f *testing.F) {
 		_ = NormalizePostcode(s)
 	})
 }
+
+// TestDateYearOne: the first day of year 1 is a date like any other, not
+// "unset" (found by FuzzCheck: an answer of 0001-01-01 was dropped).
+func TestDateYearOne(t *testing.T) {
+	d, err := ParseDate("0001-01-01")
+	assert.NoError(t, err)
+	assert.True(t, d.Valid())
+	assert.False(t, d.IsZero())
+	assert.Equal(t, "1 January 0001", d.Long())
+	assert.Equal(t, "0001-01-01", d.String())
+	r := fullReferral(t)
+	r.Investigations[0].Date = d
+	assert.Contains(t, composeText(t, r), "1 January 0001")
+}
