@@ -80,7 +80,9 @@ func (d Date) YearsTo(e Date) int {
 }
 
 // AddYears returns d moved by n years (29 February becomes 1 March).
-func (d Date) AddYears(n int) Date { return Date{t: d.t.AddDate(n, 0, 0), set: d.set, invalid: d.invalid} }
+func (d Date) AddYears(n int) Date {
+	return Date{t: d.t.AddDate(n, 0, 0), set: d.set, invalid: d.invalid}
+}
 
 // MarshalJSON writes "YYYY-MM-DD".
 func (d Date) MarshalJSON() ([]byte, error) {
