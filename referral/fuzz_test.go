@@ -51,7 +51,7 @@ var messageWords = strings.Join([]string{
 	"must be a 10-digit NHS number", "is not a valid UK postcode", "must be a 7-digit GMC number",
 	"is not a valid UK phone number", "is not a real date in YYYY-MM-DD form", "is after the letter date",
 	"is more than 130 years before the letter date", "must be routine, urgent or two-week-wait",
-	"needs a GMC number, NMC PIN or HCPC number", "holds a control character other than newline or tab",
+	"needs a GMC number, NMC PIN or HCPC number", "holds a control character (other than newline and tab) or a text-direction control",
 	"is not valid UTF-8",
 }, "\n")
 

@@ -220,14 +220,19 @@ func limits(v reflect.Value, path string, add func(path, rule, msg string)) {
 			add(path, RuleEncoding, "is not valid UTF-8")
 		}
 		if hasControl(s) {
-			add(path, RuleControlChars, "holds a control character other than newline or tab")
+			add(path, RuleControlChars, "holds a control character (other than newline and tab) or a text-direction control")
 		}
 	}
 }
 
+// hasControl reports a C0 or C1 control character other than newline and
+// tab, or a bidirectional embedding, override or isolate control, which
+// would reorder the text around it as displayed (a name shown backwards).
 func hasControl(s string) bool {
 	for _, r := range s {
-		if (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r <= 0x9f) {
+		switch {
+		case r < 0x20 && r != '\n' && r != '\t', r >= 0x7f && r <= 0x9f,
+			r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
 			return true
 		}
 	}

@@ -154,3 +154,16 @@ func readWant(t *testing.T, path string) []string {
 	require.NoError(t, sc.Err())
 	return out
 }
+
+func TestBidiControls(t *testing.T) {
+	for _, c := range []rune{0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069} {
+		r := fullReferral(t)
+		r.Patient.FamilyName = "O" + string(c) + "Brien"
+		var fes FieldErrors
+		require.ErrorAs(t, r.validateAt(fixedClock()), &fes)
+		assert.Equal(t, []string{"patient.familyName control-chars"}, pathRules(fes))
+	}
+	r := fullReferral(t)
+	r.Patient.FamilyName = "كريم" // right-to-left text itself is fine
+	assert.NoError(t, r.validateAt(fixedClock()))
+}

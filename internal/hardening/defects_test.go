@@ -7,9 +7,6 @@ import "testing"
 // cases only when over the limit) until fixed; remove the entry with the
 // fix.
 var knownDefects = map[string]string{
-	"disguised/bidi-override-family-name": "referral: Validate accepts Unicode bidi controls " +
-		"(U+202A-U+202E, U+2066-U+2069) in text; in the plain-text letter an override in a name " +
-		"reverses the rest of the line as displayed",
 	"memory/prose": "pdf: rendering the largest accepted referral (320 pages) peaks above 64 MB of heap; " +
 		"it allocates about 430 MB, much of it a new flate compressor for every page in fpdf",
 	"memory/lines": "pdf: rendering the largest accepted referral with its text as short lines (2,624 pages) " +
