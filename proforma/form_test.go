@@ -233,3 +233,14 @@ func TestValidPath(t *testing.T) {
 		assert.False(t, ValidPath(p), p)
 	}
 }
+
+// TestLoadByteOrderMark: a leading byte-order mark, as Windows tools write,
+// is ignored by Load and LoadAnswers, as it is by referral.Decode.
+func TestLoadByteOrderMark(t *testing.T) {
+	f, err := Load(strings.NewReader("\xef\xbb\xbf" + validForm))
+	require.NoError(t, err)
+	assert.Equal(t, "test-form", f.ID)
+	a, err := LoadAnswers(strings.NewReader("\xef\xbb\xbf" + `{"q4": "yes"}`))
+	require.NoError(t, err)
+	assert.Equal(t, "yes", a["q4"])
+}

@@ -22,7 +22,8 @@ func readAll(r io.Reader, what string) ([]byte, error) {
 	if len(b) > MaxSize {
 		return nil, fmt.Errorf("%w (reading %s)", ErrTooLarge, what)
 	}
-	return b, nil
+	// A leading UTF-8 byte-order mark is ignored, as referral.Decode does.
+	return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), nil
 }
 
 // oneValue returns the single JSON value b holds. Its problems name no
