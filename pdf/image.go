@@ -20,8 +20,8 @@ type picture struct {
 
 // Limits on images given to the options.
 const (
-	maxImagePixels = 20_000_000 // refuse before decoding anything larger
-	maxImageSide   = 1200       // scale down to this many pixels at most
+	maxImagePixels = 2_000_000 // refuse before decoding anything larger: about 32 MB to prepare at worst (16-bit RGBA)
+	maxImageSide   = 1200      // scale down to this many pixels at most
 )
 
 var errNotImage = errors.New("not a PNG or JPEG image")
