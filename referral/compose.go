@@ -258,38 +258,34 @@ func (c *composer) clinical() {
 
 func (c *composer) medication() {
 	m := c.r.Medications
-	var body Block
-	switch {
-	case m.State == StateUnknown:
-		body = &Paragraph{Text: "Medication status not recorded: current medication is not known.", Field: "medications"}
-	case len(m.Items) == 0:
-		body = &Paragraph{Text: "No current medication.", Field: "medications"}
-	default:
-		t := &Table{Header: []string{"Medicine", "Dose", "Since"}, Widths: []float64{5, 4, 2}, Field: "medications.items"}
-		for _, it := range m.Items {
-			t.Rows = append(t.Rows, []string{it.Name, it.Dose, it.Since})
-		}
-		body = t
+	t := &Table{Header: []string{"Medicine", "Dose", "Since"}, Widths: []float64{5, 4, 2}, Field: "medications.items"}
+	for _, it := range m.Items {
+		t.Rows = append(t.Rows, []string{it.Name, it.Dose, it.Since})
 	}
-	c.section("Current medication", "medications", body)
+	c.section("Current medication", "medications", stated(m.State, t, "medications",
+		"Medication status not recorded: current medication is not known.", "No current medication."))
 }
 
 func (c *composer) allergies() {
 	a := c.r.Allergies
-	var body Block
-	switch {
-	case a.State == StateUnknown:
-		body = &Paragraph{Text: "Allergy status not recorded: allergies and adverse reactions are not known.", Field: "allergies"}
-	case len(a.Items) == 0:
-		body = &Paragraph{Text: "No known drug allergies.", Field: "allergies"}
-	default:
-		t := &Table{Header: []string{"Substance", "Reaction", "Severity"}, Widths: []float64{4, 5, 2}, Field: "allergies.items"}
-		for _, it := range a.Items {
-			t.Rows = append(t.Rows, []string{it.Substance, it.Reaction, it.Severity})
-		}
-		body = t
+	t := &Table{Header: []string{"Substance", "Reaction", "Severity"}, Widths: []float64{4, 5, 2}, Field: "allergies.items"}
+	for _, it := range a.Items {
+		t.Rows = append(t.Rows, []string{it.Substance, it.Reaction, it.Severity})
 	}
-	c.section("Allergies and adverse reactions", "allergies", body)
+	c.section("Allergies and adverse reactions", "allergies", stated(a.State, t, "allergies",
+		"Allergy status not recorded: allergies and adverse reactions are not known.", "No known drug allergies."))
+}
+
+// stated is the body of a list that always says its state: unknown, an
+// explicit none (a recorded empty list), or the list as a table.
+func stated(state State, t *Table, field, unknown, none string) Block {
+	switch {
+	case state == StateUnknown:
+		return &Paragraph{Text: unknown, Field: field}
+	case len(t.Rows) == 0:
+		return &Paragraph{Text: none, Field: field}
+	}
+	return t
 }
 
 func (c *composer) patientView() {

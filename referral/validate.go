@@ -39,6 +39,7 @@ const (
 	RuleMaxItems     = "max-items"
 	RuleControlChars = "control-chars"
 	RuleEncoding     = "utf8"
+	RuleStateItems   = "state-items"
 )
 
 var (
@@ -112,6 +113,15 @@ func (r *Referral) validateAt(now time.Time) error {
 	}
 	if r.Referrer.GMCNumber == "" && r.Referrer.NMCPin == "" && r.Referrer.HCPCNumber == "" {
 		add("referrer", RuleRegistration, "needs a GMC number, NMC PIN or HCPC number")
+	}
+
+	// A list said to be unknown cannot also hold items: the letter would
+	// have to drop them or contradict itself.
+	if r.Medications.State == StateUnknown && len(r.Medications.Items) > 0 {
+		add("medications.items", RuleStateItems, "must be empty when the state is unknown")
+	}
+	if r.Allergies.State == StateUnknown && len(r.Allergies.Items) > 0 {
+		add("allergies.items", RuleStateItems, "must be empty when the state is unknown")
 	}
 
 	letterDate := r.Date

@@ -33,6 +33,8 @@ func TestValidateRules(t *testing.T) {
 		{"empty phones", func(r *Referral) { r.Patient.Phones = []Phone{} }, []string{"patient.phones required"}},
 		{"allergy state missing", func(r *Referral) { r.Allergies.State = "" }, []string{"allergies.state required"}},
 		{"allergy state wrong", func(r *Referral) { r.Allergies.State = "none" }, []string{"allergies.state oneof"}},
+		{"unknown allergies with items", func(r *Referral) { r.Allergies.State = StateUnknown }, []string{"allergies.items state-items"}},
+		{"unknown medication with items", func(r *Referral) { r.Medications.State = StateUnknown }, []string{"medications.items state-items"}},
 		{"medication state missing", func(r *Referral) { r.Medications = Medications{} }, []string{"medications.state required"}},
 		{"request other needs detail", func(r *Referral) { r.Request = Request{Kind: RequestOther} }, []string{"request.detail required"}},
 		{"request kind", func(r *Referral) { r.Request.Kind = "opinion" }, []string{"request.kind oneof"}},
