@@ -48,7 +48,7 @@ func (c *composer) letter() *Letter {
 	c.addressee()
 	c.references()
 	c.add(&Paragraph{Text: c.reLine(), Strong: true, Field: "patient"})
-	if r.Priority != PriorityRoutine {
+	if r.Priority.canonical() != PriorityRoutine {
 		n := &Notice{Title: strings.ToUpper(priorityWord(r.Priority)) + " REFERRAL", Field: "priority"}
 		if t := strings.TrimSpace(r.PriorityReason); t != "" {
 			n.Lines = []string{"Reason for urgency: " + t}
@@ -121,7 +121,7 @@ func (c *composer) references() {
 	if r.Reference != "" {
 		kv.Items = append(kv.Items, KeyValue{Key: "Our reference", Value: r.Reference, Field: "reference"})
 	}
-	if r.Priority == PriorityRoutine && strings.TrimSpace(r.PriorityReason) != "" {
+	if r.Priority.canonical() == PriorityRoutine && strings.TrimSpace(r.PriorityReason) != "" {
 		kv.Items = append(kv.Items, KeyValue{Key: "Priority", Value: "Routine. " + r.PriorityReason, Field: "priorityReason"})
 	}
 	if r.Recipient.ERSServiceID != "" {
@@ -495,7 +495,7 @@ func runOn(s string) string {
 }
 
 func priorityWord(p Priority) string {
-	switch p {
+	switch p.canonical() {
 	case PriorityUrgent:
 		return "urgent"
 	case PriorityTwoWeekWait:

@@ -35,14 +35,21 @@ func ParsePriority(s string) Priority {
 	return Priority(k)
 }
 
-// Valid reports whether p is one of the three priorities.
+// Valid reports whether p is one of the three priorities, or an alias of
+// one.
 func (p Priority) Valid() bool {
-	return p == PriorityRoutine || p == PriorityUrgent || p == PriorityTwoWeekWait
+	c := p.canonical()
+	return c == PriorityRoutine || c == PriorityUrgent || c == PriorityTwoWeekWait
 }
+
+// canonical is p as ParsePriority would give it. Decode already stores
+// that form; a Referral built in Go may hold an alias ("2WW", "URGENT"),
+// and every decision goes through this so an alias is never misrouted.
+func (p Priority) canonical() Priority { return ParsePriority(string(p)) }
 
 // ERSCode returns the eRS priority code: ROUTINE, URGENT or TWO_WEEK_WAIT.
 func (p Priority) ERSCode() string {
-	switch p {
+	switch p.canonical() {
 	case PriorityRoutine:
 		return "ROUTINE"
 	case PriorityUrgent:

@@ -51,7 +51,7 @@ func Decide(r *Referral, opts ...Option) Route {
 		rt.Reasons = append(rt.Reasons, "no referral given")
 		return rt
 	}
-	if r.Priority == PriorityTwoWeekWait {
+	if r.Priority.canonical() == PriorityTwoWeekWait {
 		rt.Reasons = append(rt.Reasons, "the priority is two-week wait (urgent suspected cancer)")
 	}
 	if r.Recipient.SuspectedCancer {
@@ -94,7 +94,7 @@ func warnings(r *Referral) []Warning {
 				Message: "wording suggests suspected cancer: consider whether this is a two-week-wait referral, which must go through eRS"})
 		}
 	}
-	if r.Priority != PriorityRoutine && strings.TrimSpace(r.PriorityReason) == "" {
+	if r.Priority.canonical() != PriorityRoutine && strings.TrimSpace(r.PriorityReason) == "" {
 		ws = append(ws, Warning{Code: WarnNoPriorityReason, Path: "priorityReason",
 			Message: "a non-routine referral should say why it is not routine"})
 	}

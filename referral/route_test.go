@@ -106,3 +106,21 @@ func TestDecideTestdata(t *testing.T) {
 		assert.Equal(t, want, Decide(r).Path, f)
 	}
 }
+
+// TestPriorityAliasInGo: a Referral built in Go, not decoded, may hold an
+// alias; it is routed and printed as its canonical priority.
+func TestPriorityAliasInGo(t *testing.T) {
+	r := fullReferral(t)
+	r.Priority = "2WW"
+	assert.NoError(t, r.validateAt(fixedClock()))
+	assert.Equal(t, PathERS, Decide(r).Path)
+	_, err := Compose(r, WithClock(fixedClock))
+	assert.ErrorIs(t, err, ErrTwoWeekWait)
+
+	r.Priority = " Two Week Wait "
+	assert.Equal(t, PathERS, Decide(r).Path)
+
+	r.Priority = "URGENT"
+	assert.Contains(t, composeText(t, r), "URGENT REFERRAL")
+	assert.Equal(t, "URGENT", r.Priority.ERSCode())
+}
