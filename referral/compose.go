@@ -23,7 +23,7 @@ func Compose(r *Referral, opts ...Option) (*Letter, error) {
 	if err := r.validateAt(now); err != nil {
 		return nil, err
 	}
-	if rt := Decide(r, opts...); rt.Path != PathLetter {
+	if rt := decide(r, s, false); rt.Path != PathLetter {
 		return nil, &TwoWeekWaitError{Route: rt}
 	}
 	c := composer{r: r, s: s, date: r.Date}

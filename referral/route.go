@@ -45,7 +45,11 @@ const (
 // and cheap, and does not validate r. Options other than WithProforma are
 // ignored.
 func Decide(r *Referral, opts ...Option) Route {
-	s := settingsOf(opts)
+	return decide(r, settingsOf(opts), true)
+}
+
+// decide is Decide; Compose calls it without the warnings it has no use for.
+func decide(r *Referral, s settings, withWarnings bool) Route {
 	rt := Route{Path: PathLetter, Reasons: []string{}, Warnings: []Warning{}}
 	if r == nil {
 		rt.Reasons = append(rt.Reasons, "no referral given")
@@ -66,7 +70,9 @@ func Decide(r *Referral, opts ...Option) Route {
 		return rt
 	}
 	rt.Reasons = append(rt.Reasons, "not a two-week-wait case: a letter is appropriate")
-	rt.Warnings = warnings(r)
+	if withWarnings {
+		rt.Warnings = warnings(r)
+	}
 	return rt
 }
 
