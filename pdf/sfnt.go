@@ -19,6 +19,11 @@ type metrics struct {
 	// adv is the advance width of each BMP rune in font units; -1 means
 	// the font has no glyph for it.
 	adv []int16
+	// What a PDF font descriptor needs, in font units.
+	bbox        [4]int // xMin, yMin, xMax, yMax
+	capHeight   int
+	weight      int // 400 regular, 700 bold
+	italicAngle int // degrees
 }
 
 // has reports whether the font has a glyph for r.
@@ -65,8 +70,8 @@ func (s *sfntReader) u32(b []byte, off int) (int, bool) {
 	return int(binary.BigEndian.Uint32(b[off:])), true
 }
 
-// parseMetrics reads coverage and widths from a TrueType font.
-func parseMetrics(ttf []byte) (*metrics, error) {
+// parseTables reads a TrueType font's table directory.
+func parseTables(ttf []byte) (*sfntReader, error) {
 	s := &sfntReader{b: ttf, tables: map[string][]byte{}}
 	n, ok := s.u16(ttf, 4)
 	if !ok {
@@ -85,6 +90,15 @@ func parseMetrics(ttf []byte) (*metrics, error) {
 		}
 		s.tables[tag] = ttf[off : off+length]
 	}
+	return s, nil
+}
+
+// parseMetrics reads coverage and widths from a TrueType font.
+func parseMetrics(ttf []byte) (*metrics, error) {
+	s, err := parseTables(ttf)
+	if err != nil {
+		return nil, err
+	}
 	head, hhea, hmtx, cmap := s.tables["head"], s.tables["hhea"], s.tables["hmtx"], s.tables["cmap"]
 	upem, ok1 := s.u16(head, 18)
 	asc, ok2 := s.u16(hhea, 4)
@@ -101,6 +115,21 @@ func parseMetrics(ttf []byte) (*metrics, error) {
 	}
 	for i := range m.adv {
 		m.adv[i] = -1
+	}
+	for i := range m.bbox {
+		v, _ := s.u16(head, 36+2*i)
+		m.bbox[i] = int(int16(v))
+	}
+	os2, post := s.tables["OS/2"], s.tables["post"]
+	m.weight, _ = s.u16(os2, 4)
+	m.capHeight = int(m.ascent)
+	if v, ok := s.u16(os2, 0); ok && v >= 2 {
+		if c, ok := s.u16(os2, 88); ok {
+			m.capHeight = int(int16(c))
+		}
+	}
+	if a, ok := s.u32(post, 4); ok {
+		m.italicAngle = int(int32(a)) >> 16
 	}
 	advance := func(gid int) int16 {
 		if gid >= nMetrics {
