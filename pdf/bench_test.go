@@ -53,7 +53,7 @@ func BenchmarkFloor(b *testing.B) {
 		p := fpdf.New("P", "mm", "A4", "")
 		p.SetAutoPageBreak(false, 20)
 		p.SetCompression(true)
-		d := &drawer{p: p, fs: r.fs, family: "Helvetica", tr: p.UnicodeTranslatorFromDescriptor("")}
+		d := &drawer{p: p, fs: r.fs, tr: p.UnicodeTranslatorFromDescriptor("")}
 		for i, items := range pages {
 			d.page(lay, items, i+1, len(pages), 20)
 		}

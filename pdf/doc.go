@@ -11,9 +11,10 @@
 // # Layout
 //
 // Pages are A4 portrait with 20 mm margins (see WithMargins). Text is set in
-// Liberation Sans, metric-compatible with Arial, embedded and cut down to
-// the characters used (the font is under the SIL Open Font License 1.1:
-// see LICENSE-liberation). The body is 10.5 pt; headings are bold with a thin
+// Liberation Sans, metric-compatible with Arial, embedded and cut down
+// (the font is under the SIL Open Font License 1.1: see
+// LICENSE-liberation; each cut keeps the font's copyright and licence
+// notice in its name table). The body is 10.5 pt; headings are bold with a thin
 // accent rule; the accent colour (NHS blue unless WithAccent says otherwise)
 // is kept for the practice name, heading rules and notices such as the
 // priority banner. Tables wrap long cells and repeat their header row after
@@ -46,8 +47,12 @@
 // # Performance
 //
 // Use one Renderer for many letters: it prepares images once and is safe
-// for concurrent use. The font is cut once per process into smaller fonts
-// holding the characters letters commonly use, and each letter embeds the
-// smallest that covers its text; fpdf still parses and subsets that font for
-// every document, which is most of the cost of a letter.
+// for concurrent use. The font is cut once per process, without its
+// hinting, into two small fonts that hold the characters letters use:
+// ASCII, Latin-1 and common symbols, then Latin Extended-A and more. Text is
+// drawn with them as simple one-byte fonts, spread over several code
+// pages, so fpdf never parses a font for a letter; a letter with
+// characters beyond both cuts (Greek or Cyrillic names) gets a cut of its
+// own. Page content is compressed with reused compressors: fpdf would
+// make a new one, of about 1.2 MB, for every page.
 package pdf

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 
@@ -26,52 +27,98 @@ func pageLabel(n, total int) string {
 
 // drawer replays units through fpdf.
 type drawer struct {
-	p      *fpdf.Fpdf
-	fs     *fontSet
-	family string
-	// tr translates text for a core (non-Unicode) font; nil for the
-	// embedded font.
-	tr func(string) string
+	p  *fpdf.Fpdf
+	fs *fontSet
+	// pages encodes text for the embedded font. With nil, text is drawn
+	// in core Helvetica through tr (the benchmark floor).
+	pages *codePages
+	tr    func(string) string
 	// current state, to skip redundant operators
+	cpage  int
 	st     style
 	size   float64
 	colour rgb
 	fresh  bool
+	// synced is true while the fill colour is the text colour. PDF paints
+	// text in the fill colour, so fpdf wraps text of another colour in a
+	// save and restore: setting both once makes each line half the size.
+	synced bool
+	// release frees each unit's drawing instructions once drawn, so that
+	// a long letter's layout shrinks as its pages are made.
+	release bool
+	err     error // the first text that could not be encoded
 }
 
-func (d *drawer) setText(st style, size float64, c rgb) {
-	if d.fresh || st != d.st || size != d.size {
-		d.p.SetFont(d.family, fpdfStyle[st], size)
-		d.st, d.size = st, size
+func (d *drawer) setText(page int, st style, size float64, c rgb) {
+	if d.fresh || page != d.cpage || st != d.st || size != d.size {
+		family := "Helvetica"
+		if d.pages != nil {
+			family = pageFamily(page)
+		}
+		d.p.SetFont(family, fpdfStyle[st], size)
+		d.cpage, d.st, d.size = page, st, size
 	}
-	if d.fresh || c != d.colour {
+	if d.fresh || c != d.colour || !d.synced {
 		d.p.SetTextColor(int(c.r), int(c.g), int(c.b))
-		d.colour = c
+		d.p.SetFillColor(int(c.r), int(c.g), int(c.b))
+		d.colour, d.synced = c, true
 	}
 	d.fresh = false
 }
 
+// text draws clean text s with its baseline starting at x, y, as one run
+// for each code page it uses.
 func (d *drawer) text(x, y float64, st style, size float64, c rgb, s string) {
-	d.setText(st, size, c)
-	if d.tr != nil {
-		s = d.tr(s)
+	if d.pages == nil {
+		d.setText(0, st, size, c)
+		d.p.Text(x, y, d.tr(s))
+		return
 	}
-	d.p.Text(x, y, s)
+	m := d.fs.faces[st].m
+	run := make([]byte, 0, len(s))
+	page, from := -1, 0
+	flush := func(to int) {
+		if len(run) > 0 {
+			d.setText(page, st, size, c)
+			d.p.Text(x, y, string(run))
+			x += m.width(s[from:to], size)
+		}
+		run, from = run[:0], to
+	}
+	for i, r := range s {
+		p, code, ok := d.pages.lookup(r)
+		if !ok {
+			// The cleaner lets through only what the font has, so this is
+			// a bug; the text is not named, since it may be patient data.
+			if d.err == nil {
+				d.err = fmt.Errorf("%w: internal error: a character has no code", ErrPDF)
+			}
+			continue
+		}
+		if p != page {
+			flush(i)
+			page = p
+		}
+		run = append(run, code)
+	}
+	flush(len(s))
 }
 
 func (d *drawer) op(o op, top float64) {
+	x, y, w, h := float64(o.x), top+float64(o.y), float64(o.w), float64(o.h)
 	switch o.kind {
 	case opText:
-		d.text(o.x, top+o.y, o.st, o.size, o.colour, o.text)
+		d.text(x, y, o.st, float64(o.size), o.colour, o.text)
 	case opLine:
 		d.p.SetDrawColor(int(o.colour.r), int(o.colour.g), int(o.colour.b))
-		d.p.SetLineWidth(o.lw)
-		d.p.Line(o.x, top+o.y, o.x+o.w, top+o.y+o.h)
+		d.p.SetLineWidth(float64(o.lw))
+		d.p.Line(x, y, x+w, y+h)
 	case opFill:
 		d.p.SetFillColor(int(o.colour.r), int(o.colour.g), int(o.colour.b))
-		d.p.Rect(o.x, top+o.y, o.w, o.h, "F")
+		d.synced = false
+		d.p.Rect(x, y, w, h, "F")
 	case opImage:
-		d.p.ImageOptions(o.pic.name, o.x, top+o.y, o.w, o.h, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+		d.p.ImageOptions(o.pic.name, x, y, w, h, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
 	}
 }
 
@@ -83,7 +130,7 @@ func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 	var boxes []int
 	ext := map[int]*extent{}
 	for _, it := range items {
-		if b := it.u.box; b > 0 {
+		if b := int(it.u.box); b > 0 {
 			e, ok := ext[b]
 			if !ok {
 				e = &extent{top: it.y, bottom: it.y}
@@ -96,6 +143,7 @@ func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 	x0, w := margin, pageW-2*margin
 	for _, b := range boxes {
 		st, e := l.boxes[b-1], ext[b]
+		d.synced = false
 		if st.hasFill {
 			d.p.SetFillColor(int(st.fill.r), int(st.fill.g), int(st.fill.b))
 			d.p.Rect(x0, e.top, w, e.bottom-e.top, "F")
@@ -108,6 +156,11 @@ func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 	for _, it := range items {
 		for _, o := range it.u.ops {
 			d.op(o, it.y)
+		}
+		// A table's repeated header is drawn from l.headers; each unit
+		// of l.units is drawn once.
+		if d.release && it.u.kind != kindTableHeader {
+			it.u.ops = nil
 		}
 	}
 	for _, b := range boxes {

@@ -1,11 +1,12 @@
 package pdf
 
 import (
+	"compress/zlib"
 	"fmt"
-	"strings"
+	"hash/fnv"
+	"strconv"
 	"sync"
 
-	"codeberg.org/go-pdf/fpdf"
 	"github.com/go-fonts/liberation/liberationsansbold"
 	"github.com/go-fonts/liberation/liberationsansregular"
 )
@@ -24,76 +25,111 @@ const (
 // fpdfStyle is the style string fpdf uses for each face.
 var fpdfStyle = [numStyles]string{regular: "", bold: "B"}
 
-const family = "liberationsans"
+// psName is the PostScript name of each face.
+var psName = [numStyles]string{regular: "LiberationSans", bold: "LiberationSans-Bold"}
 
-// face is one embedded TrueType face. fpdf parses and subsets the font it
-// is given for every document, at a cost that grows with the font's size,
-// so each face keeps cuts of the font made once per process: tiers, from
-// the smallest, that a letter uses the first of which holds all its
-// characters. full is the whole font, the last resort.
+// pageFamily is fpdf's family name for a code page.
+func pageFamily(page int) string { return "liberationsans" + strconv.Itoa(page) }
+
+// face is one TrueType face of the family.
 type face struct {
-	full  []byte
-	tiers []tier
-	m     *metrics
+	ttf  []byte
+	name string // PostScript name
+	m    *metrics
+	// tiers are cuts of the face made once per process: tier k holds the
+	// glyphs of code pages 0 to k. A letter whose characters fall beyond
+	// the last tier gets a cut of its own.
+	tiers [2]*program
 }
 
-// tier is a cut of a face's font and the runes it holds.
-type tier struct {
-	ttf []byte
-	has []bool // indexed by BMP rune
+// program is a font program ready to embed: a cut of a face, compressed.
+type program struct {
+	file string // fpdf's key for it; ".z" tells fpdf it is compressed
+	tag  string // the subset tag of its PostScript name
+	z    []byte
+	size int // before compression
 }
 
-// bytesFor returns the smallest font bytes that cover every rune in used.
-func (f *face) bytesFor(used map[rune]struct{}) []byte {
-	for _, t := range f.tiers {
-		if t.covers(used) {
-			return t.ttf
-		}
+// newProgram cuts runes from f and compresses the cut.
+func (f *face) newProgram(file string, runes []rune) (*program, error) {
+	cut, err := subsetFont(f.ttf, runes)
+	if err != nil {
+		return nil, err
 	}
-	return f.full
+	z, err := compress(nil, cut, zlib.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	return &program{file: file, tag: subsetTag(cut), z: z, size: len(cut)}, nil
 }
 
-func (t *tier) covers(used map[rune]struct{}) bool {
+// subsetTag is the six capital letters PDF puts before the name of a
+// subset font, made from the cut so that different cuts differ.
+func subsetTag(cut []byte) string {
+	h := fnv.New32a()
+	h.Write(cut)
+	v := h.Sum32()
+	var tag [6]byte
+	for i := range tag {
+		tag[i] = 'A' + byte(v%26)
+		v /= 26
+	}
+	return string(tag[:])
+}
+
+// programFor returns the font program that holds every rune in used.
+func (f *face) programFor(cp *codePages, st style, used map[rune]struct{}) (*program, error) {
+	last := 0
 	for r := range used {
-		if int(r) >= len(t.has) || !t.has[r] {
-			return false
+		if p, _, ok := cp.lookup(r); ok {
+			last = max(last, p)
 		}
 	}
-	return true
+	if last < len(f.tiers) {
+		return f.tiers[last], nil
+	}
+	runes := make([]rune, 0, len(used))
+	for r := range used {
+		runes = append(runes, r)
+	}
+	return f.newProgram(fpdfFile(st, "cut"), runes)
 }
 
-// tierRanges are the Unicode ranges of each tier. The first holds what
-// nearly every English letter uses: Latin-1 and Latin Extended-A (names
-// such as Łukasz and Siobhán), typographic quotes and dashes, and the
-// symbols of clinical text (≤, ≥, −, →). The second adds the rest of Latin,
-// Greek, and the punctuation, currency, letter-like, arrow and mathematical
-// blocks. Everything else the font has (Cyrillic) comes from the full font.
-var tierRanges = [][][2]rune{
-	{
-		{0x20, 0x7e}, {0xa0, 0x17f}, {0x2010, 0x2027}, {0x2030, 0x203a}, {0x20ac, 0x20ac},
-		{0x2122, 0x2122}, {0x2190, 0x2193}, {0x2212, 0x2212}, {0x2248, 0x2248}, {0x2260, 0x2265},
-	},
-	{
-		{0x20, 0x7e}, {0xa0, 0x24f}, {0x2b0, 0x2ff}, {0x300, 0x36f}, {0x370, 0x3ff},
-		{0x1e00, 0x1eff}, {0x2000, 0x206f}, {0x20a0, 0x20cf}, {0x2100, 0x218f},
-		{0x2190, 0x21ff}, {0x2200, 0x22ff}, {0x25a0, 0x25ff},
-	},
+func fpdfFile(st style, cut string) string {
+	return "liberationsans-" + strconv.Itoa(int(st)) + "-" + cut + ".z"
 }
 
 // fontSet is the letter's font family, loaded once per process.
 type fontSet struct {
 	faces  [numStyles]*face
+	pages  *codePages
 	marker string // shown in place of text the font cannot show
 }
 
 var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 	fs := &fontSet{}
 	for st, ttf := range [numStyles][]byte{regular: liberationsansregular.TTF, bold: liberationsansbold.TTF} {
-		f, err := newFace(ttf)
+		f, err := newFace(ttf, psName[st])
 		if err != nil {
 			return nil, fmt.Errorf("pdf: loading Liberation Sans %q: %w", fpdfStyle[st], err)
 		}
 		fs.faces[st] = f
+	}
+	fs.pages = newCodePages(func(r rune) bool { return fs.faces[regular].m.has(r) || fs.faces[bold].m.has(r) })
+	for st, f := range fs.faces {
+		var runes []rune
+		for i := range f.tiers {
+			for _, r := range fs.pages.runes[i] {
+				if r != 0 {
+					runes = append(runes, r)
+				}
+			}
+			p, err := f.newProgram(fpdfFile(style(st), strconv.Itoa(i)), runes)
+			if err != nil {
+				return nil, fmt.Errorf("pdf: cutting Liberation Sans %q: %w", fpdfStyle[st], err)
+			}
+			f.tiers[i] = p
+		}
 	}
 	// Liberation Sans has no U+FFFD, so the marker is plain ASCII, which
 	// every tier holds.
@@ -106,7 +142,7 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 // backwards: it is treated as text the font cannot show.
 var rightToLeft = [][2]rune{{0x0590, 0x05ff}, {0xfb1d, 0xfb4f}}
 
-func newFace(ttf []byte) (*face, error) {
+func newFace(ttf []byte, name string) (*face, error) {
 	m, err := parseMetrics(ttf)
 	if err != nil {
 		return nil, err
@@ -116,32 +152,10 @@ func newFace(ttf []byte) (*face, error) {
 			m.adv[r] = -1
 		}
 	}
-	f := &face{full: ttf, m: m}
-	for i, ranges := range tierRanges {
-		t := tier{has: make([]bool, 0x10000)}
-		var cut strings.Builder
-		for _, rg := range ranges {
-			for r := rg[0]; r <= rg[1]; r++ {
-				if m.has(r) {
-					t.has[r] = true
-					cut.WriteRune(r)
-				}
-			}
-		}
-		t.ttf = fpdf.UTF8CutFont(ttf, cut.String())
-		// The cut must hold what it claims to, with the same widths.
-		cm, err := parseMetrics(t.ttf)
-		if err != nil {
-			return nil, fmt.Errorf("cutting font tier %d: %w", i, err)
-		}
-		for r, ok := range t.has {
-			if ok && (!cm.has(rune(r)) || cm.adv[r] != m.adv[r]) {
-				return nil, fmt.Errorf("cutting font tier %d: rune U+%04X lost", i, r)
-			}
-		}
-		f.tiers = append(f.tiers, t)
+	for r := range rune(0x20) {
+		m.adv[r] = -1 // control characters are never drawn
 	}
-	return f, nil
+	return &face{ttf: ttf, name: name, m: m}, nil
 }
 
 func (fs *fontSet) has(st style, r rune) bool { return fs.faces[st].m.has(r) }

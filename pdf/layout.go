@@ -64,15 +64,18 @@ const (
 // op is one drawing instruction. For text, (x, y) is the start of the
 // baseline; for lines, (x, y) to (x+w, y+h); for fills and images, the
 // top-left corner and size. y is relative to the unit's top.
+//
+// A long letter has hundreds of thousands of ops, so they are float32:
+// plenty for positions on a page, and a third smaller.
 type op struct {
-	kind       opKind
-	x, y, w, h float64
-	st         style
-	size       float64 // pt
-	colour     rgb
-	lw         float64 // line width, mm
+	x, y, w, h float32
+	size       float32 // pt
+	lw         float32 // line width, mm
 	text       string
 	pic        *picture
+	kind       opKind
+	st         style
+	colour     rgb
 }
 
 type unitKind uint8
@@ -85,21 +88,21 @@ const (
 
 // unit is one slice of the flow.
 type unit struct {
-	h    float64
-	ops  []op
-	kind unitKind
-	// keep asks for this unit to be on the same page as the next one.
-	keep bool
+	h   float64
+	ops []op
 	// group, when non-zero, asks for all units of the group to share a
 	// page when they fit on one.
-	group int
+	group int32
 	// box, when non-zero, is the framed box (1-based) the unit belongs to.
-	box int
-	// gap marks blank space, dropped at the top of a page.
-	gap bool
+	box int32
 	// header, when non-zero, is the table header (1-based) to repeat when
 	// a page break falls before this unit.
-	header int
+	header int32
+	kind   unitKind
+	// keep asks for this unit to be on the same page as the next one.
+	keep bool
+	// gap marks blank space, dropped at the top of a page.
+	gap bool
 }
 
 type boxStyle struct {
@@ -144,7 +147,7 @@ func (b *builder) baseline(size, lead float64) float64 {
 // textOp makes a text op for clean text and notes its runes.
 func (b *builder) textOp(x, y float64, st style, size float64, c rgb, s string) op {
 	b.c.note(s, st)
-	return op{kind: opText, x: x, y: y, st: st, size: size, colour: c, text: s}
+	return op{kind: opText, x: float32(x), y: float32(y), st: st, size: float32(size), colour: c, text: s}
 }
 
 const (
@@ -209,7 +212,7 @@ func flowable(us []unit) []unit {
 func (b *builder) group(us []unit) []unit {
 	b.groups++
 	for i := range us {
-		us[i].group = b.groups
+		us[i].group = int32(b.groups)
 	}
 	return us
 }
@@ -328,12 +331,12 @@ func (b *builder) letterhead(v *referral.Letterhead) {
 		if len(us) == 0 {
 			us = append(us, unit{})
 		}
-		us[0].ops = append(us[0].ops, op{kind: opImage, x: b.x0, y: 0, w: logoW, h: logoH, pic: b.logo})
+		us[0].ops = append(us[0].ops, op{kind: opImage, x: float32(b.x0), y: 0, w: float32(logoW), h: float32(logoH), pic: b.logo})
 		if logoH > textH {
 			us = append(us, unit{h: logoH - textH})
 		}
 	}
-	us = append(us, unit{h: 4, ops: []op{{kind: opLine, x: b.x0, y: 2.5, w: b.w, lw: 0.3, colour: lightRule}}})
+	us = append(us, unit{h: 4, ops: []op{{kind: opLine, x: float32(b.x0), y: 2.5, w: float32(b.w), lw: 0.3, colour: lightRule}}})
 	b.add(b.group(us)...)
 }
 
@@ -366,7 +369,7 @@ func (b *builder) heading(v *referral.Heading) {
 	}
 	b.gap(headingGap)
 	last := &us[len(us)-1]
-	last.ops = append(last.ops, op{kind: opLine, x: b.x0, y: last.h + 0.6, w: b.w, lw: 0.35, colour: b.cfg.accent})
+	last.ops = append(last.ops, op{kind: opLine, x: float32(b.x0), y: float32(last.h + 0.6), w: float32(b.w), lw: 0.35, colour: b.cfg.accent})
 	last.h += 2.4
 	for i := range us {
 		us[i].keep = true
@@ -384,10 +387,10 @@ func (b *builder) boxed(us []unit, st boxStyle) []unit {
 	b.out.boxes = append(b.out.boxes, st)
 	n := len(b.out.boxes)
 	for i := range us {
-		us[i].box = n
+		us[i].box = int32(n)
 	}
 	for i := range us[0].ops {
-		us[0].ops[i].y += boxPad
+		us[0].ops[i].y += float32(boxPad)
 	}
 	us[0].h += boxPad
 	us[len(us)-1].h += boxPad
@@ -514,8 +517,8 @@ func (b *builder) table(v *referral.Table) {
 	hdr := 0
 	if hasHeader {
 		head = b.row(v.Header, ws, v.Field, bold, b.maxH)[0]
-		head.ops = append([]op{{kind: opFill, x: b.x0, y: 0, w: b.w, h: head.h, colour: headFill}}, head.ops...)
-		head.ops = append(head.ops, op{kind: opLine, x: b.x0, y: head.h, w: b.w, lw: 0.3, colour: ruleColour})
+		head.ops = append([]op{{kind: opFill, x: float32(b.x0), y: 0, w: float32(b.w), h: float32(head.h), colour: headFill}}, head.ops...)
+		head.ops = append(head.ops, op{kind: opLine, x: float32(b.x0), y: float32(head.h), w: float32(b.w), lw: 0.3, colour: ruleColour})
 		head.kind, head.keep = kindTableHeader, true
 		b.out.headers = append(b.out.headers, head)
 		hdr = len(b.out.headers)
@@ -524,9 +527,9 @@ func (b *builder) table(v *referral.Table) {
 	for i, r := range v.Rows {
 		us := b.row(r, ws, v.Field+"["+strconv.Itoa(i)+"]", regular, b.maxH-head.h-1)
 		last := &us[len(us)-1]
-		last.ops = append(last.ops, op{kind: opLine, x: b.x0, y: last.h, w: b.w, lw: 0.2, colour: lightRule})
+		last.ops = append(last.ops, op{kind: opLine, x: float32(b.x0), y: float32(last.h), w: float32(b.w), lw: 0.2, colour: lightRule})
 		for j := range us {
-			us[j].header = hdr
+			us[j].header = int32(hdr)
 		}
 		b.add(us...)
 	}
@@ -599,7 +602,7 @@ func (b *builder) signature(v *referral.Signature) {
 	space := unit{h: 12}
 	if b.sig != nil {
 		w, h := fitPicture(b.sig, 55, 18)
-		space = unit{h: h + 2, ops: []op{{kind: opImage, x: b.x0, y: 1, w: w, h: h, pic: b.sig}}}
+		space = unit{h: h + 2, ops: []op{{kind: opImage, x: float32(b.x0), y: 1, w: float32(w), h: float32(h), pic: b.sig}}}
 	}
 	us = append(us, space)
 	for i, l := range v.Lines {

@@ -3,20 +3,24 @@ package pdf
 import (
 	"bytes"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf16"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 	"github.com/stretchr/testify/require"
 )
 
 // This file decodes the text fpdf draws, so tests can check what reaches
-// the page. fpdf draws each piece of text as "BT x y Td (...) Tj ET" with
-// the string in UTF-16BE for an embedded Unicode font.
+// the page. fpdf draws each piece of text as "BT x y Td (...) Tj ET". The
+// renderer's fonts are simple TrueType fonts, one byte a character, whose
+// encodings name each code's glyph "uniXXXX" (ASCII keeps its WinAnsi
+// codes); the decoder reads those encodings from the PDF itself, as a text
+// extractor would, rather than from the renderer's tables.
 
 func init() { model.ConfigPath = "disable" } // pdfcpu: no config files
 
@@ -51,18 +55,25 @@ func readPDF(t testing.TB, pdf []byte) *pdfDoc {
 	require.NoError(t, ctx.EnsurePageCount())
 	doc := &pdfDoc{ctx: ctx}
 	for i := 1; i <= ctx.PageCount; i++ {
-		bold := boldFonts(t, ctx, i)
+		fonts := pageFonts(t, ctx, i)
 		r, err := pdfcpu.ExtractPageContent(ctx, i)
 		require.NoError(t, err)
 		content, err := io.ReadAll(r)
 		require.NoError(t, err)
-		doc.pages = append(doc.pages, parseContent(t, content, bold))
+		doc.pages = append(doc.pages, parseContent(t, content, fonts))
 	}
 	return doc
 }
 
-// boldFonts returns the resource names of the page's bold fonts.
-func boldFonts(t testing.TB, ctx *model.Context, page int) map[string]bool {
+// pdfFont is what the decoder needs of a simple font.
+type pdfFont struct {
+	bold   bool
+	runes  [256]rune
+	widths [256]float64 // in thousandths of the font size
+}
+
+// pageFonts reads the page's fonts by resource name.
+func pageFonts(t testing.TB, ctx *model.Context, page int) map[string]*pdfFont {
 	t.Helper()
 	d, _, inh, err := ctx.PageDict(page, false)
 	require.NoError(t, err)
@@ -76,7 +87,7 @@ func boldFonts(t testing.TB, ctx *model.Context, page int) map[string]bool {
 			require.NoError(t, err)
 		}
 	}
-	out := map[string]bool{}
+	out := map[string]*pdfFont{}
 	if res == nil {
 		return out
 	}
@@ -89,21 +100,68 @@ func boldFonts(t testing.TB, ctx *model.Context, page int) map[string]bool {
 	for name, ref := range fonts {
 		fd, err := ctx.DereferenceDict(ref)
 		require.NoError(t, err)
-		if base := fd.NameEntry("BaseFont"); base != nil && strings.HasSuffix(*base, "B") {
-			out[name] = true
+		f := &pdfFont{}
+		base := fd.NameEntry("BaseFont")
+		require.NotNil(t, base)
+		f.bold = strings.HasSuffix(*base, "-Bold")
+		for c := ' '; c <= '~'; c++ {
+			f.runes[c] = c // WinAnsi
 		}
+		if eo, ok := fd.Find("Encoding"); ok {
+			enc, err := ctx.DereferenceDict(eo)
+			require.NoError(t, err, "font %s: encoding", name)
+			code := 0
+			for _, o := range enc.ArrayEntry("Differences") {
+				switch v := o.(type) {
+				case types.Integer:
+					code = v.Value()
+				case types.Name:
+					require.Less(t, code, 256)
+					f.runes[code] = glyphRune(t, v.Value())
+					code++
+				}
+			}
+		}
+		if wo, ok := fd.Find("Widths"); ok {
+			ws, err := ctx.DereferenceArray(wo)
+			require.NoError(t, err)
+			first := fd.IntEntry("FirstChar")
+			require.NotNil(t, first)
+			for i, o := range ws {
+				w, err := ctx.DereferenceNumber(o)
+				require.NoError(t, err)
+				f.widths[*first+i] = w
+			}
+		}
+		out[name] = f
 	}
 	return out
 }
 
+// glyphRune reads a glyph name of the form "uniXXXX"; ".notdef" is 0.
+func glyphRune(t testing.TB, name string) rune {
+	if name == ".notdef" {
+		return 0
+	}
+	hex, ok := strings.CutPrefix(name, "uni")
+	require.True(t, ok && len(hex) == 4, "glyph name %q", name)
+	v, err := strconv.ParseUint(hex, 16, 16)
+	require.NoError(t, err, "glyph name %q", name)
+	return rune(v)
+}
+
 // parseContent reads the text operators of a content stream. It knows
 // only what fpdf writes: Tf, Td, Tj and TJ with literal or hex strings.
-func parseContent(t testing.TB, c []byte, bold map[string]bool) []textRun {
+// A line the renderer drew as several runs, one for each code page, is
+// joined back into one run: runs on the same baseline in the same face,
+// each starting where the one before it ends.
+func parseContent(t testing.TB, c []byte, fonts map[string]*pdfFont) []textRun {
 	t.Helper()
 	var runs []textRun
+	var ends []float64 // where each run ends
 	var stack []string // operands as raw tokens
 	var strs [][]byte  // string operands
-	var font string
+	var font *pdfFont
 	var size float64
 	var x, y float64
 	num := func(i int) float64 {
@@ -153,17 +211,35 @@ func parseContent(t testing.TB, c []byte, bold map[string]bool) []textRun {
 			switch tok {
 			case "Tf":
 				if len(stack) >= 2 {
-					font = strings.TrimPrefix(stack[len(stack)-2], "/")
+					name := strings.TrimPrefix(stack[len(stack)-2], "/")
+					font = fonts[name]
+					require.NotNil(t, font, "font %s", name)
 					size = num(len(stack) - 1)
 				}
 			case "Td":
 				x, y = num(len(stack)-2), num(len(stack)-1)
 			case "Tj", "TJ":
-				var b []byte
+				require.NotNil(t, font, "text before a font is set")
+				var text []rune
+				w := 0.0
 				for _, s := range strs {
-					b = append(b, s...)
+					for _, b := range s {
+						r := font.runes[b]
+						require.NotZero(t, r, "code %d has no character", b)
+						text = append(text, r)
+						w += font.widths[b] * size / 1000
+					}
 				}
-				runs = append(runs, textRun{x: x, y: y, size: size, bold: bold[font], text: utf16be(b)})
+				if n := len(runs); n > 0 {
+					prev := &runs[n-1]
+					if prev.y == y && prev.size == size && prev.bold == font.bold && math.Abs(ends[n-1]-x) < 0.02 {
+						prev.text += string(text)
+						ends[n-1] = x + w
+						break
+					}
+				}
+				runs = append(runs, textRun{x: x, y: y, size: size, bold: font.bold, text: string(text)})
+				ends = append(ends, x+w)
 			}
 			stack, strs = stack[:0], strs[:0]
 		}
@@ -241,14 +317,6 @@ func unhex(h []byte) []byte {
 		out = append(out, digits[i]<<4|digits[i+1])
 	}
 	return out
-}
-
-func utf16be(b []byte) string {
-	u := make([]uint16, 0, len(b)/2)
-	for i := 0; i+1 < len(b); i += 2 {
-		u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
-	}
-	return string(utf16.Decode(u))
 }
 
 // footerTop is the highest baseline, in points, of the page furniture with

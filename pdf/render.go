@@ -119,11 +119,11 @@ func (r *Renderer) build(l *referral.Letter) (pdf []byte, warnings []Warning, er
 		return nil, nil, err
 	}
 	pages := paginate(lay)
-	var buf bytes.Buffer
-	if err := r.draw(&buf, lay, pages, &l.Meta, c); err != nil {
+	pdf, err = r.draw(lay, pages, &l.Meta, c)
+	if err != nil {
 		return nil, nil, err
 	}
-	return buf.Bytes(), c.warnings(), nil
+	return pdf, c.warnings(), nil
 }
 
 // layout lays out the letter's blocks and the footer.
@@ -199,12 +199,12 @@ func metaText(s string) string {
 
 var langTag = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
 
-// draw makes the PDF with fpdf and writes it to buf.
-func (r *Renderer) draw(buf *bytes.Buffer, lay *layout, pages [][]placed, meta *referral.Meta, c *cleaner) error {
+// draw makes the PDF with fpdf. It empties the layout as it goes.
+func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *cleaner) ([]byte, error) {
 	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
 	p.SetMargins(r.cfg.margin, r.cfg.margin, r.cfg.margin)
 	p.SetAutoPageBreak(false, r.cfg.margin)
-	p.SetCompression(true)
+	p.SetCompression(false) // deflateStreams compresses the pages
 	p.SetCatalogSort(true)
 	created := r.cfg.created
 	if created.IsZero() {
@@ -234,9 +234,20 @@ func (r *Renderer) draw(buf *bytes.Buffer, lay *layout, pages [][]placed, meta *
 	}
 	p.SetLang(lang)
 
-	for st := range numStyles {
-		if len(c.used[st]) > 0 {
-			p.AddUTF8FontFromBytes(family, fpdfStyle[st], r.fs.faces[st].bytesFor(c.used[st]))
+	for st, f := range r.fs.faces {
+		if len(c.used[st]) == 0 {
+			continue
+		}
+		prog, err := f.programFor(r.fs.pages, style(st), c.used[st])
+		if err != nil {
+			return nil, fmt.Errorf("%w: cutting the font: %w", ErrPDF, err)
+		}
+		for _, pg := range r.fs.pages.pagesOf(c.used[st]) {
+			def, err := r.fs.pages.definition(f, pg, prog)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrPDF, err)
+			}
+			p.AddFontFromBytes(pageFamily(pg), fpdfStyle[st], def, prog.z)
 		}
 	}
 	for _, pic := range []*picture{r.logo, r.sig} {
@@ -244,18 +255,40 @@ func (r *Renderer) draw(buf *bytes.Buffer, lay *layout, pages [][]placed, meta *
 			p.RegisterImageOptionsReader(pic.name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(pic.png))
 		}
 	}
-	d := &drawer{p: p, fs: r.fs, family: family}
+	d := &drawer{p: p, fs: r.fs, pages: r.fs.pages, release: true}
 	for i, items := range pages {
 		d.page(lay, items, i+1, len(pages), r.cfg.margin)
+		pages[i] = nil
+	}
+	if d.err != nil {
+		return nil, d.err
 	}
 	if err := p.Error(); err != nil {
-		return fmt.Errorf("%w: %w", ErrPDF, err)
+		return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 	}
-	if err := p.Output(buf); err != nil {
-		return fmt.Errorf("%w: %w", ErrPDF, err)
+	var out deflater
+	if err := p.Output(&out); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 	}
-	if buf.Len() == 0 {
-		return errors.New("pdf: the PDF library produced no output")
+	if out.pdf == nil {
+		return nil, errors.New("pdf: the PDF library produced no output")
 	}
-	return nil
+	return out.pdf, nil
+}
+
+// deflater takes fpdf's uncompressed output, which fpdf writes in one
+// call, and keeps it with its page streams compressed. Compressing as it
+// is written saves holding a copy of the uncompressed PDF.
+type deflater struct{ pdf []byte }
+
+func (d *deflater) Write(b []byte) (int, error) {
+	if d.pdf != nil {
+		return 0, errLayout
+	}
+	pdf, err := deflateStreams(b)
+	if err != nil {
+		return 0, err
+	}
+	d.pdf = pdf
+	return len(b), nil
 }
