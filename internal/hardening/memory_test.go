@@ -218,9 +218,6 @@ func TestLargestReferralMemory(t *testing.T) {
 				"peak heap %.1f MB (%.1f MB before; largest live heap %.1f MB); allocated %.1f MB in all",
 				style, len(doc), itemLen, pageCount(out), len(out), elapsed.Round(time.Millisecond),
 				mb(u.peak), mb(u.before), mb(u.live), mb(u.total))
-			if u.peak >= heapLimit {
-				skipKnownDefect(t, "memory/"+style)
-			}
 			assert.Less(t, u.peak, uint64(heapLimit), "peak heap %.1f MB", mb(u.peak))
 		})
 	}
