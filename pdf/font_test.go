@@ -1,10 +1,14 @@
 package pdf
 
 import (
+	"bytes"
+	"compress/zlib"
+	"io"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/image/font/sfnt"
 )
 
 func runeSet(s string) map[rune]struct{} {
@@ -26,6 +30,27 @@ func TestFontPrograms(t *testing.T) {
 		assert.Less(t, f.tiers[0].size, f.tiers[1].size)
 		assert.Less(t, len(f.tiers[0].z), 16_000, "tier 0 compressed")
 		assert.Less(t, len(f.tiers[1].z), 24_000, "tier 1 compressed")
+
+		// The programs embedded in every letter draw each character of
+		// their code pages exactly as the whole font does.
+		orig, err := sfnt.Parse(f.ttf)
+		require.NoError(t, err)
+		var runes []rune
+		for i, tier := range f.tiers {
+			for _, r := range fs.pages.runes[i] {
+				if r != 0 && f.m.has(r) {
+					runes = append(runes, r)
+				}
+			}
+			zr, err := zlib.NewReader(bytes.NewReader(tier.z))
+			require.NoError(t, err)
+			ttf, err := io.ReadAll(zr)
+			require.NoError(t, err)
+			require.Len(t, ttf, tier.size)
+			cut, err := sfnt.Parse(ttf)
+			require.NoError(t, err)
+			assertSameGlyphs(t, orig, cut, runes)
+		}
 
 		prog, err := f.programFor(fs.pages, st, runeSet(english))
 		require.NoError(t, err)

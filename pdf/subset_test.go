@@ -38,31 +38,38 @@ func TestSubsetFont(t *testing.T) {
 				for _, tag := range []string{"fpgm", "prep", "cvt ", "gasp", "GSUB", "GPOS", "kern"} {
 					assert.NotContains(t, tables.tables, tag)
 				}
-				var ob, cb sfnt.Buffer
-				ppem := fixed.I(1000)
-				for _, r := range text {
-					og, err := orig.GlyphIndex(&ob, r)
-					require.NoError(t, err)
-					cg, err := f.GlyphIndex(&cb, r)
-					require.NoError(t, err)
-					require.NotZero(t, cg, "rune %q", r)
-					oa, err := orig.GlyphAdvance(&ob, og, ppem, font.HintingNone)
-					require.NoError(t, err)
-					ca, err := f.GlyphAdvance(&cb, cg, ppem, font.HintingNone)
-					require.NoError(t, err)
-					assert.Equal(t, oa, ca, "advance of %q", r)
-					os, err := orig.LoadGlyph(&ob, og, ppem, nil)
-					require.NoError(t, err)
-					osegs := append(sfnt.Segments{}, os...)
-					cs, err := f.LoadGlyph(&cb, cg, ppem, nil)
-					require.NoError(t, err)
-					assert.Equal(t, osegs, append(sfnt.Segments{}, cs...), "outline of %q", r)
-				}
+				assertSameGlyphs(t, orig, f, []rune(text))
 				if set == "single" {
 					assert.Equal(t, 2, f.NumGlyphs(), ".notdef and x")
 				}
 			})
 		}
+	}
+}
+
+// assertSameGlyphs checks that every rune has the same outline and advance
+// in cut as in orig.
+func assertSameGlyphs(t *testing.T, orig, cut *sfnt.Font, runes []rune) {
+	t.Helper()
+	var ob, cb sfnt.Buffer
+	ppem := fixed.I(1000)
+	for _, r := range runes {
+		og, err := orig.GlyphIndex(&ob, r)
+		require.NoError(t, err)
+		cg, err := cut.GlyphIndex(&cb, r)
+		require.NoError(t, err)
+		require.NotZero(t, cg, "rune %q", r)
+		oa, err := orig.GlyphAdvance(&ob, og, ppem, font.HintingNone)
+		require.NoError(t, err)
+		ca, err := cut.GlyphAdvance(&cb, cg, ppem, font.HintingNone)
+		require.NoError(t, err)
+		assert.Equal(t, oa, ca, "advance of %q", r)
+		os, err := orig.LoadGlyph(&ob, og, ppem, nil)
+		require.NoError(t, err)
+		osegs := append(sfnt.Segments{}, os...)
+		cs, err := cut.LoadGlyph(&cb, cg, ppem, nil)
+		require.NoError(t, err)
+		assert.Equal(t, osegs, append(sfnt.Segments{}, cs...), "outline of %q", r)
 	}
 }
 
