@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,8 +20,9 @@ import (
 // the page. fpdf draws each piece of text as "BT x y Td (...) Tj ET". The
 // renderer's fonts are simple TrueType fonts, one byte a character, whose
 // encodings name each code's glyph "uniXXXX" (ASCII keeps its WinAnsi
-// codes); the decoder reads those encodings from the PDF itself, as a text
-// extractor would, rather than from the renderer's tables.
+// codes) and whose ToUnicode CMaps must agree; the decoder reads both from
+// the PDF itself, as a text extractor would, rather than from the
+// renderer's tables.
 
 func init() { model.ConfigPath = "disable" } // pdfcpu: no config files
 
@@ -122,6 +124,23 @@ func pageFonts(t testing.TB, ctx *model.Context, page int) map[string]*pdfFont {
 				}
 			}
 		}
+		// Text extractors read the ToUnicode CMap; it must say what the
+		// encoding says.
+		to, ok := fd.Find("ToUnicode")
+		require.True(t, ok, "font %s has no ToUnicode CMap", name)
+		sd, _, err := ctx.DereferenceStreamDict(to)
+		require.NoError(t, err)
+		require.NoError(t, sd.Decode())
+		var cmap [256]rune
+		for _, m := range bfrange.FindAllStringSubmatch(string(sd.Content), -1) {
+			lo, _ := strconv.ParseUint(m[1], 16, 8)
+			hi, _ := strconv.ParseUint(m[2], 16, 8)
+			r, _ := strconv.ParseUint(m[3], 16, 16)
+			for c := lo; c <= hi; c++ {
+				cmap[c] = rune(r) + rune(c-lo)
+			}
+		}
+		require.Equal(t, f.runes, cmap, "font %s: ToUnicode and encoding differ", name)
 		if wo, ok := fd.Find("Widths"); ok {
 			ws, err := ctx.DereferenceArray(wo)
 			require.NoError(t, err)
@@ -137,6 +156,8 @@ func pageFonts(t testing.TB, ctx *model.Context, page int) map[string]*pdfFont {
 	}
 	return out
 }
+
+var bfrange = regexp.MustCompile(`<([0-9A-F]{2})> <([0-9A-F]{2})> <([0-9A-F]{4})>`)
 
 // glyphRune reads a glyph name of the form "uniXXXX"; ".notdef" is 0.
 func glyphRune(t testing.TB, name string) rune {

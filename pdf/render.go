@@ -204,7 +204,7 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
 	p.SetMargins(r.cfg.margin, r.cfg.margin, r.cfg.margin)
 	p.SetAutoPageBreak(false, r.cfg.margin)
-	p.SetCompression(false) // deflateStreams compresses the pages
+	p.SetCompression(false) // finish compresses the pages
 	p.SetCatalogSort(true)
 	created := r.cfg.created
 	if created.IsZero() {
@@ -266,7 +266,7 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 	if err := p.Error(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 	}
-	var out deflater
+	var out finisher
 	if err := p.Output(&out); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 	}
@@ -276,16 +276,16 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 	return out.pdf, nil
 }
 
-// deflater takes fpdf's uncompressed output, which fpdf writes in one
-// call, and keeps it with its page streams compressed. Compressing as it
-// is written saves holding a copy of the uncompressed PDF.
-type deflater struct{ pdf []byte }
+// finisher takes fpdf's output, which fpdf writes in one call, and keeps
+// it finished (see finish). Finishing as it is written saves holding a
+// copy of the uncompressed PDF.
+type finisher struct{ pdf []byte }
 
-func (d *deflater) Write(b []byte) (int, error) {
+func (d *finisher) Write(b []byte) (int, error) {
 	if d.pdf != nil {
 		return 0, errLayout
 	}
-	pdf, err := deflateStreams(b)
+	pdf, err := finish(b)
 	if err != nil {
 		return 0, err
 	}
