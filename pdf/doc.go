@@ -44,15 +44,22 @@
 // complete: on error nothing is written. Errors never hold patient data;
 // match them with errors.Is and errors.As.
 //
+// # Fonts
+//
+// Text is drawn with simple one-byte TrueType fonts. Every character the
+// family has gets a fixed code on one of ten code pages, and each page a
+// face uses is its own symbolic font: its cmap takes a code straight to a
+// glyph, with no encoding or glyph names for a viewer to interpret, and a
+// ToUnicode CMap says what each code means, for copying, searching and
+// screen readers. Page 0 (ASCII, Latin-1 and the symbols letters use) is
+// cut once per process, without its hinting; a letter that needs another
+// page gets a cut of just the characters it uses.
+//
 // # Performance
 //
 // Use one Renderer for many letters: it prepares images once and is safe
-// for concurrent use. The font is cut once per process, without its
-// hinting, into two small fonts that hold the characters letters use:
-// ASCII, Latin-1 and common symbols, then Latin Extended-A and more. Text is
-// drawn with them as simple one-byte fonts, spread over several code
-// pages, so fpdf never parses a font for a letter; a letter with
-// characters beyond both cuts (Greek or Cyrillic names) gets a cut of its
-// own. Page content is compressed with reused compressors: fpdf would
-// make a new one, of about 1.2 MB, for every page.
+// for concurrent use. fpdf never parses a font for a letter: it is given
+// the fonts ready cut and compressed. Page content is compressed with
+// reused compressors: fpdf would make a new one, of about 1.2 MB, for
+// every page.
 package pdf

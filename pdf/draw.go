@@ -74,18 +74,17 @@ func (d *drawer) text(x, y float64, st style, size float64, c rgb, s string) {
 		d.p.Text(x, y, d.tr(s))
 		return
 	}
-	m := d.fs.faces[st].m
 	run := make([]byte, 0, len(s))
-	page, from := -1, 0
-	flush := func(to int) {
+	page := -1
+	flush := func() {
 		if len(run) > 0 {
 			d.setText(page, st, size, c)
 			d.p.Text(x, y, string(run))
-			x += m.width(s[from:to], size)
+			x += d.advance(st, page, run, size)
 		}
-		run, from = run[:0], to
+		run = run[:0]
 	}
-	for i, r := range s {
+	for _, r := range s {
 		p, code, ok := d.pages.lookup(r)
 		if !ok {
 			// The cleaner lets through only what the font has, so this is
@@ -96,12 +95,23 @@ func (d *drawer) text(x, y float64, st style, size float64, c rgb, s string) {
 			continue
 		}
 		if p != page {
-			flush(i)
+			flush()
 			page = p
 		}
 		run = append(run, code)
 	}
-	flush(len(s))
+	flush()
+}
+
+// advance is the width in mm of run, codes of a code page, at size pt, as
+// a viewer adds it up: from the font's widths, in thousandths of an em.
+func (d *drawer) advance(st style, page int, run []byte, size float64) float64 {
+	widths := &d.fs.faces[st].widths[page]
+	w := 0
+	for _, c := range run {
+		w += widths[c]
+	}
+	return float64(w) * size / 1000 * ptToMM
 }
 
 func (d *drawer) op(o op, top float64) {

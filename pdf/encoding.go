@@ -2,11 +2,8 @@ package pdf
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"slices"
-	"strconv"
-	"strings"
 )
 
 // Text is drawn with simple TrueType fonts: one byte a character, through
@@ -15,13 +12,14 @@ import (
 // most of a letter's time and memory; a simple font is a small definition
 // and a font program cut and compressed once per process.
 //
-// A simple font has 224 codes (32 to 255), so the characters the family
-// can show are spread over code pages. Page 0 holds ASCII at its own codes
+// A simple font has at most 256 codes, so the characters the family can
+// show are spread over code pages. Page 0 holds ASCII at its own codes
 // and, from 127, Latin-1 and the punctuation and symbols letters use; the
-// other pages hold the rest. A line mixing pages is drawn as one run per
-// page. Each code page is named in the PDF by a Differences encoding with
-// glyph names "uniXXXX", which viewers and text extractors map back to
-// Unicode.
+// other pages hold the rest, from code 33 (32 is left alone: PDF word
+// spacing applies to it). Each page is its own symbolic font, whose cmap
+// maps codes straight to glyphs (see subset.go), with a ToUnicode CMap that
+// says what each code means (see finish.go). A line mixing pages is drawn
+// as one run a page.
 
 // commonSymbols follow Latin-1 on page 0.
 const commonSymbols = "‐‑‒–—―‘’‚“”„†‡•…‰′″‹›€™←↑→↓−≈≠≤≥"
@@ -54,7 +52,7 @@ func newCodePages(has func(rune) bool) *codePages {
 			continue
 		}
 		if code > 255 {
-			page, code = page+1, 32
+			page, code = page+1, 33
 			cp.runes = append(cp.runes, [256]rune{})
 		}
 		cp.runes[page][code] = r
@@ -87,25 +85,6 @@ func (cp *codePages) pagesOf(used map[rune]struct{}) []int {
 	return pages
 }
 
-// differences is the PDF Differences array of a page: ASCII keeps the base
-// encoding's codes on page 0; every other code is named.
-func (cp *codePages) differences(page int) string {
-	first := 32
-	if page == 0 {
-		first = 127
-	}
-	var b strings.Builder
-	b.WriteString(strconv.Itoa(first))
-	for c := first; c <= 255; c++ {
-		if r := cp.runes[page][c]; r != 0 {
-			fmt.Fprintf(&b, " /uni%04X", r)
-		} else {
-			b.WriteString(" /.notdef")
-		}
-	}
-	return b.String()
-}
-
 // fontDef is the font definition fpdf's AddFontFromBytes reads (the JSON
 // its makefont tool writes).
 type fontDef struct {
@@ -114,8 +93,6 @@ type fontDef struct {
 	Desc         fontDesc
 	Up, Ut       int
 	Cw           []int
-	Enc          string
-	Diff         string
 	File         string
 	OriginalSize int
 }
@@ -126,40 +103,35 @@ type fontDesc struct {
 	ItalicAngle, StemV, MissingWidth  int
 }
 
-// flagNonsymbolic marks a font whose characters are from the standard
-// Latin set, so that viewers use the encoding's glyph names.
-const flagNonsymbolic = 32
+// flagSymbolic marks a font whose characters are not read through a
+// standard encoding: viewers map codes to glyphs with its cmap.
+const flagSymbolic = 4
 
-// definition returns fpdf's definition of code page page of face f with
-// font program prog.
-func (cp *codePages) definition(f *face, page int, prog *program) ([]byte, error) {
+// definition returns fpdf's definition of face f's font for a code page,
+// whose program is prog. fpdf writes it with /Encoding /WinAnsiEncoding,
+// which finish removes: a symbolic TrueType font has no encoding.
+func definition(f *face, page int, prog *program) ([]byte, error) {
 	m := f.m
-	em := func(v float64) int { return int(math.Round(v * 1000 / m.unitsPerEm)) }
+	em := func(v int) int { return m.em(float64(v)) }
 	d := fontDef{
 		Tp:   "TrueType",
-		Name: prog.tag + "+" + f.name,
-		Cw:   make([]int, 256),
-		Diff: cp.differences(page),
+		Name: prog.name,
+		Cw:   f.widths[page][:],
 		File: prog.file,
 		// fpdf writes the program's length before compression as Length1.
 		OriginalSize: prog.size,
 	}
-	for c, r := range cp.runes[page] {
-		if r != 0 && m.has(r) {
-			d.Cw[c] = em(float64(m.adv[r]))
-		}
-	}
 	d.Desc = fontDesc{
-		Ascent:      em(m.ascent),
-		Descent:     -em(m.descent),
-		CapHeight:   em(float64(m.capHeight)),
-		Flags:       flagNonsymbolic,
+		Ascent:      m.em(m.ascent),
+		Descent:     -m.em(m.descent),
+		CapHeight:   em(m.capHeight),
+		Flags:       flagSymbolic,
 		ItalicAngle: m.italicAngle,
 		// PDF wants a stem width; fonts do not record one. This is the
 		// usual estimate from the weight class.
 		StemV: 50 + int(math.Pow(float64(m.weight)/65, 2)),
 	}
-	d.Desc.FontBBox.Xmin, d.Desc.FontBBox.Ymin = em(float64(m.bbox[0])), em(float64(m.bbox[1]))
-	d.Desc.FontBBox.Xmax, d.Desc.FontBBox.Ymax = em(float64(m.bbox[2])), em(float64(m.bbox[3]))
+	d.Desc.FontBBox.Xmin, d.Desc.FontBBox.Ymin = em(m.bbox[0]), em(m.bbox[1])
+	d.Desc.FontBBox.Xmax, d.Desc.FontBBox.Ymax = em(m.bbox[2]), em(m.bbox[3])
 	return json.Marshal(d)
 }

@@ -4,13 +4,20 @@ import (
 	"bytes"
 	"compress/zlib"
 	"io"
+	"math"
 	"regexp"
 	"strconv"
 	"testing"
 
 	"codeberg.org/go-pdf/fpdf"
+	"github.com/go-fonts/liberation/liberationsansbold"
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
 
 	"github.com/refletter/refletter/referral"
 )
@@ -40,41 +47,62 @@ func TestMixedScripts(t *testing.T) {
 	for p := range doc.pages {
 		assert.Contains(t, doc.footer(p), "Mr Łukasz Zieliński-Петров · Date of birth", "page %d", p+1)
 	}
-	// Beyond the two tiers, the letter embeds a cut of its own, not the
-	// whole font (215 KB compressed a face).
-	assert.Less(t, len(pdf), 80_000)
+	// Six code pages in the regular face, two in bold: eight small cuts,
+	// not the whole font (215 KB compressed a face).
+	assert.Less(t, len(pdf), 120_000)
+	t.Logf("%d bytes", len(pdf))
 }
 
 // TestTextRuns: the drawer starts a new run only where the code page
-// changes, and places each run where the text before it ends.
+// changes, and places each run where a viewer ends the text before it:
+// by the font's widths, in whole thousandths of an em, worked out here
+// from the font with golang.org/x/image.
 func TestTextRuns(t *testing.T) {
 	fs, err := loadFonts()
 	require.NoError(t, err)
+	const text = "|||||||||| Dr Łukasz Nowak"
 	p := fpdf.New("P", "mm", "A4", "")
 	p.SetCompression(false)
 	for _, pg := range []int{0, 1} {
-		prog := fs.faces[regular].tiers[1]
-		def, err := fs.pages.definition(fs.faces[regular], pg, prog)
+		prog, err := fs.faces[bold].program(fs.pages, bold, pg, runeSet(text))
 		require.NoError(t, err)
-		p.AddFontFromBytes(pageFamily(pg), "", def, prog.z)
+		def, err := definition(fs.faces[bold], pg, prog)
+		require.NoError(t, err)
+		p.AddFontFromBytes(pageFamily(pg), "B", def, prog.z)
 	}
 	p.AddPage()
 	d := &drawer{p: p, fs: fs, pages: fs.pages, fresh: true}
-	d.text(20, 30, regular, 10, inkColour, "Dr Łukasz Nowak")
+	d.text(20, 30, bold, 10, inkColour, text)
 	require.NoError(t, d.err)
 	require.NoError(t, p.Error())
 	var out bytes.Buffer
 	require.NoError(t, p.Output(&out))
 	tj := regexp.MustCompile(`BT ([0-9.]+) [0-9.]+ Td \(([^)]*)\) Tj ET`).FindAllStringSubmatch(out.String(), -1)
-	require.Len(t, tj, 3, "Dr , Ł, ukasz Nowak")
-	m := fs.faces[regular].m
-	wantX := []float64{20, 20 + m.width("Dr ", 10), 20 + m.width("Dr Ł", 10)}
+	require.Len(t, tj, 3, "before Ł, Ł, after Ł")
+
+	lib, err := sfnt.Parse(liberationsansbold.TTF)
+	require.NoError(t, err)
+	var b sfnt.Buffer
+	upem := float64(lib.UnitsPerEm())
+	viewer := func(s string) float64 { // pt at 10 pt, as a viewer adds it up
+		w := 0
+		for _, r := range s {
+			g, err := lib.GlyphIndex(&b, r)
+			require.NoError(t, err)
+			a, err := lib.GlyphAdvance(&b, g, fixed.Int26_6(upem*64), font.HintingNone)
+			require.NoError(t, err)
+			w += int(math.Round(float64(a) / 64 * 1000 / upem))
+		}
+		return float64(w) * 10 / 1000
+	}
+	x0 := 20 / ptToMM
+	wantX := []float64{x0, x0 + viewer("|||||||||| Dr "), x0 + viewer("|||||||||| Dr Ł")}
 	for i, s := range tj {
 		x, err := strconv.ParseFloat(s[1], 64)
 		require.NoError(t, err)
-		assert.InDelta(t, wantX[i]/ptToMM, x, 0.006, "run %d starts where the text before it ends", i)
+		assert.InDelta(t, wantX[i], x, 0.006, "run %d starts where the text before it ends", i)
 	}
-	assert.Equal(t, "Dr ", tj[0][2])
+	assert.Equal(t, "|||||||||| Dr ", tj[0][2])
 	assert.Equal(t, "ukasz Nowak", tj[2][2])
 	_, code, _ := fs.pages.lookup('Ł')
 	assert.Equal(t, string([]byte{code}), tj[1][2])
@@ -103,36 +131,49 @@ func TestFinish(t *testing.T) {
 	}
 	assert.False(t, regexp.MustCompile(`<</Length \d+>>\nstream`).Match(pdf), "no stream is left unfiltered")
 	fonts := regexp.MustCompile(`<</Type /Font\n`).FindAllIndex(pdf, -1)
-	withMap := regexp.MustCompile(`<</Type /Font\n[^>]*/Encoding \d+ 0 R\n/ToUnicode \d+ 0 R\n>>`).FindAllIndex(pdf, -1)
+	withMap := regexp.MustCompile(`<</Type /Font\n[^>]*/FontDescriptor \d+ 0 R\n/ToUnicode \d+ 0 R\n>>`).FindAllIndex(pdf, -1)
 	assert.NotEmpty(t, fonts)
 	assert.Len(t, withMap, len(fonts), "every font has a ToUnicode CMap")
+	assert.NotContains(t, string(pdf), "/Encoding", "the fonts are symbolic, with no encoding")
 }
 
-// TestFinishDamaged: output not laid out as fpdf lays it out is
-// an error, never a panic or a damaged PDF.
+// TestFinishDamaged: output not laid out as fpdf lays it out is an error,
+// never a panic, and finish never makes a valid PDF invalid.
 func TestFinishDamaged(t *testing.T) {
 	p := fpdf.New("P", "mm", "A4", "")
 	p.SetCompression(false)
 	p.AddPage()
 	p.SetFont("Helvetica", "", 10)
-	p.Text(20, 20, "endstream endobj xref startxref /Differences /Size 9")
+	p.Text(20, 20, "endstream endobj xref startxref /BaseFont /Size 9")
 	var raw bytes.Buffer
 	require.NoError(t, p.Output(&raw))
-	good, err := finish(raw.Bytes())
+	good, err := finish(raw.Bytes(), nil)
 	require.NoError(t, err)
 	validate(t, good)
+	_, err = finish(raw.Bytes(), map[string]*[256]rune{"REFLAA+LiberationSans": {}})
+	assert.ErrorIs(t, err, errLayout, "a font finish was told of is not in the PDF")
 
 	b := raw.Bytes()
 	for n := 0; n < len(b); n += 7 {
 		assert.NotPanics(t, func() {
-			if out, err := finish(b[:n]); err == nil {
+			if out, err := finish(b[:n], nil); err == nil {
 				t.Errorf("cut at %d: no error (%d bytes)", n, len(out))
 			}
 		})
 	}
+	conf := model.NewDefaultConfiguration()
+	conf.ValidationMode = model.ValidationStrict
+	valid := 0
 	for i := 0; i < len(b); i += 5 {
 		bad := bytes.Clone(b)
 		bad[i] ^= 0x5a
-		assert.NotPanics(t, func() { _, _ = finish(bad) }, "byte %d changed", i)
+		var out []byte
+		var err error
+		require.NotPanics(t, func() { out, err = finish(bad, nil) }, "byte %d changed", i)
+		if err == nil && api.Validate(bytes.NewReader(bad), conf) == nil {
+			valid++
+			assert.NoError(t, api.Validate(bytes.NewReader(out), conf), "byte %d changed: finish spoilt a valid PDF", i)
+		}
 	}
+	t.Logf("%d changed PDFs still valid, and still valid after finish", valid)
 }

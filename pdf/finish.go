@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 )
 
@@ -19,11 +18,12 @@ import (
 //     than the rest of a two-page letter together, and 3 GB for the
 //     longest letters. So fpdf writes its pages uncompressed and they are
 //     compressed here, with writers that are reused.
-//   - Text extraction. fpdf gives a one-byte font an encoding of glyph
-//     names, which viewers map back to Unicode by convention, but no
-//     ToUnicode CMap, the table PDF defines for it. Each encoding gets one
-//     here, so copying, searching and screen readers do not depend on the
-//     convention.
+//   - Fonts. The renderer's fonts are symbolic (see encoding.go), but fpdf
+//     gives every one-byte TrueType font /Encoding /WinAnsiEncoding, which
+//     a viewer may apply before the font's own cmap, and no ToUnicode
+//     CMap, without which copying, searching and screen readers cannot
+//     tell what the codes mean. Each of the renderer's fonts loses the
+//     encoding and gains a CMap here.
 
 // writers are reusable zlib writers, by compression level (1 to 9).
 var writers [zlib.BestCompression + 1]sync.Pool
@@ -61,11 +61,12 @@ var errLayout = errors.New("pdf: the PDF library's output is not laid out as exp
 
 // finish works on an uncompressed PDF as fpdf writes it: objects one
 // after another, each "N 0 obj", page content as "<</Length L>>" and a
-// stream, encodings as one line with their Differences, then a classic
-// cross-reference table and a trailer with /Size. It adds the ToUnicode
-// objects after the others and rewrites the cross-reference table. Any
-// other layout is an error rather than a damaged PDF.
-func finish(pdf []byte) ([]byte, error) {
+// stream, then a classic cross-reference table and a trailer with /Size.
+// fonts gives the characters of each of the renderer's fonts by name; each
+// must be in the PDF. finish adds the ToUnicode objects after the others
+// and rewrites the cross-reference table. Any other layout is an error
+// rather than a damaged PDF.
+func finish(pdf []byte, fonts map[string]*[256]rune) ([]byte, error) {
 	sx := bytes.LastIndex(pdf, []byte("\nstartxref\n"))
 	if sx < 0 {
 		return nil, errLayout
@@ -128,18 +129,17 @@ func finish(pdf []byte) ([]byte, error) {
 		objs[i].body = obj[len(head):]
 	}
 
-	// A ToUnicode object for each encoding, numbered after the others.
-	cmaps := map[int]int{} // encoding object → its CMap's object
+	// A ToUnicode object for each font, numbered after the others.
+	cmaps := map[int]int{} // font object → its CMap's object
 	var added [][]byte
 	for _, o := range objs {
-		codes, ok, err := encodingRunes(o.body)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
+		if name, ok := fontName(o.body); ok && fonts[name] != nil {
 			cmaps[o.num] = n + len(added)
-			added = append(added, toUnicode(codes))
+			added = append(added, toUnicode(fonts[name]))
 		}
+	}
+	if len(added) != len(fonts) {
+		return nil, errLayout
 	}
 
 	out := make([]byte, 0, len(pdf)/2)
@@ -168,10 +168,14 @@ func finish(pdf []byte) ([]byte, error) {
 		offsets[o.num] = len(out)
 		out = strconv.AppendInt(out, int64(o.num), 10)
 		out = append(out, " 0 obj\n"...)
-		if enc, ok := fontEncoding(o.body); ok && cmaps[enc] > 0 {
-			const tail = ">>\nendobj\n"
-			out = append(out, o.body[:len(o.body)-len(tail)]...)
-			out = fmt.Appendf(out, "/ToUnicode %d 0 R\n", cmaps[enc])
+		if cmap := cmaps[o.num]; cmap > 0 {
+			const enc, tail = "/Encoding /WinAnsiEncoding\n", ">>\nendobj\n"
+			body, found := bytes.CutSuffix(o.body, []byte(enc+tail))
+			if !found {
+				return nil, errLayout
+			}
+			out = append(out, body...)
+			out = fmt.Appendf(out, "/ToUnicode %d 0 R\n", cmap)
 			out = append(out, tail...)
 			continue
 		}
@@ -191,95 +195,42 @@ func finish(pdf []byte) ([]byte, error) {
 	return fmt.Appendf(out, "startxref\n%d\n%%%%EOF\n", start), nil
 }
 
-// encodingRunes reads an encoding object as fpdf writes it for a one-byte
-// font: WinAnsi with Differences naming glyphs "uniXXXX". It returns the
-// character of each code the font can draw (ASCII keeps WinAnsi's), and
-// false for any other object. An encoding with other names is an error.
-func encodingRunes(body []byte) (codes [256]rune, ok bool, err error) {
-	const pre, post = "<</Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [", "]>>\nendobj\n"
-	diff, found := bytes.CutPrefix(body, []byte(pre))
+// fontName returns the name of a font object as fpdf writes a TrueType
+// one: "<</Type /Font", then "/BaseFont /Name".
+func fontName(body []byte) (string, bool) {
+	rest, found := bytes.CutPrefix(body, []byte("<</Type /Font\n/BaseFont /"))
 	if !found {
-		return codes, false, nil
+		return "", false
 	}
-	diff, found = bytes.CutSuffix(diff, []byte(post))
-	if !found {
-		return codes, false, errLayout
-	}
-	for c := ' '; c <= '~'; c++ {
-		codes[c] = c
-	}
-	code := -1
-	for _, f := range strings.Fields(string(diff)) {
-		name, isName := strings.CutPrefix(f, "/")
-		switch {
-		case !isName:
-			if code, err = strconv.Atoi(f); err != nil || code < 0 || code > 255 {
-				return codes, false, errLayout
-			}
-			continue
-		case code < 0 || code > 255:
-			return codes, false, errLayout
-		case name == ".notdef":
-			codes[code] = 0
-		default:
-			hex, isUni := strings.CutPrefix(name, "uni")
-			v, err := strconv.ParseUint(hex, 16, 16)
-			if !isUni || len(hex) != 4 || err != nil {
-				return codes, false, errLayout
-			}
-			codes[code] = rune(v)
-		}
-		code++
-	}
-	return codes, true, nil
-}
-
-// fontEncoding returns the encoding object of a font object as fpdf writes
-// a TrueType one, whose last entry is "/Encoding N 0 R".
-func fontEncoding(body []byte) (int, bool) {
-	if !bytes.HasPrefix(body, []byte("<</Type /Font\n")) {
-		return 0, false
-	}
-	i := bytes.LastIndex(body, []byte("\n/Encoding "))
+	i := bytes.IndexByte(rest, '\n')
 	if i < 0 {
-		return 0, false
+		return "", false
 	}
-	ref, found := bytes.CutSuffix(body[i+len("\n/Encoding "):], []byte(" 0 R\n>>\nendobj\n"))
-	if !found {
-		return 0, false
-	}
-	n, err := strconv.Atoi(string(ref))
-	return n, err == nil
+	return string(rest[:i]), true
 }
 
-// toUnicode writes a ToUnicode CMap for a one-byte font.
-func toUnicode(codes [256]rune) []byte {
-	type span struct{ lo, hi int }
-	var spans []span
-	for c, r := range codes {
-		if r == 0 {
-			continue
-		}
-		// A range may not carry into the second byte of its character.
-		if k := len(spans) - 1; k >= 0 && spans[k].hi == c-1 && codes[c-1]+1 == r && r&0xff != 0 {
-			spans[k].hi = c
-			continue
-		}
-		spans = append(spans, span{c, c})
-	}
+// toUnicode writes a ToUnicode CMap for a one-byte font. It maps code by
+// code, with bfchar: Ghostscript misreads this CMap written with bfrange.
+func toUnicode(codes *[256]rune) []byte {
 	var b bytes.Buffer
 	b.WriteString("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n" +
 		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n" +
 		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n" +
 		"1 begincodespacerange\n<00> <FF>\nendcodespacerange\n")
-	for len(spans) > 0 {
-		block := spans[:min(100, len(spans))] // at most 100 entries a block
-		spans = spans[len(block):]
-		fmt.Fprintf(&b, "%d beginbfrange\n", len(block))
-		for _, s := range block {
-			fmt.Fprintf(&b, "<%02X> <%02X> <%04X>\n", s.lo, s.hi, codes[s.lo])
+	var used []int
+	for c, r := range codes {
+		if r != 0 {
+			used = append(used, c)
 		}
-		b.WriteString("endbfrange\n")
+	}
+	for len(used) > 0 {
+		block := used[:min(100, len(used))] // at most 100 entries a block
+		used = used[len(block):]
+		fmt.Fprintf(&b, "%d beginbfchar\n", len(block))
+		for _, c := range block {
+			fmt.Fprintf(&b, "<%02X> <%04X>\n", c, codes[c])
+		}
+		b.WriteString("endbfchar\n")
 	}
 	b.WriteString("endcmap\nCMapName currentdict /defineresource pop\nend\nend")
 	return b.Bytes()

@@ -3,7 +3,6 @@ package pdf
 import (
 	"compress/zlib"
 	"fmt"
-	"hash/fnv"
 	"strconv"
 	"sync"
 
@@ -36,67 +35,61 @@ type face struct {
 	ttf  []byte
 	name string // PostScript name
 	m    *metrics
-	// tiers are cuts of the face made once per process: tier k holds the
-	// glyphs of code pages 0 to k. A letter whose characters fall beyond
-	// the last tier gets a cut of its own.
-	tiers [2]*program
+	// widths are the advance of each code of each code page, in
+	// thousandths of an em, as the PDF gives them.
+	widths [][256]int
+	// page0 is the cut for code page 0, which every letter uses, made once.
+	page0 func() (*program, error)
 }
 
-// program is a font program ready to embed: a cut of a face, compressed.
+// program is a font program ready to embed: a cut of a face for one code
+// page, compressed, and what the PDF says of it.
 type program struct {
-	file string // fpdf's key for it; ".z" tells fpdf it is compressed
-	tag  string // the subset tag of its PostScript name
-	z    []byte
-	size int // before compression
+	file  string // fpdf's key for it; ".z" tells fpdf it is compressed
+	name  string // PostScript name with its subset tag
+	z     []byte
+	size  int       // before compression
+	codes [256]rune // the character of each code the cut has, 0 for none
 }
 
-// newProgram cuts runes from f and compresses the cut.
-func (f *face) newProgram(file string, runes []rune) (*program, error) {
-	cut, err := subsetFont(f.ttf, runes)
-	if err != nil {
-		return nil, err
+// program returns a program for code page page that holds the runes of
+// used on it. Page 0's is cut once per process, whole. The other pages are
+// cut for each letter, to the characters it uses: few letters need them,
+// and a whole page would add half again to a letter's size.
+func (f *face) program(cp *codePages, st style, page int, used map[rune]struct{}) (*program, error) {
+	switch {
+	case page == 0:
+		return f.page0()
+	case page < 0 || page >= len(cp.runes):
+		return nil, fmt.Errorf("pdf: no code page %d", page)
 	}
-	z, err := compress(nil, cut, zlib.BestCompression)
-	if err != nil {
-		return nil, err
-	}
-	return &program{file: file, tag: subsetTag(cut), z: z, size: len(cut)}, nil
+	return f.newProgram(cp, st, page, func(r rune) bool {
+		_, ok := used[r]
+		return ok
+	})
 }
 
-// subsetTag is the six capital letters PDF puts before the name of a
-// subset font, made from the cut so that different cuts differ.
-func subsetTag(cut []byte) string {
-	h := fnv.New32a()
-	h.Write(cut)
-	v := h.Sum32()
-	var tag [6]byte
-	for i := range tag {
-		tag[i] = 'A' + byte(v%26)
-		v /= 26
-	}
-	return string(tag[:])
-}
-
-// programFor returns the font program that holds every rune in used.
-func (f *face) programFor(cp *codePages, st style, used map[rune]struct{}) (*program, error) {
-	last := 0
-	for r := range used {
-		if p, _, ok := cp.lookup(r); ok {
-			last = max(last, p)
+// newProgram cuts from f the characters of code page page that keep
+// accepts, and compresses the cut.
+func (f *face) newProgram(cp *codePages, st style, page int, keep func(rune) bool) (*program, error) {
+	p := &program{file: "liberationsans-" + strconv.Itoa(int(st)) + "-" + strconv.Itoa(page) + ".z"}
+	for c, r := range cp.runes[page] {
+		if r != 0 && f.m.has(r) && keep(r) {
+			p.codes[c] = r
 		}
 	}
-	if last < len(f.tiers) {
-		return f.tiers[last], nil
+	cut, err := subsetFont(f.ttf, &p.codes)
+	if err != nil {
+		return nil, err
 	}
-	runes := make([]rune, 0, len(used))
-	for r := range used {
-		runes = append(runes, r)
+	if p.z, err = compress(nil, cut, zlib.BestCompression); err != nil {
+		return nil, err
 	}
-	return f.newProgram(fpdfFile(st, "cut"), runes)
-}
-
-func fpdfFile(st style, cut string) string {
-	return "liberationsans-" + strconv.Itoa(int(st)) + "-" + cut + ".z"
+	p.size = len(cut)
+	// The subset tag tells a letter's fonts apart: REFL, the face, the
+	// page.
+	p.name = "REFL" + string(rune('A'+st)) + string(rune('A'+page)) + "+" + f.name
+	return p, nil
 }
 
 // fontSet is the letter's font family, loaded once per process.
@@ -116,23 +109,28 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 		fs.faces[st] = f
 	}
 	fs.pages = newCodePages(func(r rune) bool { return fs.faces[regular].m.has(r) || fs.faces[bold].m.has(r) })
+	if len(fs.pages.runes) > 26 {
+		return nil, fmt.Errorf("pdf: %d code pages, more than subset tags can name", len(fs.pages.runes))
+	}
 	for st, f := range fs.faces {
-		var runes []rune
-		for i := range f.tiers {
-			for _, r := range fs.pages.runes[i] {
-				if r != 0 {
-					runes = append(runes, r)
+		f.widths = make([][256]int, len(fs.pages.runes))
+		for pg, runes := range fs.pages.runes {
+			for c, r := range runes {
+				if r != 0 && f.m.has(r) {
+					f.widths[pg][c] = f.m.em(float64(f.m.adv[r]))
 				}
 			}
-			p, err := f.newProgram(fpdfFile(style(st), strconv.Itoa(i)), runes)
-			if err != nil {
-				return nil, fmt.Errorf("pdf: cutting Liberation Sans %q: %w", fpdfStyle[st], err)
-			}
-			f.tiers[i] = p
+		}
+		f.page0 = sync.OnceValues(func() (*program, error) {
+			return f.newProgram(fs.pages, style(st), 0, func(rune) bool { return true })
+		})
+		// Cut page 0 now, so that a problem shows at NewRenderer.
+		if _, err := f.page0(); err != nil {
+			return nil, fmt.Errorf("pdf: cutting Liberation Sans %q: %w", fpdfStyle[st], err)
 		}
 	}
 	// Liberation Sans has no U+FFFD, so the marker is plain ASCII, which
-	// every tier holds.
+	// page 0 holds.
 	fs.marker = "[?]"
 	return fs, nil
 })

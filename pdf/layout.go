@@ -350,7 +350,7 @@ func (b *builder) detail(d referral.KeyValue, field string, x, width float64) []
 	val := b.c.clean(d.Value, regular, field)
 	kw := b.m(bold).width(key+" ", smallSize)
 	vw := b.m(regular).width(val, smallSize)
-	if key == "" || val == "" || kw+vw > width || strings.Contains(val, "\n") {
+	if key == "" || val == "" || kw+vw > width || strings.ContainsRune(key+val, '\n') {
 		us := b.cleanLines(key, bold, smallSize, smallLead, greyText, x, width, alignRight)
 		return append(us, b.cleanLines(val, regular, smallSize, smallLead, greyText, x, width, alignRight)...)
 	}

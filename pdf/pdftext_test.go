@@ -2,12 +2,21 @@ package pdf
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"fmt"
 	"io"
 	"math"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/go-fonts/liberation/liberationsansbold"
+	"github.com/go-fonts/liberation/liberationsansregular"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
@@ -19,10 +28,9 @@ import (
 // This file decodes the text fpdf draws, so tests can check what reaches
 // the page. fpdf draws each piece of text as "BT x y Td (...) Tj ET". The
 // renderer's fonts are simple TrueType fonts, one byte a character, whose
-// encodings name each code's glyph "uniXXXX" (ASCII keeps its WinAnsi
-// codes) and whose ToUnicode CMaps must agree; the decoder reads both from
-// the PDF itself, as a text extractor would, rather than from the
-// renderer's tables.
+// ToUnicode CMaps say what each code means; the decoder reads them from the
+// PDF itself, as a text extractor would, rather than from the renderer's
+// tables, and checks every embedded glyph against Liberation Sans.
 
 func init() { model.ConfigPath = "disable" } // pdfcpu: no config files
 
@@ -106,70 +114,93 @@ func pageFonts(t testing.TB, ctx *model.Context, page int) map[string]*pdfFont {
 		base := fd.NameEntry("BaseFont")
 		require.NotNil(t, base)
 		f.bold = strings.HasSuffix(*base, "-Bold")
-		for c := ' '; c <= '~'; c++ {
-			f.runes[c] = c // WinAnsi
-		}
-		if eo, ok := fd.Find("Encoding"); ok {
-			enc, err := ctx.DereferenceDict(eo)
-			require.NoError(t, err, "font %s: encoding", name)
-			code := 0
-			for _, o := range enc.ArrayEntry("Differences") {
-				switch v := o.(type) {
-				case types.Integer:
-					code = v.Value()
-				case types.Name:
-					require.Less(t, code, 256)
-					f.runes[code] = glyphRune(t, v.Value())
-					code++
-				}
-			}
-		}
-		// Text extractors read the ToUnicode CMap; it must say what the
-		// encoding says.
+		// The fonts are symbolic: no encoding, and a ToUnicode CMap that
+		// says what each code means, as text extractors read it.
+		_, hasEnc := fd.Find("Encoding")
+		require.False(t, hasEnc, "font %s has an encoding", name)
 		to, ok := fd.Find("ToUnicode")
 		require.True(t, ok, "font %s has no ToUnicode CMap", name)
 		sd, _, err := ctx.DereferenceStreamDict(to)
 		require.NoError(t, err)
 		require.NoError(t, sd.Decode())
-		var cmap [256]rune
-		for _, m := range bfrange.FindAllStringSubmatch(string(sd.Content), -1) {
-			lo, _ := strconv.ParseUint(m[1], 16, 8)
-			hi, _ := strconv.ParseUint(m[2], 16, 8)
-			r, _ := strconv.ParseUint(m[3], 16, 16)
-			for c := lo; c <= hi; c++ {
-				cmap[c] = rune(r) + rune(c-lo)
-			}
+		for _, m := range bfchar.FindAllStringSubmatch(string(sd.Content), -1) {
+			c, _ := strconv.ParseUint(m[1], 16, 8)
+			r, _ := strconv.ParseUint(m[2], 16, 16)
+			require.Zero(t, f.runes[c], "code %d mapped twice", c)
+			f.runes[c] = rune(r)
 		}
-		require.Equal(t, f.runes, cmap, "font %s: ToUnicode and encoding differ", name)
-		if wo, ok := fd.Find("Widths"); ok {
-			ws, err := ctx.DereferenceArray(wo)
+		require.NotContains(t, string(sd.Content), "bfrange")
+		ws, err := ctx.DereferenceArray(fd["Widths"])
+		require.NoError(t, err)
+		first := fd.IntEntry("FirstChar")
+		require.NotNil(t, first)
+		for i, o := range ws {
+			w, err := ctx.DereferenceNumber(o)
 			require.NoError(t, err)
-			first := fd.IntEntry("FirstChar")
-			require.NotNil(t, first)
-			for i, o := range ws {
-				w, err := ctx.DereferenceNumber(o)
-				require.NoError(t, err)
-				f.widths[*first+i] = w
-			}
+			f.widths[*first+i] = w
 		}
+		checkGlyphs(t, ctx, fd, f)
 		out[name] = f
 	}
 	return out
 }
 
-var bfrange = regexp.MustCompile(`<([0-9A-F]{2})> <([0-9A-F]{2})> <([0-9A-F]{4})>`)
+// checked holds the font programs checkGlyphs has passed, by their hash.
+var checked sync.Map
 
-// glyphRune reads a glyph name of the form "uniXXXX"; ".notdef" is 0.
-func glyphRune(t testing.TB, name string) rune {
-	if name == ".notdef" {
-		return 0
+// checkGlyphs checks that the font program embedded for fd draws each
+// code with Liberation Sans's glyph for the character its ToUnicode CMap
+// gives, and that its width is that glyph's advance: what the reader sees
+// is what the text says. The program is read with golang.org/x/image, as a
+// viewer would, through its (3,0) cmap.
+func checkGlyphs(t testing.TB, ctx *model.Context, fd types.Dict, f *pdfFont) {
+	t.Helper()
+	desc, err := ctx.DereferenceDict(fd["FontDescriptor"])
+	require.NoError(t, err)
+	flags := desc.IntEntry("Flags")
+	require.NotNil(t, flags)
+	require.Equal(t, 4, *flags, "symbolic")
+	sd, _, err := ctx.DereferenceStreamDict(desc["FontFile2"])
+	require.NoError(t, err)
+	require.NoError(t, sd.Decode())
+	key := sha256.Sum256(append(sd.Content, fmt.Sprint(f.runes, f.widths)...))
+	if _, ok := checked.Load(key); ok {
+		return
 	}
-	hex, ok := strings.CutPrefix(name, "uni")
-	require.True(t, ok && len(hex) == 4, "glyph name %q", name)
-	v, err := strconv.ParseUint(hex, 16, 16)
-	require.NoError(t, err, "glyph name %q", name)
-	return rune(v)
+	cut, err := sfnt.Parse(sd.Content)
+	require.NoError(t, err)
+	ttf := liberationsansregular.TTF
+	if f.bold {
+		ttf = liberationsansbold.TTF
+	}
+	lib, err := sfnt.Parse(ttf)
+	require.NoError(t, err)
+	var cb, lb sfnt.Buffer
+	upem := float64(lib.UnitsPerEm())
+	ppem := fixed.Int26_6(upem * 64)
+	for c, r := range f.runes {
+		if r == 0 {
+			continue
+		}
+		lg, err := lib.GlyphIndex(&lb, r)
+		require.NoError(t, err)
+		cg, err := cut.GlyphIndex(&cb, rune(0xf000+c))
+		require.NoError(t, err)
+		require.NotZero(t, cg, "code %d has no glyph", c)
+		want, err := lib.LoadGlyph(&lb, lg, ppem, nil)
+		require.NoError(t, err)
+		wantSegs := append(sfnt.Segments{}, want...)
+		got, err := cut.LoadGlyph(&cb, cg, ppem, nil)
+		require.NoError(t, err)
+		require.Equal(t, wantSegs, append(sfnt.Segments{}, got...), "code %d does not draw %q", c, r)
+		adv, err := lib.GlyphAdvance(&lb, lg, ppem, font.HintingNone)
+		require.NoError(t, err)
+		require.Equal(t, math.Round(float64(adv)/64*1000/upem), f.widths[c], "width of code %d (%q)", c, r)
+	}
+	checked.Store(key, true)
 }
+
+var bfchar = regexp.MustCompile(`<([0-9A-F]{2})> <([0-9A-F]{4})>`)
 
 // parseContent reads the text operators of a content stream. It knows
 // only what fpdf writes: Tf, Td, Tj and TJ with literal or hex strings.
@@ -253,7 +284,7 @@ func parseContent(t testing.TB, c []byte, fonts map[string]*pdfFont) []textRun {
 				}
 				if n := len(runs); n > 0 {
 					prev := &runs[n-1]
-					if prev.y == y && prev.size == size && prev.bold == font.bold && math.Abs(ends[n-1]-x) < 0.02 {
+					if prev.y == y && prev.size == size && prev.bold == font.bold && math.Abs(ends[n-1]-x) < 0.011 {
 						prev.text += string(text)
 						ends[n-1] = x + w
 						break

@@ -234,20 +234,19 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 	}
 	p.SetLang(lang)
 
+	fonts := map[string]*[256]rune{} // the characters of each font, for finish
 	for st, f := range r.fs.faces {
-		if len(c.used[st]) == 0 {
-			continue
-		}
-		prog, err := f.programFor(r.fs.pages, style(st), c.used[st])
-		if err != nil {
-			return nil, fmt.Errorf("%w: cutting the font: %w", ErrPDF, err)
-		}
 		for _, pg := range r.fs.pages.pagesOf(c.used[st]) {
-			def, err := r.fs.pages.definition(f, pg, prog)
+			prog, err := f.program(r.fs.pages, style(st), pg, c.used[st])
+			if err != nil {
+				return nil, fmt.Errorf("%w: cutting the font: %w", ErrPDF, err)
+			}
+			def, err := definition(f, pg, prog)
 			if err != nil {
 				return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 			}
 			p.AddFontFromBytes(pageFamily(pg), fpdfStyle[st], def, prog.z)
+			fonts[prog.name] = &prog.codes
 		}
 	}
 	for _, pic := range []*picture{r.logo, r.sig} {
@@ -266,7 +265,7 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 	if err := p.Error(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 	}
-	var out finisher
+	out := finisher{fonts: fonts}
 	if err := p.Output(&out); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 	}
@@ -279,13 +278,16 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 // finisher takes fpdf's output, which fpdf writes in one call, and keeps
 // it finished (see finish). Finishing as it is written saves holding a
 // copy of the uncompressed PDF.
-type finisher struct{ pdf []byte }
+type finisher struct {
+	fonts map[string]*[256]rune
+	pdf   []byte
+}
 
 func (d *finisher) Write(b []byte) (int, error) {
 	if d.pdf != nil {
 		return 0, errLayout
 	}
-	pdf, err := finish(b)
+	pdf, err := finish(b, d.fonts)
 	if err != nil {
 		return 0, err
 	}

@@ -3,6 +3,7 @@ package pdf
 import (
 	"encoding/binary"
 	"errors"
+	"math"
 )
 
 // This file reads the few TrueType tables the layout needs: character
@@ -42,6 +43,9 @@ func (m *metrics) width(s string, size float64) float64 {
 	}
 	return float64(u) * size * ptToMM / m.unitsPerEm
 }
+
+// em converts v font units to thousandths of an em, as PDF widths are.
+func (m *metrics) em(v float64) int { return int(math.Round(v * 1000 / m.unitsPerEm)) }
 
 // runeWidth returns the width of r in mm at size pt.
 func (m *metrics) runeWidth(r rune, size float64) float64 {

@@ -6,21 +6,26 @@ import (
 	"sort"
 )
 
-// This file cuts a TrueType font down to the glyphs some runes need, for
-// embedding. The cut has no hinting (the instructions in each glyph and the
-// fpgm, prep and cvt tables), which is half of Liberation Sans's size and
-// means nothing to print or to today's PDF viewers, and only the tables a
-// PDF TrueType font uses. Glyphs are renumbered from 1 in rune order; the
-// cmap maps each rune to its new glyph.
+// This file cuts a TrueType font down to the glyphs of one code page, for
+// embedding as a simple font. The cut has no hinting (the instructions in
+// each glyph and the fpgm, prep and cvt tables), which is half of
+// Liberation Sans's size and means nothing to print or to today's PDF
+// viewers, and only the tables a PDF TrueType font uses.
+//
+// The cut is a symbolic font: its cmaps map the one-byte codes the text is
+// written in straight to glyphs, (3,0) at 0xF000 plus the code and (1,0) at
+// the code, which is how PDF says a symbolic TrueType font without an
+// encoding is read. No viewer has to go through glyph names or Unicode to
+// find a glyph; the ToUnicode CMap (see finish) says what each code means.
 
 // keptTables are copied into a cut as they are; the others it needs are
 // rebuilt.
 var keptTables = []string{"OS/2", "name"}
 
-// subsetFont returns a cut of ttf holding the glyphs of runes (and the
-// glyphs they are built from), with a Windows Unicode cmap for them. Runes
-// the font has no glyph for are left out.
-func subsetFont(ttf []byte, runes []rune) ([]byte, error) {
+// subsetFont returns a cut of ttf holding the glyph of each code's rune
+// (and the glyphs those are built from), with symbolic cmaps from code to
+// glyph. Codes 0 and those whose rune the font lacks are left out.
+func subsetFont(ttf []byte, codes *[256]rune) ([]byte, error) {
 	s, err := parseTables(ttf)
 	if err != nil {
 		return nil, err
@@ -51,23 +56,19 @@ func subsetFont(ttf []byte, runes []rune) ([]byte, error) {
 		return glyf[from:to], true
 	}
 
-	gids := make(map[rune]int, len(runes))
-	want := map[rune]bool{}
-	for _, r := range runes {
-		want[r] = true
+	gids := map[rune]int{}
+	for _, r := range codes {
+		if r != 0 {
+			gids[r] = 0
+		}
 	}
 	if err := s.readCmap(s.tables["cmap"], func(r, gid int) {
-		if want[rune(r)] && gid > 0 && gid < numGlyphs {
+		if _, ok := gids[rune(r)]; ok && gid > 0 && gid < numGlyphs {
 			gids[rune(r)] = gid
 		}
 	}); err != nil {
 		return nil, err
 	}
-	sorted := make([]rune, 0, len(gids))
-	for r := range gids {
-		sorted = append(sorted, r)
-	}
-	slices.Sort(sorted)
 
 	// old holds the original glyph of each new one; glyph 0 stays .notdef.
 	old := []int{0}
@@ -80,9 +81,11 @@ func subsetFont(ttf []byte, runes []rune) ([]byte, error) {
 		old = append(old, g)
 		return len(old) - 1
 	}
-	cmap := make([][2]int, len(sorted)) // rune, new glyph
-	for i, r := range sorted {
-		cmap[i] = [2]int{int(r), add(gids[r])}
+	var byCode [256]int // new glyph of each code, 0 for none
+	for c, r := range codes {
+		if g := gids[r]; r != 0 && g > 0 {
+			byCode[c] = add(g)
+		}
 	}
 
 	// Glyphs, hinting stripped; composite glyphs add their parts.
@@ -132,7 +135,7 @@ func subsetFont(ttf []byte, runes []rune) ([]byte, error) {
 	}
 	tables := map[string][]byte{
 		"head": headOut, "hhea": hheaOut, "maxp": maxpOut, "hmtx": hmtxOut,
-		"loca": locaOut, "glyf": glyfOut, "cmap": cmapFormat4(cmap),
+		"loca": locaOut, "glyf": glyfOut, "cmap": symbolCmap(&byCode),
 	}
 	if post := s.tables["post"]; len(post) >= 32 {
 		p := slices.Clone(post[:32])
@@ -210,18 +213,37 @@ func appendGlyph(out, d []byte, renumber func(int) int) ([]byte, error) {
 	return out, nil
 }
 
-// cmapFormat4 builds a cmap with one Windows Unicode (3,1) subtable in
-// format 4 from sorted (rune, glyph) pairs in the BMP.
-func cmapFormat4(pairs [][2]int) []byte {
+// symbolCmap builds the cmap of a symbolic cut: a (1,0) subtable in
+// format 0 from code to glyph, when every glyph number fits in a byte, and a
+// (3,0) subtable in format 4 from 0xF000 plus the code to glyph.
+func symbolCmap(byCode *[256]int) []byte {
+	be := binary.BigEndian
+	mac := true
+	for _, g := range byCode {
+		mac = mac && g < 256
+	}
+	var format0 []byte
+	if mac {
+		format0 = be.AppendUint16(nil, 0)       // format
+		format0 = be.AppendUint16(format0, 262) // length
+		format0 = be.AppendUint16(format0, 0)   // language
+		for _, g := range byCode {
+			format0 = append(format0, byte(g))
+		}
+	}
+	// Format 4: a segment for each run of codes with consecutive glyphs.
 	type seg struct{ start, end, delta int }
 	var segs []seg
-	for _, p := range pairs {
-		r, g := p[0], p[1]
-		if n := len(segs); n > 0 && segs[n-1].end == r-1 && (r+segs[n-1].delta)&0xffff == g {
-			segs[n-1].end = r
+	for c, g := range byCode {
+		if g == 0 {
 			continue
 		}
-		segs = append(segs, seg{r, r, (g - r) & 0xffff})
+		ch := 0xf000 + c
+		if n := len(segs); n > 0 && segs[n-1].end == ch-1 && (ch+segs[n-1].delta)&0xffff == g {
+			segs[n-1].end = ch
+			continue
+		}
+		segs = append(segs, seg{ch, ch, (g - ch) & 0xffff})
 	}
 	segs = append(segs, seg{0xffff, 0xffff, 1})
 	n := len(segs)
@@ -230,35 +252,45 @@ func cmapFormat4(pairs [][2]int) []byte {
 		searchRange *= 2
 		selector++
 	}
-	length := 16 + 8*n
-	b := make([]byte, 0, 12+length)
-	be := binary.BigEndian
-	b = be.AppendUint16(b, 0) // version
-	b = be.AppendUint16(b, 1) // one subtable
-	b = be.AppendUint16(b, 3) // Windows
-	b = be.AppendUint16(b, 1) // Unicode BMP
-	b = be.AppendUint32(b, 12)
-	b = be.AppendUint16(b, 4)
-	b = be.AppendUint16(b, uint16(length))
-	b = be.AppendUint16(b, 0) // language
-	b = be.AppendUint16(b, uint16(2*n))
-	b = be.AppendUint16(b, uint16(searchRange))
-	b = be.AppendUint16(b, uint16(selector))
-	b = be.AppendUint16(b, uint16(2*n-searchRange))
+	format4 := be.AppendUint16(nil, 4)
+	format4 = be.AppendUint16(format4, uint16(16+8*n))
+	format4 = be.AppendUint16(format4, 0) // language
+	format4 = be.AppendUint16(format4, uint16(2*n))
+	format4 = be.AppendUint16(format4, uint16(searchRange))
+	format4 = be.AppendUint16(format4, uint16(selector))
+	format4 = be.AppendUint16(format4, uint16(2*n-searchRange))
 	for _, s := range segs {
-		b = be.AppendUint16(b, uint16(s.end))
+		format4 = be.AppendUint16(format4, uint16(s.end))
 	}
-	b = be.AppendUint16(b, 0) // reservedPad
+	format4 = be.AppendUint16(format4, 0) // reservedPad
 	for _, s := range segs {
-		b = be.AppendUint16(b, uint16(s.start))
+		format4 = be.AppendUint16(format4, uint16(s.start))
 	}
 	for _, s := range segs {
-		b = be.AppendUint16(b, uint16(s.delta))
+		format4 = be.AppendUint16(format4, uint16(s.delta))
 	}
 	for range segs {
-		b = be.AppendUint16(b, 0) // idRangeOffset
+		format4 = be.AppendUint16(format4, 0) // idRangeOffset
 	}
-	return b
+
+	tables := 1
+	if mac {
+		tables = 2
+	}
+	b := be.AppendUint16(nil, 0) // version
+	b = be.AppendUint16(b, uint16(tables))
+	off := 4 + 8*tables
+	if mac {
+		b = be.AppendUint16(b, 1) // Macintosh
+		b = be.AppendUint16(b, 0) // Roman
+		b = be.AppendUint32(b, uint32(off))
+		off += len(format0)
+	}
+	b = be.AppendUint16(b, 3) // Windows
+	b = be.AppendUint16(b, 0) // Symbol
+	b = be.AppendUint32(b, uint32(off))
+	b = append(b, format0...)
+	return append(b, format4...)
 }
 
 // assemble writes tables as a TrueType font, with the table directory in

@@ -1,6 +1,8 @@
 package pdf
 
 import (
+	"bytes"
+	"encoding/binary"
 	"testing"
 
 	"github.com/go-fonts/liberation/liberationsansbold"
@@ -12,9 +14,26 @@ import (
 	"golang.org/x/image/math/fixed"
 )
 
+// codesOf puts the distinct runes of text on codes from 33, as a code
+// page does.
+func codesOf(text string) *[256]rune {
+	var codes [256]rune
+	seen := map[rune]bool{}
+	c := 33
+	for _, r := range text {
+		if !seen[r] && c < 256 {
+			seen[r] = true
+			codes[c] = r
+			c++
+		}
+	}
+	return &codes
+}
+
 // TestSubsetFont reads cuts back with golang.org/x/image/font/sfnt, an
-// independent parser, and checks that every rune asked for keeps its
-// outline and advance, and that the hinting is gone.
+// independent parser, and checks that every code draws its character's
+// glyph with the whole font's outline and advance, through both cmaps, and
+// that the hinting is gone and the checksums are right.
 func TestSubsetFont(t *testing.T) {
 	sets := map[string]string{
 		"ascii":    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
@@ -28,7 +47,8 @@ func TestSubsetFont(t *testing.T) {
 		require.NoError(t, err)
 		for set, text := range sets {
 			t.Run(name+"/"+set, func(t *testing.T) {
-				cut, err := subsetFont(ttf, []rune(text+"\uFFFF"))
+				codes := codesOf(text + "\uFFFF") // U+FFFF: not in the font
+				cut, err := subsetFont(ttf, codes)
 				require.NoError(t, err)
 				assert.Less(t, len(cut), len(ttf)/4)
 				f, err := sfnt.Parse(cut)
@@ -38,27 +58,33 @@ func TestSubsetFont(t *testing.T) {
 				for _, tag := range []string{"fpgm", "prep", "cvt ", "gasp", "GSUB", "GPOS", "kern"} {
 					assert.NotContains(t, tables.tables, tag)
 				}
-				assertSameGlyphs(t, orig, f, []rune(text))
+				assertSameGlyphs(t, orig, f, codes)
 				if set == "single" {
 					assert.Equal(t, 2, f.NumGlyphs(), ".notdef and x")
 				}
+				assertChecksums(t, cut)
+				assertMacCmap(t, cut, f, codes)
 			})
 		}
 	}
 }
 
-// assertSameGlyphs checks that every rune has the same outline and advance
-// in cut as in orig.
-func assertSameGlyphs(t *testing.T, orig, cut *sfnt.Font, runes []rune) {
+// assertSameGlyphs checks that every code of codes draws its rune's glyph
+// in cut (through the (3,0) cmap, at 0xF000 plus the code, and the (1,0)
+// cmap) with the same outline and advance as in orig.
+func assertSameGlyphs(t *testing.T, orig, cut *sfnt.Font, codes *[256]rune) {
 	t.Helper()
 	var ob, cb sfnt.Buffer
 	ppem := fixed.I(1000)
-	for _, r := range runes {
+	for c, r := range codes {
 		og, err := orig.GlyphIndex(&ob, r)
 		require.NoError(t, err)
-		cg, err := cut.GlyphIndex(&cb, r)
+		if r == 0 || og == 0 {
+			continue
+		}
+		cg, err := cut.GlyphIndex(&cb, rune(0xf000+c))
 		require.NoError(t, err)
-		require.NotZero(t, cg, "rune %q", r)
+		require.NotZero(t, cg, "code %d (%q)", c, r)
 		oa, err := orig.GlyphAdvance(&ob, og, ppem, font.HintingNone)
 		require.NoError(t, err)
 		ca, err := cut.GlyphAdvance(&cb, cg, ppem, font.HintingNone)
@@ -73,15 +99,57 @@ func assertSameGlyphs(t *testing.T, orig, cut *sfnt.Font, runes []rune) {
 	}
 }
 
+// assertMacCmap checks that the (1,0) cmap maps each code to the glyph
+// the (3,0) cmap gives for it.
+func assertMacCmap(t *testing.T, ttf []byte, f *sfnt.Font, codes *[256]rune) {
+	t.Helper()
+	tables, err := parseTables(ttf)
+	require.NoError(t, err)
+	cmap := tables.tables["cmap"]
+	var mac []byte
+	for i := range int(binary.BigEndian.Uint16(cmap[2:])) {
+		rec := cmap[4+8*i:]
+		if binary.BigEndian.Uint16(rec) == 1 && binary.BigEndian.Uint16(rec[2:]) == 0 {
+			mac = cmap[binary.BigEndian.Uint32(rec[4:]):]
+		}
+	}
+	require.NotNil(t, mac, "a (1,0) cmap")
+	require.Equal(t, uint16(0), binary.BigEndian.Uint16(mac), "format 0")
+	var b sfnt.Buffer
+	for c := range codes {
+		g, err := f.GlyphIndex(&b, rune(0xf000+c))
+		require.NoError(t, err)
+		assert.Equal(t, int(g), int(mac[6+c]), "code %d", c)
+	}
+}
+
+// assertChecksums checks each table's checksum and the head table's
+// adjustment, which golang.org/x/image does not.
+func assertChecksums(t *testing.T, ttf []byte) {
+	t.Helper()
+	n := int(binary.BigEndian.Uint16(ttf[4:]))
+	for i := range n {
+		rec := ttf[12+16*i:]
+		tag := string(rec[:4])
+		off, length := binary.BigEndian.Uint32(rec[8:]), binary.BigEndian.Uint32(rec[12:])
+		table := bytes.Clone(ttf[off : off+length])
+		if tag == "head" {
+			binary.BigEndian.PutUint32(table[8:], 0)
+		}
+		assert.Equal(t, binary.BigEndian.Uint32(rec[4:]), checksum(table), "checksum of %s", tag)
+	}
+	assert.Equal(t, uint32(0xb1b0afba), checksum(ttf), "checkSumAdjustment")
+}
+
 // TestSubsetFontMalformed: a damaged font is an error, never a panic.
 func TestSubsetFontMalformed(t *testing.T) {
 	ttf := liberationsansregular.TTF
 	for _, n := range []int{0, 4, 12, 100, 400, 4000, len(ttf) / 3, len(ttf) / 2, len(ttf) - 1} {
-		assert.NotPanics(t, func() { _, _ = subsetFont(ttf[:n], []rune("Hello Łukasz")) }, "cut at %d", n)
+		assert.NotPanics(t, func() { _, _ = subsetFont(ttf[:n], codesOf("Hello Łukasz")) }, "cut at %d", n)
 	}
 	bad := append([]byte(nil), ttf...)
 	for i := 200; i < len(bad); i += 997 {
 		bad[i] ^= 0xff
 	}
-	assert.NotPanics(t, func() { _, _ = subsetFont(bad, []rune("Hello Łukasz")) })
+	assert.NotPanics(t, func() { _, _ = subsetFont(bad, codesOf("Hello Łukasz")) })
 }
