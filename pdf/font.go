@@ -155,5 +155,3 @@ func newFace(ttf []byte, name string) (*face, error) {
 	}
 	return &face{ttf: ttf, name: name, m: m}, nil
 }
-
-func (fs *fontSet) has(st style, r rune) bool { return fs.faces[st].m.has(r) }
