@@ -168,3 +168,18 @@ func TestDiacritics(t *testing.T) {
 		})
 	}
 }
+
+// TestDetailKeyLineBreak: a letterhead detail whose key holds a line break
+// is printed on lines of its own, not refused.
+func TestDetailKeyLineBreak(t *testing.T) {
+	r, err := NewRenderer()
+	require.NoError(t, err)
+	l := handLetter()
+	lh := l.Blocks[blockIndex(t, l, "practice", &referral.Letterhead{})].(*referral.Letterhead)
+	lh.Details[0].Key = "Tel\n(8am to 6pm)"
+	pdf, _ := render(t, r, l)
+	body := readPDF(t, pdf).bodyText()
+	for _, s := range []string{"Tel", "(8am to 6pm)", "0113 496 0000"} {
+		assert.Contains(t, body, s)
+	}
+}
