@@ -33,6 +33,9 @@ type drawer struct {
 	// in core Helvetica through tr (the benchmark floor).
 	pages *codePages
 	tr    func(string) string
+	// cuts are the characters each embedded font holds, by face and code
+	// page: text is checked against them as it is drawn.
+	cuts [numStyles][]*[256]rune
 	// current state, to skip redundant operators
 	cpage  int
 	st     style
@@ -84,19 +87,24 @@ func (d *drawer) text(x, y float64, st style, size float64, c rgb, s string) {
 		}
 		run = run[:0]
 	}
+	var cut *[256]rune
 	for _, r := range s {
 		p, code, ok := d.pages.lookup(r)
-		if !ok {
-			// The cleaner lets through only what the font has, so this is
-			// a bug; the text is not named, since it may be patient data.
+		if ok && p != page {
+			flush()
+			page, cut = p, nil
+			if p < len(d.cuts[st]) {
+				cut = d.cuts[st][p]
+			}
+		}
+		if !ok || cut == nil || cut[code] != r {
+			// The cleaner lets through only what the font has, and every
+			// character drawn was noted for the cut, so this is a bug; the
+			// text is not named, since it may be patient data.
 			if d.err == nil {
-				d.err = fmt.Errorf("%w: internal error: a character has no code", ErrPDF)
+				d.err = fmt.Errorf("%w: internal error: a character is not in the embedded font", ErrPDF)
 			}
 			continue
-		}
-		if p != page {
-			flush()
-			page = p
 		}
 		run = append(run, code)
 	}

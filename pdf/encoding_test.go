@@ -47,8 +47,8 @@ func TestMixedScripts(t *testing.T) {
 	for p := range doc.pages {
 		assert.Contains(t, doc.footer(p), "Mr Łukasz Zieliński-Петров · Date of birth", "page %d", p+1)
 	}
-	// Six code pages in the regular face, two in bold: eight small cuts,
-	// not the whole font (215 KB compressed a face).
+	// A cut for each code page the letter uses, not the whole font (215 KB
+	// compressed a face).
 	assert.Less(t, len(pdf), 120_000)
 	t.Logf("%d bytes", len(pdf))
 }
@@ -63,15 +63,18 @@ func TestTextRuns(t *testing.T) {
 	const text = "|||||||||| Dr Łukasz Nowak"
 	p := fpdf.New("P", "mm", "A4", "")
 	p.SetCompression(false)
+	cuts := make([]*[256]rune, 2)
 	for _, pg := range []int{0, 1} {
 		prog, err := fs.faces[bold].program(fs.pages, bold, pg, runeSet(text))
 		require.NoError(t, err)
 		def, err := definition(fs.faces[bold], pg, prog)
 		require.NoError(t, err)
 		p.AddFontFromBytes(pageFamily(pg), "B", def, prog.z)
+		cuts[pg] = &prog.codes
 	}
 	p.AddPage()
 	d := &drawer{p: p, fs: fs, pages: fs.pages, fresh: true}
+	d.cuts[bold] = cuts
 	d.text(20, 30, bold, 10, inkColour, text)
 	require.NoError(t, d.err)
 	require.NoError(t, p.Error())
@@ -106,6 +109,11 @@ func TestTextRuns(t *testing.T) {
 	assert.Equal(t, "ukasz Nowak", tj[2][2])
 	_, code, _ := fs.pages.lookup('Ł')
 	assert.Equal(t, string([]byte{code}), tj[1][2])
+
+	// Text whose characters the embedded cut lacks is an error, not a
+	// blank: "ń" is on page 1, whose cut here holds only what text uses.
+	d.text(20, 40, bold, 10, inkColour, "Zieliński")
+	assert.ErrorIs(t, d.err, ErrPDF)
 }
 
 // TestFinish: page streams come out compressed, each font gains a
@@ -150,8 +158,24 @@ func TestFinishDamaged(t *testing.T) {
 	good, err := finish(raw.Bytes(), nil)
 	require.NoError(t, err)
 	validate(t, good)
-	_, err = finish(raw.Bytes(), map[string]*[256]rune{"REFLAA+LiberationSans": {}})
+	_, err = finish(raw.Bytes(), map[string]*[256]rune{"AAAAAA+LiberationSans": {}})
 	assert.ErrorIs(t, err, errLayout, "a font finish was told of is not in the PDF")
+
+	// A font without the WinAnsi encoding fpdf gives TrueType fonts is not
+	// one of the renderer's: ZapfDingbats has no encoding at all.
+	z := fpdf.New("P", "mm", "A4", "")
+	z.SetCompression(false)
+	z.AddPage()
+	z.SetFont("ZapfDingbats", "", 10)
+	z.Text(20, 20, "a")
+	var zraw bytes.Buffer
+	require.NoError(t, z.Output(&zraw))
+	_, err = finish(zraw.Bytes(), map[string]*[256]rune{"ZapfDingbats": {}})
+	assert.ErrorIs(t, err, errLayout)
+	helv, err := finish(raw.Bytes(), map[string]*[256]rune{"Helvetica": {'a': 'a'}})
+	require.NoError(t, err, "a font that ends with the WinAnsi encoding gains a CMap")
+	validate(t, helv)
+	assert.Contains(t, string(helv), "/Subtype /Type1\n/ToUnicode ")
 
 	b := raw.Bytes()
 	for n := 0; n < len(b); n += 7 {

@@ -213,10 +213,7 @@ func fontName(body []byte) (string, bool) {
 // code, with bfchar: Ghostscript misreads this CMap written with bfrange.
 func toUnicode(codes *[256]rune) []byte {
 	var b bytes.Buffer
-	b.WriteString("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n" +
-		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n" +
-		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n" +
-		"1 begincodespacerange\n<00> <FF>\nendcodespacerange\n")
+	b.WriteString(cmapHead)
 	var used []int
 	for c, r := range codes {
 		if r != 0 {
@@ -232,9 +229,18 @@ func toUnicode(codes *[256]rune) []byte {
 		}
 		b.WriteString("endbfchar\n")
 	}
-	b.WriteString("endcmap\nCMapName currentdict /defineresource pop\nend\nend")
+	b.WriteString(cmapTail)
 	return b.Bytes()
 }
+
+// The fixed parts of a ToUnicode CMap for one-byte codes.
+const (
+	cmapHead = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n" +
+		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n" +
+		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n" +
+		"1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"
+	cmapTail = "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
+)
 
 // plainStream returns the data of obj (the object after its "N 0 obj"
 // line) when it is exactly an unfiltered stream: "<</Length L>>", the

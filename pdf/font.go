@@ -3,6 +3,7 @@ package pdf
 import (
 	"compress/zlib"
 	"fmt"
+	"hash/fnv"
 	"strconv"
 	"sync"
 
@@ -38,7 +39,9 @@ type face struct {
 	// widths are the advance of each code of each code page, in
 	// thousandths of an em, as the PDF gives them.
 	widths [][256]int
-	// page0 is the cut for code page 0, which every letter uses, made once.
+	// page0 is the cut for code page 0, which every letter uses, made once
+	// and shared by concurrent renders: nothing may change its bytes (fpdf
+	// would encrypt them in place, were encryption ever turned on).
 	page0 func() (*program, error)
 }
 
@@ -86,10 +89,23 @@ func (f *face) newProgram(cp *codePages, st style, page int, keep func(rune) boo
 		return nil, err
 	}
 	p.size = len(cut)
-	// The subset tag tells a letter's fonts apart: REFL, the face, the
-	// page.
-	p.name = "REFL" + string(rune('A'+st)) + string(rune('A'+page)) + "+" + f.name
+	p.name = subsetTag(cut) + "+" + f.name
 	return p, nil
+}
+
+// subsetTag is the six capital letters PDF puts before the name of a
+// subset font: made from the cut, so that different cuts (a later page
+// holds what each letter uses) have different names even in merged files.
+func subsetTag(cut []byte) string {
+	h := fnv.New64a()
+	h.Write(cut)
+	v := h.Sum64()
+	var tag [6]byte
+	for i := range tag {
+		tag[i] = 'A' + byte(v%26)
+		v /= 26
+	}
+	return string(tag[:])
 }
 
 // fontSet is the letter's font family, loaded once per process.

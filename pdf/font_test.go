@@ -53,6 +53,8 @@ func TestFontPrograms(t *testing.T) {
 			cut, err := sfnt.Parse(ttf)
 			require.NoError(t, err)
 			assertSameGlyphs(t, orig, cut, &prog.codes)
+			assertMacCmap(t, ttf, cut, &prog.codes)
+			assertChecksums(t, ttf)
 			for c, r := range fs.pages.runes[pg] {
 				if r != 0 && f.m.has(r) {
 					assert.Equal(t, r, prog.codes[c])

@@ -130,6 +130,12 @@ func pageFonts(t testing.TB, ctx *model.Context, page int) map[string]*pdfFont {
 			f.runes[c] = rune(r)
 		}
 		require.NotContains(t, string(sd.Content), "bfrange")
+		require.True(t, strings.HasPrefix(string(sd.Content), "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"+
+			"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"+
+			"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"),
+			"font %s: the CMap's header", name)
+		require.True(t, strings.HasSuffix(string(sd.Content), "endbfchar\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"),
+			"font %s: the CMap's end", name)
 		ws, err := ctx.DereferenceArray(fd["Widths"])
 		require.NoError(t, err)
 		first := fd.IntEntry("FirstChar")

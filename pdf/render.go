@@ -235,7 +235,9 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 	p.SetLang(lang)
 
 	fonts := map[string]*[256]rune{} // the characters of each font, for finish
+	d := &drawer{p: p, fs: r.fs, pages: r.fs.pages, release: true}
 	for st, f := range r.fs.faces {
+		d.cuts[st] = make([]*[256]rune, len(r.fs.pages.runes))
 		for _, pg := range r.fs.pages.pagesOf(c.used[st]) {
 			prog, err := f.program(r.fs.pages, style(st), pg, c.used[st])
 			if err != nil {
@@ -247,6 +249,7 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 			}
 			p.AddFontFromBytes(pageFamily(pg), fpdfStyle[st], def, prog.z)
 			fonts[prog.name] = &prog.codes
+			d.cuts[st][pg] = &prog.codes
 		}
 	}
 	for _, pic := range []*picture{r.logo, r.sig} {
@@ -254,7 +257,6 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 			p.RegisterImageOptionsReader(pic.name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(pic.png))
 		}
 	}
-	d := &drawer{p: p, fs: r.fs, pages: r.fs.pages, release: true}
 	for i, items := range pages {
 		d.page(lay, items, i+1, len(pages), r.cfg.margin)
 		pages[i] = nil

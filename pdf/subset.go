@@ -20,7 +20,7 @@ import (
 
 // keptTables are copied into a cut as they are; the others it needs are
 // rebuilt.
-var keptTables = []string{"OS/2", "name"}
+var keptTables = []string{"name"}
 
 // subsetFont returns a cut of ttf holding the glyph of each code's rune
 // (and the glyphs those are built from), with symbolic cmaps from code to
@@ -142,6 +142,9 @@ func subsetFont(ttf []byte, codes *[256]rune) ([]byte, error) {
 		binary.BigEndian.PutUint32(p, 0x00030000) // no glyph names
 		tables["post"] = p
 	}
+	if os2 := s.tables["OS/2"]; len(os2) >= 86 {
+		tables["OS/2"] = symbolOS2(os2, &byCode)
+	}
 	for _, tag := range keptTables {
 		if t, ok := s.tables[tag]; ok {
 			tables[tag] = t
@@ -213,23 +216,46 @@ func appendGlyph(out, d []byte, renumber func(int) int) ([]byte, error) {
 	return out, nil
 }
 
-// symbolCmap builds the cmap of a symbolic cut: a (1,0) subtable in
-// format 0 from code to glyph, when every glyph number fits in a byte, and a
-// (3,0) subtable in format 4 from 0xF000 plus the code to glyph.
+// symbolOS2 is the font's OS/2 table made true of a symbolic cut: its
+// characters are 0xF000 plus the codes, in the Private Use Area, and its
+// code page is Symbol.
+func symbolOS2(os2 []byte, byCode *[256]int) []byte {
+	be := binary.BigEndian
+	t := slices.Clone(os2)
+	first, last := 0xffff, 0
+	for c, g := range byCode {
+		if g != 0 {
+			first, last = min(first, 0xf000+c), max(last, 0xf000+c)
+		}
+	}
+	if last == 0 {
+		first = 0
+	}
+	for off := 42; off < 58; off += 4 {
+		be.PutUint32(t[off:], 0) // ulUnicodeRange1 to 4
+	}
+	be.PutUint32(t[46:], 1<<(60-32)) // bit 60: Private Use Area
+	be.PutUint16(t[64:], uint16(first))
+	be.PutUint16(t[66:], uint16(last))
+	be.PutUint32(t[78:], 1<<31) // ulCodePageRange1: Symbol
+	be.PutUint32(t[82:], 0)
+	if len(t) >= 92 {
+		be.PutUint16(t[90:], 0) // usDefaultChar: .notdef
+	}
+	return t
+}
+
+// symbolCmap builds the cmap of a symbolic cut: a (1,0) subtable in format
+// 0 from code to glyph and a (3,0) subtable in format 4 from 0xF000 plus
+// the code to glyph. Glyphs are numbered in code order before any parts of
+// composite glyphs, so every code's glyph number fits in a byte.
 func symbolCmap(byCode *[256]int) []byte {
 	be := binary.BigEndian
-	mac := true
+	format0 := be.AppendUint16(nil, 0)      // format
+	format0 = be.AppendUint16(format0, 262) // length
+	format0 = be.AppendUint16(format0, 0)   // language
 	for _, g := range byCode {
-		mac = mac && g < 256
-	}
-	var format0 []byte
-	if mac {
-		format0 = be.AppendUint16(nil, 0)       // format
-		format0 = be.AppendUint16(format0, 262) // length
-		format0 = be.AppendUint16(format0, 0)   // language
-		for _, g := range byCode {
-			format0 = append(format0, byte(g))
-		}
+		format0 = append(format0, byte(g))
 	}
 	// Format 4: a segment for each run of codes with consecutive glyphs.
 	type seg struct{ start, end, delta int }
@@ -273,22 +299,14 @@ func symbolCmap(byCode *[256]int) []byte {
 		format4 = be.AppendUint16(format4, 0) // idRangeOffset
 	}
 
-	tables := 1
-	if mac {
-		tables = 2
-	}
 	b := be.AppendUint16(nil, 0) // version
-	b = be.AppendUint16(b, uint16(tables))
-	off := 4 + 8*tables
-	if mac {
-		b = be.AppendUint16(b, 1) // Macintosh
-		b = be.AppendUint16(b, 0) // Roman
-		b = be.AppendUint32(b, uint32(off))
-		off += len(format0)
-	}
+	b = be.AppendUint16(b, 2)    // subtables
+	b = be.AppendUint16(b, 1)    // Macintosh
+	b = be.AppendUint16(b, 0)    // Roman
+	b = be.AppendUint32(b, 4+2*8)
 	b = be.AppendUint16(b, 3) // Windows
 	b = be.AppendUint16(b, 0) // Symbol
-	b = be.AppendUint32(b, uint32(off))
+	b = be.AppendUint32(b, uint32(4+2*8+len(format0)))
 	b = append(b, format0...)
 	return append(b, format4...)
 }

@@ -64,6 +64,20 @@ func TestSubsetFont(t *testing.T) {
 				}
 				assertChecksums(t, cut)
 				assertMacCmap(t, cut, f, codes)
+				// OS/2 says what the cut is: characters 0xF000 plus the
+				// codes, in the Symbol code page.
+				os2 := tables.tables["OS/2"]
+				require.GreaterOrEqual(t, len(os2), 92)
+				assert.Equal(t, uint16(0xf021), binary.BigEndian.Uint16(os2[64:]), "usFirstCharIndex")
+				last := 0
+				for c, r := range codes {
+					if r != 0 && r != 0xffff {
+						last = c
+					}
+				}
+				assert.Equal(t, uint16(0xf000+last), binary.BigEndian.Uint16(os2[66:]), "usLastCharIndex")
+				assert.Equal(t, uint32(1<<31), binary.BigEndian.Uint32(os2[78:]), "ulCodePageRange1: Symbol")
+				assert.Zero(t, binary.BigEndian.Uint32(os2[82:]))
 			})
 		}
 	}
