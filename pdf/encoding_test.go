@@ -47,6 +47,13 @@ func TestMixedScripts(t *testing.T) {
 	for p := range doc.pages {
 		assert.Contains(t, doc.footer(p), "Mr Łukasz Zieliński-Петров · Date of birth", "page %d", p+1)
 	}
+	names := regexp.MustCompile(`/BaseFont /([A-Z]{6})\+`).FindAllSubmatch(pdf, -1)
+	require.Greater(t, len(names), 4)
+	seen := map[string]bool{}
+	for _, n := range names {
+		assert.False(t, seen[string(n[1])], "subset tag %s used twice", n[1])
+		seen[string(n[1])] = true
+	}
 	// A cut for each code page the letter uses, not the whole font (215 KB
 	// compressed a face).
 	assert.Less(t, len(pdf), 120_000)

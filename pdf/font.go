@@ -89,22 +89,24 @@ func (f *face) newProgram(cp *codePages, st style, page int, keep func(rune) boo
 		return nil, err
 	}
 	p.size = len(cut)
-	p.name = subsetTag(cut) + "+" + f.name
+	p.name = subsetTag(cut, st, page) + "+" + f.name
 	return p, nil
 }
 
 // subsetTag is the six capital letters PDF puts before the name of a
-// subset font: made from the cut, so that different cuts (a later page
-// holds what each letter uses) have different names even in merged files.
-func subsetTag(cut []byte) string {
+// subset font. The last two are the face and the page, so a letter's fonts
+// never share a name; the first four come from the cut, so that different
+// cuts of a page (each letter's own) differ too, even in merged files.
+func subsetTag(cut []byte, st style, page int) string {
 	h := fnv.New64a()
 	h.Write(cut)
 	v := h.Sum64()
 	var tag [6]byte
-	for i := range tag {
+	for i := range 4 {
 		tag[i] = 'A' + byte(v%26)
 		v /= 26
 	}
+	tag[4], tag[5] = 'A'+byte(st), 'A'+byte(page)
 	return string(tag[:])
 }
 
