@@ -91,7 +91,6 @@ type fontDef struct {
 	Tp           string
 	Name         string
 	Desc         fontDesc
-	Up, Ut       int
 	Cw           []int
 	File         string
 	OriginalSize int
@@ -100,7 +99,7 @@ type fontDef struct {
 type fontDesc struct {
 	Ascent, Descent, CapHeight, Flags int
 	FontBBox                          struct{ Xmin, Ymin, Xmax, Ymax int }
-	ItalicAngle, StemV, MissingWidth  int
+	ItalicAngle, StemV                int
 }
 
 // flagSymbolic marks a font whose characters are not read through a

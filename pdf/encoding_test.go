@@ -152,16 +152,24 @@ func TestFinish(t *testing.T) {
 	assert.NotContains(t, string(pdf), "/Encoding", "the fonts are symbolic, with no encoding")
 }
 
-// TestFinishDamaged: output not laid out as fpdf lays it out is an error,
-// never a panic, and finish never makes a valid PDF invalid.
-func TestFinishDamaged(t *testing.T) {
+// plainPDF is fpdf's uncompressed output for one page of text in a core
+// font, as finish receives it.
+func plainPDF(t *testing.T, font, text string) []byte {
+	t.Helper()
 	p := fpdf.New("P", "mm", "A4", "")
 	p.SetCompression(false)
 	p.AddPage()
-	p.SetFont("Helvetica", "", 10)
-	p.Text(20, 20, "endstream endobj xref startxref /BaseFont /Size 9")
+	p.SetFont(font, "", 10)
+	p.Text(20, 20, text)
 	var raw bytes.Buffer
 	require.NoError(t, p.Output(&raw))
+	return raw.Bytes()
+}
+
+// TestFinishDamaged: output not laid out as fpdf lays it out is an error,
+// never a panic, and finish never makes a valid PDF invalid.
+func TestFinishDamaged(t *testing.T) {
+	raw := bytes.NewBuffer(plainPDF(t, "Helvetica", "endstream endobj xref startxref /BaseFont /Size 9"))
 	good, err := finish(raw.Bytes(), nil)
 	require.NoError(t, err)
 	validate(t, good)
@@ -170,14 +178,7 @@ func TestFinishDamaged(t *testing.T) {
 
 	// A font without the WinAnsi encoding fpdf gives TrueType fonts is not
 	// one of the renderer's: ZapfDingbats has no encoding at all.
-	z := fpdf.New("P", "mm", "A4", "")
-	z.SetCompression(false)
-	z.AddPage()
-	z.SetFont("ZapfDingbats", "", 10)
-	z.Text(20, 20, "a")
-	var zraw bytes.Buffer
-	require.NoError(t, z.Output(&zraw))
-	_, err = finish(zraw.Bytes(), map[string]*[256]rune{"ZapfDingbats": {}})
+	_, err = finish(plainPDF(t, "ZapfDingbats", "a"), map[string]*[256]rune{"ZapfDingbats": {}})
 	assert.ErrorIs(t, err, errLayout)
 	helv, err := finish(raw.Bytes(), map[string]*[256]rune{"Helvetica": {'a': 'a'}})
 	require.NoError(t, err, "a font that ends with the WinAnsi encoding gains a CMap")
