@@ -40,6 +40,7 @@ func (rd *reader) lists() (map[string][]*aList, error) {
 		if code == "" {
 			if hasCode(l.Code, resultLists) {
 				x.used = true // its Observations and reports are read on their own
+				rd.resultLists = append(rd.resultLists, x.ref)
 			}
 			continue
 		}
@@ -157,6 +158,7 @@ func (rd *reader) mapAllergies(lists map[string][]*aList) error {
 				nka = append(nka, t)
 			case hasCode(a.Code, partialNoKnown):
 				partial = true
+				rd.unplaced(t.ref, "", "a \"no known allergy\" of a kind that does not cover drugs")
 				rd.warn(WarnPartialAssertion, "allergies", t, "a \"no known allergy\" of a kind that does not cover drugs: drug allergy status is not stated")
 			default:
 				if len(al.Items) >= referral.MaxListItems {
@@ -182,6 +184,7 @@ func (rd *reader) mapAllergies(lists map[string][]*aList) error {
 		for _, t := range nka {
 			from = append(from, t.ref)
 		}
+		nka = nil
 	default:
 		al.State = referral.StateUnknown
 		switch {
@@ -192,6 +195,9 @@ func (rd *reader) mapAllergies(lists map[string][]*aList) error {
 		case !partial && !incomplete:
 			rd.warn(WarnEmptyList, "allergies", active[0].x, "the allergies list is empty and says neither why nor \"no known allergies\": allergy status is unknown")
 		}
+	}
+	for _, t := range nka {
+		rd.unplaced(t.ref, "", "a \"no known allergy\" entry the draft cannot state as none: see the warnings")
 	}
 	rd.source("allergies", from...)
 	return nil
@@ -363,8 +369,10 @@ func (rd *reader) mapProblems(lists map[string][]*aList) error {
 		ref  Ref
 	}
 	var ps []problem
+	var from []Ref
 	seen := map[*res]bool{}
 	for _, l := range lists[listProblems] {
+		from = append(from, l.x.ref)
 		rd.listWarnings("pastHistory", l)
 		if l.noContent && len(l.items) == 0 {
 			rd.warn(WarnNoContent, "pastHistory", l.x, "no problems are recorded: past history is not known from the record")
@@ -438,6 +446,9 @@ func (rd *reader) mapProblems(lists map[string][]*aList) error {
 		}
 		rd.source(fmt.Sprintf("pastHistory[%d]", len(rd.draft.PastHistory)), p.ref)
 		rd.draft.PastHistory = append(rd.draft.PastHistory, p.c)
+	}
+	if len(from) > 0 {
+		rd.source("pastHistory", from...)
 	}
 	return nil
 }

@@ -156,7 +156,7 @@ func (rd *reader) mapPatient(x *res) {
 	if len(pt.Phones) == 0 {
 		rd.toWrite("patient.phones", "the Patient has no phone number")
 	}
-	rd.source("patient", x.ref)
+	rd.source("patient", append([]Ref{x.ref}, rd.patients...)...)
 }
 
 // homeAddress picks the home address, else the first current one.

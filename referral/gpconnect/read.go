@@ -74,13 +74,16 @@ type res struct {
 }
 
 type reader struct {
-	all    []*res
-	byKey  map[string]*res // "Type/id", and "Type/id#cid" for contained
-	draft  *referral.Referral
-	rep    *Report
-	nhs    referral.NHSNumber
-	family string
-	dob    string
+	all   []*res
+	byKey map[string]*res // "Type/id", and "Type/id#cid" for contained
+	draft *referral.Referral
+	rep   *Report
+	// resultLists are the Lists of results, read through their resources.
+	resultLists []Ref
+	patients    []Ref
+	nhs         referral.NHSNumber
+	family      string
+	dob         string
 }
 
 // Read reads one or more GP Connect Access Record: Structured bundles about
@@ -257,7 +260,7 @@ func jsonDetail(err error) string {
 	case err.Error() == "data after the bundle":
 		return "data after the bundle"
 	}
-	return "invalid JSON"
+	return "a value is not valid for its element"
 }
 
 // checkShape decodes a resource into its struct, so that a type error is
@@ -350,6 +353,7 @@ func (rd *reader) samePatient(ps []*res) error {
 			continue
 		}
 		x.used = true
+		rd.patients = append(rd.patients, x.ref)
 		if nhs == "" || nhs != rd.nhs || dob != rd.dob || fam != rd.family {
 			return rd.entryErr(x, ErrPatientMismatch, "NHS number, date of birth or family name differs from bundle 1")
 		}

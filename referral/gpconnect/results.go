@@ -30,7 +30,7 @@ func (rd *reader) mapInvestigations() error {
 			if o.ref.Type != "Observation" {
 				return rd.entryErr(x, ErrWrongType, fmt.Sprintf("result %d is a %s, not an Observation", i, typeName(o.ref.Type)))
 			}
-			n += rd.observation(o, []string{name}, date, x.ref, done)
+			n += rd.observation(o, []string{name}, date, []Ref{x.ref}, done)
 		}
 		if c := strings.TrimSpace(r.Conclusion); c != "" {
 			rd.unplaced(x.ref, "conclusion", "a report's conclusion has no place of its own: add it to the investigations by hand")
@@ -41,8 +41,11 @@ func (rd *reader) mapInvestigations() error {
 	}
 	for _, x := range rd.all {
 		if x.ref.Type == "Observation" && !x.foreign && !done[x] && !rd.isMember(x) {
-			rd.observation(x, nil, referral.Date{}, Ref{}, done)
+			rd.observation(x, nil, referral.Date{}, nil, done)
 		}
+	}
+	if len(rd.resultLists) > 0 {
+		rd.source("investigations", rd.resultLists...)
 	}
 	return nil
 }
@@ -62,7 +65,10 @@ func (rd *reader) isMember(x *res) bool {
 
 // observation adds an Observation, or the members of a test group, as
 // investigations, and returns how many it added.
-func (rd *reader) observation(x *res, under []string, reportDate referral.Date, report Ref, done map[*res]bool) int {
+//
+// under names the report and groups it is part of; parents are their
+// resources, named as sources with it.
+func (rd *reader) observation(x *res, under []string, reportDate referral.Date, parents []Ref, done map[*res]bool) int {
 	if done[x] || x.foreign {
 		return 0
 	}
@@ -86,7 +92,7 @@ func (rd *reader) observation(x *res, under []string, reportDate referral.Date, 
 		n := 0
 		group := append(append([]string{}, under...), name)
 		for _, m := range members {
-			n += rd.observation(m, group, reportDate, report, done)
+			n += rd.observation(m, group, reportDate, append([]Ref{x.ref}, parents...), done)
 		}
 		if result == "" {
 			return n
@@ -124,10 +130,7 @@ func (rd *reader) observation(x *res, under []string, reportDate referral.Date, 
 		comment = append(comment, c)
 	}
 	inv.Comment = strings.Join(comment, "; ")
-	from := []Ref{x.ref}
-	if report.Type != "" {
-		from = append(from, report)
-	}
+	from := append([]Ref{x.ref}, parents...)
 	rd.source(fmt.Sprintf("investigations[%d]", len(rd.draft.Investigations)), from...)
 	rd.draft.Investigations = append(rd.draft.Investigations, inv)
 	return 1
