@@ -8,7 +8,7 @@ import (
 )
 
 func ExampleRead() {
-	f, err := os.Open("testdata/gpconnect/own_warning_codes.json")
+	f, err := os.Open("../../testdata/gpconnect/own_warning_codes.json")
 	if err != nil {
 		fmt.Println(err)
 		return

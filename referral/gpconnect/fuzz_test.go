@@ -14,7 +14,7 @@ import (
 // FuzzRead checks that Read never panics, that every failure is an *Error,
 // and that a draft's allergy and medication states are always set.
 func FuzzRead(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "gpconnect", "*.json"))
+	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "gpconnect", "*.json"))
 	for _, name := range files {
 		if b, err := os.ReadFile(name); err == nil {
 			f.Add(b)

@@ -96,7 +96,7 @@ func readFiles(t *testing.T, names ...string) (*referral.Referral, *gpconnect.Re
 	t.Helper()
 	var rs []io.Reader
 	for _, n := range names {
-		b, err := os.ReadFile(filepath.Join("testdata", "gpconnect", n))
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "gpconnect", n))
 		require.NoError(t, err)
 		rs = append(rs, bytes.NewReader(b))
 	}

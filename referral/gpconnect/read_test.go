@@ -115,9 +115,9 @@ func TestSeveralBundles(t *testing.T) {
 // TestErrors checks that a bundle that cannot be read gets an error naming
 // the bundle, entry and resource type, and holding no patient data.
 func TestErrors(t *testing.T) {
-	truncated, err := os.ReadFile(filepath.Join("testdata", "gpconnect", "own_truncated.json"))
+	truncated, err := os.ReadFile(filepath.Join("..", "..", "testdata", "gpconnect", "own_truncated.json"))
 	require.NoError(t, err)
-	wrongType, err := os.ReadFile(filepath.Join("testdata", "gpconnect", "own_wrong_type.json"))
+	wrongType, err := os.ReadFile(filepath.Join("..", "..", "testdata", "gpconnect", "own_wrong_type.json"))
 	require.NoError(t, err)
 	tests := []struct {
 		name   string
@@ -189,7 +189,7 @@ func (zeros) Read(p []byte) (int, error) {
 // TestNothingSilentlyDropped checks that every resource of every bundle is
 // named in the report: as a source, a referrer, or not placed.
 func TestNothingSilentlyDropped(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "gpconnect", "*.json"))
+	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "gpconnect", "*.json"))
 	require.NoError(t, err)
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -290,7 +290,7 @@ func TestDraftCompletes(t *testing.T) {
 
 // TestConcurrentRead checks that Read shares nothing between calls.
 func TestConcurrentRead(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("testdata", "gpconnect", "own_full_record.json"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "gpconnect", "own_full_record.json"))
 	require.NoError(t, err)
 	want, _, err := gpconnect.Read(bytes.NewReader(b))
 	require.NoError(t, err)
