@@ -44,6 +44,7 @@ type Error struct {
 	Err error
 }
 
+// Error returns a message naming the bundle, entry and resource type.
 func (e *Error) Error() string {
 	s := fmt.Sprintf("gpconnect: bundle %d", e.Bundle)
 	if e.Entry >= 0 {

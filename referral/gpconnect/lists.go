@@ -133,7 +133,7 @@ func (rd *reader) mapAllergies(lists map[string][]*aList) error {
 	}
 	var from []Ref
 	incomplete, noContent, nka, partial := false, false, []*res(nil), false
-	seen := map[*res]bool{}
+	seen := map[string]bool{}
 	for _, l := range active {
 		from = append(from, l.x.ref)
 		if rd.listWarnings("allergies", l) {
@@ -143,10 +143,9 @@ func (rd *reader) mapAllergies(lists map[string][]*aList) error {
 			noContent = true
 		}
 		for _, t := range l.items {
-			if seen[t] {
+			if rd.again(seen, t) {
 				continue
 			}
-			seen[t] = true
 			t.used = true
 			a := as[allergyIntolerance](t)
 			switch {
@@ -259,7 +258,7 @@ func (rd *reader) mapMedications(lists map[string][]*aList) error {
 	}
 	var from []Ref
 	incomplete, noContent, entries := false, false, 0
-	seen := map[*res]bool{}
+	seen := map[string]bool{}
 	for _, l := range ls {
 		from = append(from, l.x.ref)
 		if rd.listWarnings("medications", l) {
@@ -269,10 +268,9 @@ func (rd *reader) mapMedications(lists map[string][]*aList) error {
 			noContent = true
 		}
 		for _, t := range l.items {
-			if seen[t] {
+			if rd.again(seen, t) {
 				continue
 			}
-			seen[t] = true
 			t.used = true
 			entries++
 			s := as[medicationStatement](t)
@@ -370,7 +368,7 @@ func (rd *reader) mapProblems(lists map[string][]*aList) error {
 	}
 	var ps []problem
 	var from []Ref
-	seen := map[*res]bool{}
+	seen := map[string]bool{}
 	for _, l := range lists[listProblems] {
 		from = append(from, l.x.ref)
 		rd.listWarnings("pastHistory", l)
@@ -378,10 +376,9 @@ func (rd *reader) mapProblems(lists map[string][]*aList) error {
 			rd.warn(WarnNoContent, "pastHistory", l.x, "no problems are recorded: past history is not known from the record")
 		}
 		for _, t := range l.items {
-			if seen[t] {
+			if rd.again(seen, t) {
 				continue
 			}
-			seen[t] = true
 			t.used = true
 			c := as[condition](t)
 			name := conceptText(c.Code)

@@ -75,12 +75,13 @@ type res struct {
 
 type reader struct {
 	all   []*res
-	byKey map[string]*res // "Type/id", and "Type/id#cid" for contained
+	byKey map[string]*res // "bundle:Type/id", and "bundle:Type/id#cid" when contained
 	draft *referral.Referral
 	rep   *Report
 	// resultLists are the Lists of results, read through their resources.
 	resultLists []Ref
 	patients    []Ref
+	seenObs     map[string]bool // Observations met, by type and id
 	nhs         referral.NHSNumber
 	family      string
 	dob         string
@@ -101,7 +102,7 @@ func Read(bundles ...io.Reader) (*referral.Referral, *Report, error) {
 	if len(bundles) == 0 {
 		return nil, nil, ErrNoBundle
 	}
-	rd := &reader{byKey: map[string]*res{}, draft: &referral.Referral{}, rep: &Report{}}
+	rd := &reader{byKey: map[string]*res{}, seenObs: map[string]bool{}, draft: &referral.Referral{}, rep: &Report{}}
 	var patients []*res
 	for i, r := range bundles {
 		p, err := rd.load(i+1, r)
@@ -181,19 +182,18 @@ func (rd *reader) load(n int, r io.Reader) (*res, error) {
 		if h.ID == "" && h.ResourceType != "List" {
 			return nil, bad(i, h.ResourceType, ErrMalformed, "resource has no id")
 		}
-		key := h.ResourceType + "/" + h.ID
+		key := fmt.Sprintf("%d:%s/%s", n, h.ResourceType, h.ID)
 		if h.ID == "" {
-			key = fmt.Sprintf("%s/@%d.%d", h.ResourceType, n, i) // Lists may have no id
+			key = fmt.Sprintf("%d:%s/@%d", n, h.ResourceType, i) // Lists may have no id
 		}
 		x := &res{ref: Ref{Bundle: n, Entry: i, Type: h.ResourceType, ID: h.ID}, key: key, raw: e.Resource}
 		if err := checkShape(x); err != nil {
 			return nil, bad(i, h.ResourceType, ErrMalformed, jsonDetail(err))
 		}
-		if old, ok := rd.byKey[key]; ok && old.ref.Bundle == n {
+		if _, ok := rd.byKey[key]; ok {
 			return nil, bad(i, h.ResourceType, ErrMalformed, "a second resource with the same type and id")
-		} else if !ok {
-			rd.byKey[key] = x
 		}
+		rd.byKey[key] = x
 		rd.all = append(rd.all, x)
 		for ci, c := range h.Contained {
 			var ch header
@@ -303,8 +303,8 @@ func as[T any](x *res) *T {
 	return v
 }
 
-// resolve finds what a reference from x points to, in x's bundle (and its
-// container, for "#id"), or in another bundle by type and id.
+// resolve finds what a reference from x points to: in x's bundle, or in
+// its container for "#id".
 func (rd *reader) resolve(from *res, ref string) *res {
 	if strings.HasPrefix(ref, "#") {
 		return rd.byKey[from.key+ref]
@@ -314,7 +314,21 @@ func (rd *reader) resolve(from *res, ref string) *res {
 	if len(parts) < 2 {
 		return nil
 	}
-	return rd.byKey[parts[len(parts)-2]+"/"+parts[len(parts)-1]]
+	return rd.byKey[fmt.Sprintf("%d:%s/%s", from.ref.Bundle, parts[len(parts)-2], parts[len(parts)-1])]
+}
+
+// again reports whether a resource of the same type and id was met before
+// (in an earlier bundle that queried the same part of the record); a
+// repeat is listed as not placed.
+func (rd *reader) again(seen map[string]bool, t *res) bool {
+	k := t.ref.Type + "/" + t.ref.ID
+	if seen[k] {
+		t.used = true
+		rd.unplaced(t.ref, "", "the same resource as in an earlier bundle")
+		return true
+	}
+	seen[k] = true
+	return false
 }
 
 func (rd *reader) source(part string, from ...Ref) {

@@ -104,6 +104,23 @@ func TestSeveralBundles(t *testing.T) {
 	assert.Equal(t, "Amlodipine 5mg tablets", draft.Medications.Items[0].Name)
 	assert.Equal(t, 2, rep.Sources[0].From[1].Bundle, "the second bundle's Patient is named as a source")
 
+	// A bundle read twice adds nothing, and its repeats are listed.
+	once, _, err := readFiles(t, "own_full_record.json")
+	require.NoError(t, err)
+	twice, rep, err := readFiles(t, "own_full_record.json", "own_full_record.json")
+	require.NoError(t, err)
+	assert.Equal(t, once.Allergies, twice.Allergies)
+	assert.Equal(t, once.Medications, twice.Medications)
+	assert.Equal(t, once.PastHistory, twice.PastHistory)
+	assert.Equal(t, once.Investigations, twice.Investigations)
+	repeats := 0
+	for _, u := range rep.Unplaced {
+		if u.From.Bundle == 2 && strings.Contains(u.Why, "earlier bundle") {
+			repeats++
+		}
+	}
+	assert.Equal(t, 9, repeats, "an allergy, two statements, four problems, two observations")
+
 	_, _, err = readFiles(t, "own_full_record.json", "pathology_response1.json")
 	var ge *gpconnect.Error
 	require.ErrorAs(t, err, &ge)

@@ -37,6 +37,7 @@ type Ref struct {
 	ID     string // the resource's id, "#id" when contained, empty when none
 }
 
+// String returns "Type/id (bundle B, entry E)".
 func (r Ref) String() string {
 	if r.ID == "" {
 		return fmt.Sprintf("%s (bundle %d, entry %d)", r.Type, r.Bundle, r.Entry)

@@ -12,8 +12,9 @@ import (
 // such as a full blood count), then every other Observation with a result.
 func (rd *reader) mapInvestigations() error {
 	done := map[*res]bool{}
+	seen := map[string]bool{}
 	for _, x := range rd.all {
-		if x.ref.Type != "DiagnosticReport" || x.foreign {
+		if x.ref.Type != "DiagnosticReport" || x.foreign || rd.again(seen, x) {
 			continue
 		}
 		x.used = true
@@ -73,6 +74,9 @@ func (rd *reader) observation(x *res, under []string, reportDate referral.Date, 
 		return 0
 	}
 	done[x] = true
+	if rd.again(rd.seenObs, x) {
+		return 0
+	}
 	x.used = true
 	o := as[observation](x)
 	name := conceptText(o.Code)
