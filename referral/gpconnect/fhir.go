@@ -163,16 +163,18 @@ type medication struct {
 }
 
 type condition struct {
-	Extension         []extension     `json:"extension"`
-	ClinicalStatus    string          `json:"clinicalStatus"`
-	Code              codeableConcept `json:"code"`
-	OnsetDateTime     string          `json:"onsetDateTime"`
-	OnsetPeriod       *period         `json:"onsetPeriod"`
-	AbatementDateTime string          `json:"abatementDateTime"`
-	Note              []annotation    `json:"note"`
+	Extension          []extension     `json:"extension"`
+	ClinicalStatus     string          `json:"clinicalStatus"`
+	VerificationStatus string          `json:"verificationStatus"`
+	Code               codeableConcept `json:"code"`
+	OnsetDateTime      string          `json:"onsetDateTime"`
+	OnsetPeriod        *period         `json:"onsetPeriod"`
+	AbatementDateTime  string          `json:"abatementDateTime"`
+	Note               []annotation    `json:"note"`
 }
 
 type observation struct {
+	Status               string           `json:"status"`
 	Code                 codeableConcept  `json:"code"`
 	EffectiveDateTime    string           `json:"effectiveDateTime"`
 	EffectivePeriod      *period          `json:"effectivePeriod"`
@@ -199,6 +201,7 @@ type observation struct {
 }
 
 type diagnosticReport struct {
+	Status            string          `json:"status"`
 	Code              codeableConcept `json:"code"`
 	EffectiveDateTime string          `json:"effectiveDateTime"`
 	Issued            string          `json:"issued"`

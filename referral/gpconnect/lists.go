@@ -192,7 +192,7 @@ func (rd *reader) mapAllergies(lists map[string][]*aList) error {
 		case incomplete && len(nka) > 0:
 			rd.warn(WarnIncompleteNone, "allergies", active[0].x, "the record says no known allergies, but the list may be incomplete: allergy status is left unknown")
 		case !partial && !incomplete:
-			rd.warn(WarnEmptyList, "allergies", active[0].x, "the allergies list is empty and says neither why nor \"no known allergies\": allergy status is unknown")
+			rd.warn(WarnEmptyList, "allergies", active[0].x, "the allergies list holds no active allergy and no \"no known allergies\" entry: allergy status is unknown")
 		}
 	}
 	for _, t := range nka {
@@ -257,7 +257,7 @@ func (rd *reader) mapMedications(lists map[string][]*aList) error {
 		return nil
 	}
 	var from []Ref
-	incomplete, noContent, entries := false, false, 0
+	incomplete, noContent, ended := false, false, 0
 	seen := map[string]bool{}
 	for _, l := range ls {
 		from = append(from, l.x.ref)
@@ -272,10 +272,22 @@ func (rd *reader) mapMedications(lists map[string][]*aList) error {
 				continue
 			}
 			t.used = true
-			entries++
 			s := as[medicationStatement](t)
-			if s.Status != "active" {
+			switch s.Status {
+			case "active":
+			case "completed", "stopped":
+				ended++
+				rd.unplaced(t.ref, "", "medication with status "+s.Status+": not current")
+				continue
+			case "entered-in-error":
+				rd.unplaced(t.ref, "", "entered in error")
+				continue
+			default:
+				// On hold, intended, or no status: not current, and not
+				// evidence that nothing is.
+				incomplete = true
 				rd.unplaced(t.ref, "", "medication with status "+statusWord(s.Status)+": not current")
+				rd.warn(WarnNotActive, "medications", t, "a medication on hold, intended or without a status is not listed as current: check the record")
 				continue
 			}
 			name, med := rd.medicationName(t, s)
@@ -323,12 +335,12 @@ func (rd *reader) mapMedications(lists map[string][]*aList) error {
 		rd.warn(WarnNoContent, "medications", ls[0].x, "no medication is recorded (not \"no current medication\"): current medication is unknown")
 	case incomplete:
 		ms.State = referral.StateUnknown
-	case entries > 0:
+	case ended > 0:
 		ms.State = referral.StateRecorded // every entry has ended: none current
 		ms.Items = []referral.Medication{}
 	default:
 		ms.State = referral.StateUnknown
-		rd.warn(WarnEmptyList, "medications", ls[0].x, "the medication list is empty and says not why: current medication is unknown")
+		rd.warn(WarnEmptyList, "medications", ls[0].x, "the medication list holds no medication and says not why: current medication is unknown")
 	}
 	rd.source("medications", from...)
 	return nil
@@ -336,7 +348,7 @@ func (rd *reader) mapMedications(lists map[string][]*aList) error {
 
 func statusWord(s string) string {
 	switch s {
-	case "completed", "entered-in-error", "intended", "stopped", "on-hold":
+	case "intended", "on-hold":
 		return s
 	}
 	return "not given"
@@ -381,6 +393,10 @@ func (rd *reader) mapProblems(lists map[string][]*aList) error {
 			}
 			t.used = true
 			c := as[condition](t)
+			if c.VerificationStatus == "entered-in-error" || c.VerificationStatus == "refuted" {
+				rd.unplaced(t.ref, "", "entered in error or refuted")
+				continue
+			}
 			name := conceptText(c.Code)
 			if name == "" {
 				rd.unplaced(t.ref, "", "a problem with no code or text")

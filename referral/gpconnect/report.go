@@ -74,6 +74,7 @@ const (
 	WarnEmptyList         = "empty-list"           // an empty list that gives no reason
 	WarnIncompleteNone    = "incomplete-none"      // "no known allergies" on a list that may be incomplete
 	WarnOtherPatient      = "other-patient"        // a resource about another patient
+	WarnNotActive         = "not-active"           // a medication on hold or intended
 )
 
 // Warning is something the clinician must check before the draft is sent.

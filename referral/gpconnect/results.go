@@ -19,6 +19,10 @@ func (rd *reader) mapInvestigations() error {
 		}
 		x.used = true
 		r := as[diagnosticReport](x)
+		if invalidResult(r.Status) {
+			rd.unplaced(x.ref, "", "a report "+r.Status+": not placed")
+			continue
+		}
 		name := conceptText(r.Code)
 		date := firstDate(r.EffectiveDateTime, r.Issued)
 		n := 0
@@ -79,6 +83,10 @@ func (rd *reader) observation(x *res, under []string, reportDate referral.Date, 
 	}
 	x.used = true
 	o := as[observation](x)
+	if invalidResult(o.Status) {
+		rd.unplaced(x.ref, "", "a result "+o.Status+": not placed")
+		return 0
+	}
 	name := conceptText(o.Code)
 	var members []*res
 	for _, r := range o.Related {
@@ -226,4 +234,9 @@ func quantityText(q *quantity) string {
 		s += " " + unit
 	}
 	return s
+}
+
+// invalidResult reports whether a status says a result must not be used.
+func invalidResult(status string) bool {
+	return status == "entered-in-error" || status == "cancelled"
 }

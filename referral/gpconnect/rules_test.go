@@ -178,6 +178,12 @@ func TestMedicationRules(t *testing.T) {
 		{"ended only, with a warning code, is unknown",
 			[]string{listOf(medsList, []string{"MedicationStatement/s2"}, warningCode("confidential-items")), statementOf("s2", "completed", "m2")},
 			referral.StateUnknown, nil, []string{gpconnect.WarnConfidentialItems}},
+		{"on hold is not current, and not none",
+			[]string{listOf(medsList, []string{"MedicationStatement/s5"}, ""), statementOf("s5", "on-hold", "m1")},
+			referral.StateUnknown, nil, []string{gpconnect.WarnNotActive}},
+		{"entered in error is not none",
+			[]string{listOf(medsList, []string{"MedicationStatement/s6"}, ""), statementOf("s6", "entered-in-error", "m1")},
+			referral.StateUnknown, nil, []string{gpconnect.WarnEmptyList}},
 		{"active with a missing medicine is not dropped silently",
 			[]string{listOf(medsList, []string{"MedicationStatement/s4"}, ""), statementOf("s4", "active", "nowhere")},
 			referral.StateUnknown, nil, []string{gpconnect.WarnMissingReference}},
@@ -216,7 +222,8 @@ func conditionOf(id, name, status, significance, extra string) string {
 // problems first, and keeps what is said of each.
 func TestProblems(t *testing.T) {
 	draft, rep := readStrings(t, bundleOf(
-		listOf(problemsList, []string{"Condition/c1", "Condition/c2", "Condition/c3", "Condition/c4"}, ""),
+		listOf(problemsList, []string{"Condition/c1", "Condition/c2", "Condition/c3", "Condition/c4", "Condition/c5"}, ""),
+		conditionOf("c5", "In error", "active", "major", `"verificationStatus": "entered-in-error"`),
 		conditionOf("c1", "Minor ended", "resolved", "minor", `"abatementDateTime": "2021-01-05"`),
 		conditionOf("c2", "Major ended", "inactive", "major", `"note": [{"text": "Stent fitted"}]`),
 		conditionOf("c3", "Minor active", "active", "minor", ""),
@@ -233,6 +240,7 @@ func TestProblems(t *testing.T) {
 		"Minor ended | 1 June 2020 | Minor; ended 5 January 2021",
 	}, got)
 	assert.Empty(t, warningCodes(rep, "pastHistory"))
+	assert.True(t, isUnplaced(rep, "c5"), "a problem entered in error is not placed")
 }
 
 // TestInvestigations checks that results carry value, unit, reference
@@ -256,8 +264,10 @@ func TestInvestigations(t *testing.T) {
 		`{"resourceType": "Observation", "id": "a1c", "status": "final", "subject": {"reference": "Patient/p1"},
   "effectiveDateTime": "2026-10", "code": {"coding": [{"display": "HbA1c"}]},
   "valueQuantity": {"value": 51, "unit": "mmol/mol"}, "interpretation": {"coding": [{"display": "High"}]},
-  "referenceRange": [{"high": {"value": 47}}], "comment": "Repeat in 3 months"}`))
-	require.Len(t, draft.Investigations, 2)
+  "referenceRange": [{"high": {"value": 47}}], "comment": "Repeat in 3 months"}`,
+		`{"resourceType": "Observation", "id": "bad", "status": "entered-in-error", "subject": {"reference": "Patient/p1"},
+  "code": {"coding": [{"display": "Sodium"}]}, "valueQuantity": {"value": 120, "unit": "mmol/L"}}`))
+	require.Len(t, draft.Investigations, 2, "a result entered in error is not placed")
 	assert.Equal(t, referral.Investigation{Name: "Blood pressure", Result: "Systolic 152 mmHg, Diastolic 94 mmHg",
 		Date: referral.NewDate(2026, 11, 2)}, draft.Investigations[0])
 	assert.Equal(t, referral.Investigation{Name: "HbA1c", Result: "51 mmol/mol (High); reference range up to 47",
