@@ -11,7 +11,6 @@ import (
 // aList is one List resource with what it says about completeness.
 type aList struct {
 	x           *res
-	l           *list
 	noContent   bool     // emptyReason given: nothing recorded
 	warnings    []string // GP Connect List warning codes
 	items       []*res   // the resources its entries point to, in order
@@ -27,7 +26,7 @@ func (rd *reader) lists() (map[string][]*aList, error) {
 	}
 	out := map[string][]*aList{}
 	for _, x := range rd.all {
-		if x.ref.Type != "List" {
+		if x.ref.Type != "List" || x.foreign {
 			continue
 		}
 		l := as[list](x)
@@ -45,7 +44,7 @@ func (rd *reader) lists() (map[string][]*aList, error) {
 			continue
 		}
 		x.used = true
-		al := &aList{x: x, l: l, noContent: l.EmptyReason != nil}
+		al := &aList{x: x, noContent: l.EmptyReason != nil}
 		for _, e := range l.Extension {
 			if !strings.Contains(e.URL, listWarningExt) {
 				continue

@@ -68,7 +68,7 @@ func typeName(t string) string {
 type res struct {
 	ref     Ref
 	foreign bool   // about a patient other than the bundle's
-	key     string // "Type/id" of the resource, or of its container
+	key     string // its byKey key, or its container's when contained
 	raw     json.RawMessage
 	used    bool
 }

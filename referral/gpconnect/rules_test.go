@@ -282,4 +282,11 @@ func TestOtherPatient(t *testing.T) {
 	assert.Equal(t, referral.StateUnknown, draft.Allergies.State)
 	assert.Contains(t, warningCodes(rep, "patient"), gpconnect.WarnOtherPatient)
 	assert.True(t, isUnplaced(rep, "a1"))
+
+	// A List about another patient is not read at all.
+	list := strings.Replace(listOf(allergiesList, []string{"AllergyIntolerance/n1"}, ""), "Patient/p1", "Patient/someone-else", 1)
+	draft, rep = readStrings(t, bundleOf(list, nka))
+	assert.Equal(t, referral.StateUnknown, draft.Allergies.State)
+	assert.Contains(t, warningCodes(rep, "patient"), gpconnect.WarnOtherPatient)
+	assert.Contains(t, warningCodes(rep, "allergies"), gpconnect.WarnListAbsent)
 }
