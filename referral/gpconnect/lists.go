@@ -176,7 +176,7 @@ func (rd *reader) mapAllergies(lists map[string][]*aList) error {
 		for _, t := range nka {
 			rd.warn(WarnContradiction, "allergies", t, "a \"no known allergy\" entry stands beside active allergies: check the record")
 		}
-	case len(nka) > 0 && !incomplete:
+	case len(nka) > 0 && !incomplete && !noContent:
 		al.State = referral.StateRecorded
 		al.Items = []referral.Allergy{}
 		for _, t := range nka {
@@ -186,6 +186,8 @@ func (rd *reader) mapAllergies(lists map[string][]*aList) error {
 	default:
 		al.State = referral.StateUnknown
 		switch {
+		case noContent && len(nka) > 0:
+			rd.warn(WarnContradiction, "allergies", active[0].x, "one list says nothing is recorded, another says no known allergies: allergy status is left unknown")
 		case noContent:
 			rd.warn(WarnNoContent, "allergies", active[0].x, "no allergies are recorded (not \"no known allergies\"): allergy status is unknown")
 		case incomplete && len(nka) > 0:
