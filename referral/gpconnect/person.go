@@ -237,7 +237,7 @@ func (rd *reader) mapReferrer(pat *res) {
 		s := Referrer{Name: fullName(officialName(p.Name)), From: []Ref{x.ref}}
 		for _, id := range p.Identifier {
 			if id.System == gmcSystem {
-				s.GMCNumber = clean(id.Value)
+				s.GMCNumber = gmcNumber(clean(id.Value))
 			}
 		}
 		for _, y := range rd.all {
@@ -282,4 +282,13 @@ func (rd *reader) mapReferrer(pat *res) {
 	rd.draft.Referrer = referral.Referrer{Name: s.Name, Role: s.Role, GMCNumber: s.GMCNumber}
 	rd.source("referrer", s.From...)
 	rd.toWrite("referrer", "suggested from the record ("+why+"): confirm who signs, their registration number and a direct phone")
+}
+
+// gmcNumber is the 7-digit GMC number, also written as the consultant
+// code "C" followed by it.
+func gmcNumber(s string) string {
+	if len(s) == 8 && (s[0] == 'C' || s[0] == 'c') && strings.Trim(s[1:], "0123456789") == "" {
+		return s[1:]
+	}
+	return s
 }

@@ -90,6 +90,12 @@ func TestPatientAndPractice(t *testing.T) {
 	require.Len(t, rep.Referrers, 1)
 	assert.Len(t, rep.Referrers[0].From, 2, "the Practitioner and its PractitionerRole")
 
+	// A GMC number written as a consultant code loses its "C".
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "gpconnect", "own_full_record.json"))
+	require.NoError(t, err)
+	draft, _ = readStrings(t, strings.Replace(string(b), `"value": "7012345"`, `"value": "C7012345"`, 1))
+	assert.Equal(t, "7012345", draft.Referrer.GMCNumber)
+
 	// A name with a line break in it comes out on one line.
 	draft, _ = readStrings(t, strings.Replace(bundleOf(), `"given": ["Zebedee"]`, `"given": ["  Zebedee\nJohn "]`, 1))
 	assert.Equal(t, "Zebedee John", draft.Patient.GivenName)
