@@ -33,19 +33,29 @@ func (rd *reader) mapInvestigations() error {
 				continue
 			}
 			if o.ref.Type != "Observation" {
-				return rd.entryErr(x, ErrWrongType, fmt.Sprintf("result %d is a %s, not an Observation", i, typeName(o.ref.Type)))
+				return rd.entryErr(x, ErrWrongType, fmt.Sprintf("result %d is %s, not an Observation", i, article(typeName(o.ref.Type))))
 			}
 			n += rd.observation(o, []string{name}, date, []Ref{x.ref}, done)
 		}
-		if c := strings.TrimSpace(r.Conclusion); c != "" {
-			rd.unplaced(x.ref, "conclusion", "a report's conclusion has no place of its own: add it to the investigations by hand")
+		if c := strings.TrimSpace(r.Conclusion); c != "" && name != "" && rd.roomForResult(x) {
+			rd.source(fmt.Sprintf("investigations[%d]", len(rd.draft.Investigations)), x.ref)
+			rd.draft.Investigations = append(rd.draft.Investigations,
+				referral.Investigation{Name: name, Result: c, Date: date, Comment: "the report's conclusion"})
+			n++
 		}
 		if n == 0 {
 			rd.unplaced(x.ref, "", "a report with no result the referral can carry")
 		}
 	}
+	// Groups first, so that their members are named under them; then any
+	// member no group claimed.
 	for _, x := range rd.all {
 		if x.ref.Type == "Observation" && !x.foreign && !done[x] && !rd.isMember(x) {
+			rd.observation(x, nil, referral.Date{}, nil, done)
+		}
+	}
+	for _, x := range rd.all {
+		if x.ref.Type == "Observation" && !x.foreign && !done[x] {
 			rd.observation(x, nil, referral.Date{}, nil, done)
 		}
 	}
@@ -114,9 +124,7 @@ func (rd *reader) observation(x *res, under []string, reportDate referral.Date, 
 		rd.unplaced(x.ref, "", "an observation with no name or result")
 		return 0
 	}
-	if len(rd.draft.Investigations) >= referral.MaxListItems {
-		rd.unplaced(x.ref, "", "more results than a referral list holds")
-		rd.warn(WarnTooMany, "investigations", x, "more results than a referral holds: choose the relevant ones by hand")
+	if !rd.roomForResult(x) {
 		return 0
 	}
 	inv := referral.Investigation{Name: name, Result: result}
@@ -239,4 +247,15 @@ func quantityText(q *quantity) string {
 // invalidResult reports whether a status says a result must not be used.
 func invalidResult(status string) bool {
 	return status == "entered-in-error" || status == "cancelled"
+}
+
+// roomForResult reports whether the investigations have room for one more;
+// when they have not, x is listed as not placed.
+func (rd *reader) roomForResult(x *res) bool {
+	if len(rd.draft.Investigations) < referral.MaxListItems {
+		return true
+	}
+	rd.unplaced(x.ref, "", "more results than a referral list holds")
+	rd.warn(WarnTooMany, "investigations", x, "more results than a referral holds: choose the relevant ones by hand")
+	return false
 }

@@ -1,6 +1,7 @@
 package gpconnect_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -292,4 +293,36 @@ func TestOtherPatient(t *testing.T) {
 	assert.Equal(t, referral.StateUnknown, draft.Allergies.State)
 	assert.Contains(t, warningCodes(rep, "patient"), gpconnect.WarnOtherPatient)
 	assert.Contains(t, warningCodes(rep, "allergies"), gpconnect.WarnListAbsent)
+}
+
+// TestReportsAndLimits checks a report's conclusion, a result derived from
+// another that no group claims, and the referral's list limit.
+func TestReportsAndLimits(t *testing.T) {
+	draft, rep := readStrings(t, bundleOf(
+		`{"resourceType": "DiagnosticReport", "id": "r1", "status": "final", "issued": "2026-03-04T09:00:00+00:00",
+  "code": {"coding": [{"display": "Renal function"}]}, "conclusion": "Stable", "result": [{"reference": "Observation/cr"}]}`,
+		`{"resourceType": "Observation", "id": "cr", "status": "final", "code": {"coding": [{"display": "Creatinine"}]},
+  "valueQuantity": {"value": 88, "unit": "umol/L"}}`,
+		`{"resourceType": "Observation", "id": "egfr", "status": "final", "code": {"coding": [{"display": "eGFR"}]},
+  "valueQuantity": {"value": 74, "unit": "mL/min"}, "effectiveDateTime": "2026-03-04",
+  "related": [{"type": "derived-from", "target": {"reference": "Observation/cr"}}]}`))
+	var got []string
+	for _, i := range draft.Investigations {
+		got = append(got, i.Name+" | "+i.Result+" | "+i.Date.String()+" | "+i.Comment)
+	}
+	assert.Equal(t, []string{
+		"Creatinine | 88 umol/L | 2026-03-04 | part of Renal function",
+		"Renal function | Stable | 2026-03-04 | the report's conclusion",
+		"eGFR | 74 mL/min | 2026-03-04 | ",
+	}, got)
+	assert.Empty(t, warningCodes(rep, "investigations"))
+
+	var many []string
+	for i := range referral.MaxListItems + 1 {
+		many = append(many, fmt.Sprintf(`{"resourceType": "Observation", "id": "o%d", "code": {"text": "Test %d"}, "valueString": "normal"}`, i, i))
+	}
+	draft, rep = readStrings(t, bundleOf(many...))
+	assert.Len(t, draft.Investigations, referral.MaxListItems)
+	assert.Contains(t, warningCodes(rep, "investigations"), gpconnect.WarnTooMany)
+	assert.True(t, isUnplaced(rep, fmt.Sprintf("o%d", referral.MaxListItems)))
 }
