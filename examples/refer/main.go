@@ -3,6 +3,12 @@
 //
 //	go run ./examples/refer [flags] REFERRAL.json
 //
+//	go run ./examples/refer -gpconnect BUNDLE.json -draft [-o DRAFT.json]
+//
+// The second form drafts a referral from GP Connect structured record
+// bundles: the draft JSON on stdout (or -o), what the clinician must still
+// write on stderr, exit 0. The completed draft is an ordinary referral.
+//
 // Exit codes: 0 letter written; 2 invalid input (one line per field error
 // on stderr, no output file); 3 two-week-wait case (no letter: the eRS
 // handoff as JSON on stdout); 1 anything else. The output file appears
@@ -57,12 +63,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	statementPath := fs.String("statement", "", "replace the contractual statement with this `file` (JSON: title, paragraphs, source)")
 	noStatement := fs.Bool("no-statement", false, "leave the contractual statement out")
 	logoPath := fs.String("logo", "", "practice logo `file` (PNG or JPEG)")
+	gpc := gpconnectFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: refer [flags] REFERRAL.json")
+		fmt.Fprintln(stderr, "       refer -gpconnect BUNDLE.json [-gpconnect BUNDLE.json ...] -draft [-o DRAFT.json]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return exitInvalid
+	}
+	if gpc.requested() {
+		return gpc.run(fs.Args(), *out, stdout, stderr)
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
