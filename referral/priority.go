@@ -8,9 +8,11 @@ import (
 // Priority is the clinical priority of a referral.
 type Priority string
 
-// The priorities. Decoding accepts the aliases of DESIGN.md 4 for
-// PriorityTwoWeekWait ("2ww", "usc", "urgent-suspected-cancer",
-// "TWO_WEEK_WAIT"), in any case and with spaces or underscores for hyphens.
+// The priorities. ParsePriority, and so Decode, accepts each in any case and
+// with spaces or underscores for hyphens, and the aliases "2ww",
+// "2-week-wait", "usc", "urgent-suspected-cancer" and "TWO_WEEK_WAIT" for
+// PriorityTwoWeekWait: the names the two-week wait goes by in practice
+// systems and in eRS.
 const (
 	PriorityRoutine     Priority = "routine"
 	PriorityUrgent      Priority = "urgent"

@@ -11,9 +11,11 @@ import (
 	"github.com/go-playground/validator/v10"
 )
 
-// Input limits (DESIGN.md 10).
+// Input limits. Decode refuses a document over MaxDocumentBytes; Validate
+// refuses a text field of more than MaxTextLength characters (Unicode code
+// points) and a list of more than MaxListItems items.
 const (
-	MaxDocumentBytes = 1 << 20 // a JSON document
+	MaxDocumentBytes = 1 << 20 // bytes in a JSON document
 	MaxTextLength    = 20000   // characters in one text field
 	MaxListItems     = 200     // items in one list
 )
@@ -78,9 +80,24 @@ func fieldValidator() *validator.Validate {
 	return validate
 }
 
-// Validate checks r against the rules of DESIGN.md 3, 9 and 10 and returns
-// FieldErrors listing every failing field, or nil. Messages never hold a
-// field's value. A zero letter date is checked against today.
+// Validate checks r and returns FieldErrors listing every failing field at
+// once, or nil. Messages never hold a field's value. It checks that:
+//   - the mandatory fields are given (see Referral), and a request of kind
+//     "other" has its detail;
+//   - the priority is routine, urgent or two-week wait, or an alias of one
+//     (see ParsePriority);
+//   - the referrer has a GMC number (7 digits), an NMC PIN (such as
+//     12A3456B) or an HCPC number (two letters and 4 to 6 digits);
+//   - the NHS number is 10 digits whose last is the Modulus 11 check digit,
+//     the practice ODS code is a letter and five digits, postcodes are UK
+//     postcodes, phones are UK numbers and emails are addresses;
+//   - a medication or allergy list has a state, and an unknown list is empty;
+//   - dates are real dates in YYYY-MM-DD form, and the date of birth is
+//     neither after the letter date nor more than 130 years before it (a
+//     zero letter date is taken as today);
+//   - no text is longer than MaxTextLength characters or holds a control
+//     character other than newline and tab, or a text-direction control, and
+//     no list has more than MaxListItems items.
 func (r *Referral) Validate() error {
 	return r.validateAt(time.Now())
 }
