@@ -26,15 +26,22 @@ func ParsePriority(s string) Priority {
 	k = strings.Join(strings.FieldsFunc(k, func(r rune) bool {
 		return r == ' ' || r == '_' || r == '-' || r == '\t'
 	}), "-")
-	switch k {
-	case "routine":
-		return PriorityRoutine
-	case "urgent":
-		return PriorityUrgent
-	case "two-week-wait", "2-week-wait", "2ww", "usc", "urgent-suspected-cancer":
-		return PriorityTwoWeekWait
+	if p, ok := priorityNames[k]; ok {
+		return p
 	}
 	return Priority(k)
+}
+
+// priorityNames are the names ParsePriority accepts, lower-cased and with
+// hyphens between words.
+var priorityNames = map[string]Priority{
+	"routine":                 PriorityRoutine,
+	"urgent":                  PriorityUrgent,
+	"two-week-wait":           PriorityTwoWeekWait,
+	"2-week-wait":             PriorityTwoWeekWait,
+	"2ww":                     PriorityTwoWeekWait,
+	"usc":                     PriorityTwoWeekWait,
+	"urgent-suspected-cancer": PriorityTwoWeekWait,
 }
 
 // Valid reports whether p is one of the three priorities, or an alias of

@@ -67,14 +67,11 @@ func fieldValidator() *validator.Validate {
 				panic(err) // a programming error, found by any test
 			}
 		}
-		must(RuleNHSNumber, str(func(s string) bool { return NHSNumber(s).Valid() }))
-		must(RulePostcode, str(ValidPostcode))
-		must(RuleGMC, str(ValidGMCNumber))
-		must(RuleNMCPin, str(ValidNMCPin))
-		must(RuleHCPC, str(ValidHCPCNumber))
-		must(RuleODSPractice, str(ValidPracticeODSCode))
-		must(RuleUKPhone, str(ValidUKPhone))
-		must("gmp", str(ValidGMPCode))
+		for _, r := range stringRules {
+			if r.valid != nil {
+				must(r.tag, str(r.valid))
+			}
+		}
 		validate = v
 	})
 	return validate
@@ -181,26 +178,16 @@ func describe(fe validator.FieldError) (rule, msg string) {
 	case "oneof":
 		return RuleOneOf, "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
 	case RuleNHSNumber:
-		if v, ok := fe.Value().(NHSNumber); ok && len(v) == 10 && strings.Trim(string(v), "0123456789") == "" {
-			return RuleNHSNumber, "fails the NHS number check digit"
+		if v, ok := fe.Value().(NHSNumber); ok {
+			if d := string(ParseNHSNumber(string(v))); len(d) == 10 && strings.Trim(d, "0123456789") == "" {
+				return RuleNHSNumber, "fails the NHS number check digit"
+			}
 		}
-		return RuleNHSNumber, "must be a 10-digit NHS number"
-	case RulePostcode:
-		return RulePostcode, "is not a valid UK postcode"
-	case RuleGMC:
-		return RuleGMC, "must be a 7-digit GMC number"
-	case RuleNMCPin:
-		return RuleNMCPin, "must be an NMC PIN: two digits, a letter, four digits and a letter"
-	case RuleHCPC:
-		return RuleHCPC, "must be an HCPC registration number: two letters and 4 to 6 digits"
-	case RuleODSPractice:
-		return RuleODSPractice, "must be a GP practice ODS code: a letter and five digits"
-	case RuleEmail:
-		return RuleEmail, "is not a valid email address"
-	case RuleUKPhone:
-		return RuleUKPhone, "is not a valid UK phone number"
-	case "gmp":
-		return "gmp", "must be a GP code: G, six digits and a check digit"
+	}
+	for _, r := range stringRules {
+		if r.tag == fe.Tag() {
+			return r.tag, r.message
+		}
 	}
 	return fe.Tag(), "breaks the rule " + fe.Tag()
 }
@@ -250,18 +237,4 @@ func limits(v reflect.Value, path string, add func(path, rule, msg string)) {
 			add(path, RuleControlChars, "holds a control character (other than newline and tab) or a text-direction control")
 		}
 	}
-}
-
-// hasControl reports a C0 or C1 control character other than newline and
-// tab, or a bidirectional embedding, override or isolate control, which
-// would reorder the text around it as displayed (a name shown backwards).
-func hasControl(s string) bool {
-	for _, r := range s {
-		switch {
-		case r < 0x20 && r != '\n' && r != '\t', r >= 0x7f && r <= 0x9f,
-			r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-			return true
-		}
-	}
-	return false
 }
