@@ -85,9 +85,10 @@ func fieldValidator() *validator.Validate {
 //     (see ParsePriority);
 //   - the referrer has a GMC number (7 digits), an NMC PIN (such as
 //     12A3456B) or an HCPC number (two letters and 4 to 6 digits);
-//   - the NHS number is 10 digits whose last is the Modulus 11 check digit,
-//     the practice ODS code is a letter and five digits, postcodes are UK
-//     postcodes, phones are UK numbers and emails are addresses;
+//   - the NHS number is 10 digits whose last is the Modulus 11 check digit
+//     (spaces and hyphens are ignored), the practice ODS code is a letter
+//     and five digits, postcodes are UK postcodes (in any case and
+//     spacing), phones are UK numbers and emails are addresses;
 //   - a medication or allergy list has a state, and an unknown list is empty;
 //   - dates are real dates in YYYY-MM-DD form, and the date of birth is
 //     neither after the letter date nor more than 130 years before it (a
