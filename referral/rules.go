@@ -59,6 +59,9 @@ var controlRanges = [][2]rune{
 // hasControl reports whether s holds a character of controlRanges.
 func hasControl(s string) bool {
 	for _, r := range s {
+		if r >= 0x20 && r < 0x7f {
+			continue // printable ASCII, most of any text
+		}
 		for _, cr := range controlRanges {
 			if r >= cr[0] && r <= cr[1] {
 				return true
