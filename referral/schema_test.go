@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -159,7 +161,7 @@ func generateSchema(t *testing.T) []byte {
 			beyond = append(beyond, r.beyond)
 		}
 	}
-	for _, rule := range sortedKeys(beyondSchema) {
+	for _, rule := range slices.Sorted(maps.Keys(beyondSchema)) {
 		if beyondSchema[rule] != "" {
 			beyond = append(beyond, beyondSchema[rule])
 		}
@@ -207,15 +209,6 @@ func withProp(s *jsonschema.Schema, name string, p *jsonschema.Schema) *jsonsche
 	return s
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 func jsonName(t *testing.T, typ reflect.Type, field string) string {
 	f, ok := typ.FieldByName(field)
 	require.True(t, ok, "%s has no field %s", typ, field)
@@ -245,13 +238,13 @@ func (g *schemaRules) object(s *jsonschema.Schema, typ reflect.Type) {
 		}
 		p, ok := s.Properties.Get(name)
 		require.True(g.t, ok, "%s.%s is not in the reflected schema", typ.Name(), f.Name)
-		tags, elemTags, _ := strings.Cut(f.Tag.Get("validate"), ",dive")
-		if tags == "dive" {
-			tags, elemTags = "", strings.TrimPrefix(f.Tag.Get("validate"), "dive")
+		tags, elemTags := splitTags(f.Tag.Get("validate")), []string(nil)
+		if i := slices.Index(tags, "dive"); i >= 0 {
+			tags, elemTags = tags[:i], tags[i+1:]
 		}
 		field := typ.Name() + "." + f.Name
 		optional := opts != ""
-		g.value(p, f.Type, splitTags(tags), splitTags(strings.TrimPrefix(elemTags, ",")), field, optional)
+		g.value(p, f.Type, tags, elemTags, field, optional)
 		if optional && f.Type.Kind() != reflect.Bool {
 			// Decode reads null as the field left out; a null flag is
 			// never read as false, so flags stay true or false.
@@ -259,7 +252,7 @@ func (g *schemaRules) object(s *jsonschema.Schema, typ reflect.Type) {
 			*p = jsonschema.Schema{AnyOf: []*jsonschema.Schema{{Type: "null"}, &inner}, Description: inner.Description}
 			inner.Description = ""
 		}
-		for _, tag := range splitTags(tags) {
+		for _, tag := range tags {
 			if other, ok := strings.CutPrefix(tag, "required_if="); ok {
 				g.requiredIf(s, typ, name, other, field)
 			}
