@@ -292,7 +292,7 @@ func (g *schemaRules) value(p *jsonschema.Schema, typ reflect.Type, tags, elemTa
 		g.known(tags, field)
 	case typ.Kind() == reflect.String:
 		required, omitEmpty := false, false
-		var rules []stringRule
+		c := &jsonschema.Schema{} // what the tags ask of a non-empty value
 		for _, tag := range tags {
 			name, param, _ := strings.Cut(tag, "=")
 			switch name {
@@ -302,21 +302,22 @@ func (g *schemaRules) value(p *jsonschema.Schema, typ reflect.Type, tags, elemTa
 				omitEmpty = true
 			case "oneof":
 				for _, v := range strings.Fields(param) {
-					p.Enum = append(p.Enum, v)
+					c.Enum = append(c.Enum, v)
 				}
 			case "required_if": // on the parent: see object
-			case "min":
+			case "min", "max":
 				n, err := strconv.ParseUint(param, 10, 64)
 				require.NoError(g.t, err, field)
-				p.MinLength = &n
-			case "max":
-				n, err := strconv.ParseUint(param, 10, 64)
-				require.NoError(g.t, err, field)
-				p.MaxLength = &n
+				if name == "min" {
+					c.MinLength = &n
+				} else {
+					c.MaxLength = &n
+				}
 			default:
 				rule, ok := ruleOf(name)
 				require.True(g.t, ok, "%s: the validate tag %q has no schema: add it to stringRules with its pattern", field, tag)
-				rules = append(rules, rule)
+				require.Empty(g.t, c.Pattern+p.Pattern, "%s: more than one pattern", field)
+				c.Pattern, c.Format = rule.pattern, rule.format
 			}
 		}
 		if p.Ref == "" {
@@ -326,12 +327,11 @@ func (g *schemaRules) value(p *jsonschema.Schema, typ reflect.Type, tags, elemTa
 			}
 		}
 		switch {
-		case len(rules) > 1:
-			g.t.Fatalf("%s: more than one pattern rule", field)
-		case len(rules) == 1 && omitEmpty:
-			p.AnyOf = []*jsonschema.Schema{{Const: ""}, {Pattern: rules[0].pattern, Format: rules[0].format}}
-		case len(rules) == 1:
-			p.Pattern, p.Format = rules[0].pattern, rules[0].format
+		case reflect.ValueOf(*c).IsZero():
+		case omitEmpty: // Validate lets an empty value pass
+			p.AnyOf = []*jsonschema.Schema{{Const: ""}, c}
+		default:
+			p.Enum, p.MinLength, p.MaxLength, p.Pattern, p.Format = c.Enum, c.MinLength, c.MaxLength, c.Pattern, c.Format
 		}
 	case typ.Kind() == reflect.Slice:
 		p.MaxItems = g.maxItems
@@ -343,6 +343,10 @@ func (g *schemaRules) value(p *jsonschema.Schema, typ reflect.Type, tags, elemTa
 				n, err := strconv.ParseUint(param, 10, 64)
 				require.NoError(g.t, err, field)
 				p.MinItems = &n
+			case "max":
+				n, err := strconv.ParseUint(param, 10, 64)
+				require.NoError(g.t, err, field)
+				p.MaxItems = ptr(min(n, *g.maxItems))
 			default:
 				g.t.Fatalf("%s: the validate tag %q on a list has no schema", field, tag)
 			}
