@@ -470,7 +470,7 @@ func FuzzCompose(f *testing.F) {
 	})
 }
 
-// TestLetterOrder checks the order of DESIGN.md 5: communication needs and
+// TestLetterOrder checks the order of the letter: communication needs and
 // the priority banner come before the salutation, the statement comes
 // after the clinical sections, and the signature and copies come last.
 func TestLetterOrder(t *testing.T) {

@@ -78,8 +78,8 @@ func TwoWeekWaitChecklist() []ChecklistItem {
 func newHandoff(r *Referral) *Handoff {
 	h := &Handoff{
 		PriorityCode: PriorityTwoWeekWait.ERSCode(),
-		NHSNumber:    r.Patient.NHSNumber,
-		Postcode:     r.Patient.Address.Postcode,
+		NHSNumber:    ParseNHSNumber(string(r.Patient.NHSNumber)),
+		Postcode:     NormalizePostcode(r.Patient.Address.Postcode),
 		Phones:       append([]Phone(nil), r.Patient.Phones...),
 		Referrer:     r.Referrer,
 		PracticeODS:  r.Practice.ODSCode,

@@ -4,8 +4,12 @@ package referral
 // its JSON form. The JSON names are a public contract; see the README and
 // referral.schema.json.
 //
-// Mandatory parts (DESIGN.md 3) are checked by Validate. Optional parts left
-// empty are left out of the letter; nothing that is given is ever dropped.
+// Validate checks that the mandatory parts are given: the priority, the
+// referrer with a registration number, the practice, the recipient
+// service, the patient's name, date of birth, NHS number, address and a
+// phone, the reason, the request, the history, and the states of the
+// medication and allergy lists. Optional parts left empty are left out of
+// the letter; nothing that is given is ever dropped.
 type Referral struct {
 	// Date is the letter date. Zero means "today" at composition.
 	Date Date `json:"date,omitzero"`

@@ -15,6 +15,9 @@ const (
 
 // Route is the decision Decide makes.
 type Route struct {
+	// Path is PathLetter or PathERS. It is empty only when Decide was
+	// given no referral: there is then nothing to route, and a caller
+	// must not treat the empty Path as the letter path.
 	Path Path `json:"path"`
 	// Reasons say why the path was taken, in plain words.
 	Reasons []string `json:"reasons"`
@@ -44,17 +47,19 @@ const (
 // proforma is in use (WithProforma); the letter path otherwise. It is pure
 // and cheap, and does not validate r. Options other than WithProforma are
 // ignored.
+//
+// Decide(nil) refuses without panicking: its Route has an empty Path, no
+// Handoff, and the reason "no referral given".
 func Decide(r *Referral, opts ...Option) Route {
 	return decide(r, settingsOf(opts), true)
 }
 
 // decide is Decide; Compose calls it without the warnings it has no use for.
 func decide(r *Referral, s settings, withWarnings bool) Route {
-	rt := Route{Path: PathLetter, Reasons: []string{}, Warnings: []Warning{}}
 	if r == nil {
-		rt.Reasons = append(rt.Reasons, "no referral given")
-		return rt
+		return Route{Reasons: []string{"no referral given"}, Warnings: []Warning{}}
 	}
+	rt := Route{Path: PathLetter, Reasons: []string{}, Warnings: []Warning{}}
 	if r.Priority.canonical() == PriorityTwoWeekWait {
 		rt.Reasons = append(rt.Reasons, "the priority is two-week wait (urgent suspected cancer)")
 	}

@@ -56,7 +56,19 @@ func TestDecide(t *testing.T) {
 			}
 		})
 	}
-	assert.Equal(t, PathLetter, Decide(nil).Path)
+}
+
+// TestDecideNil checks that no referral is never routed to a letter (nor to
+// eRS): the Route has an empty Path and says why.
+func TestDecideNil(t *testing.T) {
+	for _, opts := range [][]Option{nil, {WithProforma(nil)}} {
+		rt := Decide(nil, opts...)
+		assert.Empty(t, rt.Path)
+		assert.NotEqual(t, PathLetter, rt.Path)
+		assert.Nil(t, rt.Handoff)
+		assert.Equal(t, []string{"no referral given"}, rt.Reasons)
+		assert.Empty(t, rt.Warnings)
+	}
 }
 
 func TestDecideWarnings(t *testing.T) {
