@@ -126,14 +126,14 @@ func (c *composer) reply(ret *Returned) *Letter {
 	c.add(&Paragraph{Text: re, Strong: true, Field: "patient"})
 
 	c.add(&Paragraph{Text: "Dear Colleague,", Field: "returned.by"})
-	c.add(&Paragraph{Text: "The referral above was returned to the practice by " + ret.By + ". The reason given was:", Field: "returned.by"})
-	c.add(&Paragraph{Text: "\u201c" + strings.TrimSpace(ret.Reason) + "\u201d", Field: "returned.reason"})
-	c.add(&Paragraph{Text: "The referral was made by letter. The letter holds the clinical information needed to triage it.", Field: "statement"})
+	c.add(&Paragraph{Text: "The referral above was returned to the practice by " + ret.By + ", giving this reason:\n" +
+		"\u201c" + strings.TrimSpace(ret.Reason) + "\u201d", Field: "returned.reason"})
 	for _, para := range c.replyPosition() {
 		c.add(&Paragraph{Text: para, Field: "statement"})
 	}
-	c.add(&Paragraph{Text: "I would be grateful if you could triage the referral on clinical grounds. " +
-		"If any clinical information you need is missing, please contact the referrer named below.", Field: "statement"})
+	c.add(&Paragraph{Text: "The referral letter holds the clinical information needed to triage it. " +
+		"Please triage the referral on clinical grounds and, if any clinical information you need is missing, " +
+		"contact the referrer named below.", Field: "statement"})
 	c.signature()
 	c.add(&Paragraph{Text: "Enclosure: the original referral letter of " + r.Date.Long(), Field: "date"})
 	var cc []string

@@ -31,7 +31,7 @@ func ExampleComposeReply() {
 	}
 	fmt.Println(reply.Meta.Title)
 	for _, b := range reply.Blocks {
-		if p, ok := b.(*referral.Paragraph); ok && (p.Strong || strings.HasPrefix(p.Text, "\u201c")) {
+		if p, ok := b.(*referral.Paragraph); ok && (p.Strong || p.Field == "returned.reason") {
 			fmt.Println(p.Text)
 		}
 	}
@@ -41,5 +41,6 @@ func ExampleComposeReply() {
 	// Born 14 May 1980, NHS number 999 000 0026
 	// 3 Mill Lane, Leeds, LS6 2AB
 	// Referral of 20 November 2026 to Dermatology Outpatients, returned on 27 November 2026
+	// The referral above was returned to the practice by Dermatology Outpatients, giving this reason:
 	// “Please use the dermatology referral proforma.”
 }
