@@ -3,6 +3,10 @@
 //
 //	go run ./examples/refer [flags] REFERRAL.json
 //
+// With -returned RETURNED.json it writes instead the practice's reply to
+// the referral, returned unaccepted for the reason the file gives, followed
+// by the original letter in the same PDF (NAME.reply.pdf).
+//
 // Exit codes: 0 letter written; 2 invalid input (one line per field error
 // on stderr, no output file); 3 two-week-wait case (no letter: the eRS
 // handoff as JSON on stdout); 1 anything else. The output file appears
@@ -57,8 +61,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	statementPath := fs.String("statement", "", "replace the contractual statement with this `file` (JSON: title, paragraphs, source)")
 	noStatement := fs.Bool("no-statement", false, "leave the contractual statement out")
 	logoPath := fs.String("logo", "", "practice logo `file` (PNG or JPEG)")
+	returnedPath := fs.String("returned", "", "write the reply to the referral, returned as this `file` says (JSON), as NAME.reply.pdf")
+	noOriginal := fs.Bool("no-original", false, "with -returned: leave the original letter out of the reply's PDF")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: refer [flags] REFERRAL.json")
+		fmt.Fprintln(stderr, "usage: refer [flags] REFERRAL.json\n       refer -returned RETURNED.json [flags] REFERRAL.json")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -78,7 +84,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	in := fs.Arg(0)
 
-	c := command{format: *format, stdout: stdout, stderr: stderr}
+	c := command{format: *format, stdout: stdout, stderr: stderr, returned: *returnedPath, noOriginal: *noOriginal}
 	err := c.run(in, *out, *formPath, *answersPath, *statementPath, *noStatement, *logoPath)
 	var tw *referral.TwoWeekWaitError
 	var fes referral.FieldErrors
@@ -111,6 +117,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 type command struct {
 	format         string
 	stdout, stderr io.Writer
+	returned       string // -returned: write the reply instead of the letter
+	noOriginal     bool
 }
 
 func (c *command) run(in, out, formPath, answersPath, statementPath string, noStatement bool, logoPath string) error {
@@ -135,6 +143,9 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 	}
 	if noStatement {
 		opts = append(opts, referral.WithoutStatement())
+	}
+	if c.returned != "" {
+		return c.reply(in, out, ref, opts, logoPath)
 	}
 	for _, w := range referral.Decide(ref, opts...).Warnings {
 		fmt.Fprintf(c.stderr, "warning: %s: %s (%s)\n", w.Path, w.Message, w.Code)
