@@ -181,3 +181,17 @@ func TestRenderAllErrors(t *testing.T) {
 type strangeBlock struct{}
 
 func (strangeBlock) Source() string { return "strange" }
+
+func BenchmarkRenderAll(b *testing.B) {
+	r, err := NewRenderer()
+	require.NoError(b, err)
+	reply, original := replyAndOriginal(b, "dermatology-eczema", false)
+	b.ReportAllocs()
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if _, err := r.RenderAll(&buf, reply, original); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -461,7 +460,7 @@ func BenchmarkComposeReply(b *testing.B) {
 	p := replyPairs(b)[0]
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := ComposeReply(p.ref, p.ret, WithClock(func() time.Time { return fixedClock() })); err != nil {
+		if _, err := ComposeReply(p.ref, p.ret, WithClock(fixedClock)); err != nil {
 			b.Fatal(err)
 		}
 	}
