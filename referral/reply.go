@@ -26,9 +26,9 @@ func citesEnglishLaw(r *Referral) bool {
 }
 
 // ComposeReply composes the practice's reply to a referral returned
-// unaccepted, such as one sent back because a local referral form was not
-// used. ret says when, by whom and why; r is the referral as it was sent,
-// and must hold its date.
+// unaccepted because it was not made on a local referral form. ret says
+// when, by whom and why; r is the referral as it was sent, and must hold
+// its date.
 //
 // The reply, from the practice to the service that returned the referral,
 // names the patient, the referral's date and UBRN when known and the date
@@ -132,8 +132,8 @@ func (c *composer) reply(ret *Returned) *Letter {
 		c.add(&Paragraph{Text: para, Field: "statement"})
 	}
 	c.add(&Paragraph{Text: "The referral letter holds the clinical information needed to triage it. " +
-		"Please triage the referral on clinical grounds and, if any clinical information you need is missing, " +
-		"contact the referrer named below.", Field: "statement"})
+		"I would be grateful if you could triage the referral on clinical grounds and, " +
+		"if any clinical information you need is missing, contact the referrer named below.", Field: "statement"})
 	c.signature()
 	c.add(&Paragraph{Text: "Enclosure: the original referral letter of " + r.Date.Long(), Field: "date"})
 	var cc []string
