@@ -195,3 +195,31 @@ func BenchmarkRenderAll(b *testing.B) {
 		}
 	}
 }
+
+// TestRenderAllWarnings checks that text the font cannot show is named by
+// its field in the reply's request, and in the original letter by the
+// referral's own path.
+func TestRenderAllWarnings(t *testing.T) {
+	r, err := NewRenderer()
+	require.NoError(t, err)
+	reply, original := replyAndOriginal(t, "ent-recurrent-tonsillitis", false)
+	for _, b := range reply.Blocks {
+		if p, ok := b.(*referral.Paragraph); ok && p.Field == "returned.reason" {
+			p.Text += " 😀"
+		}
+	}
+	for _, b := range original.Blocks {
+		if p, ok := b.(*referral.Paragraph); ok && p.Field == "history" {
+			p.Text += " 中文"
+		}
+	}
+	var buf bytes.Buffer
+	ws, err := r.RenderAll(&buf, reply, original)
+	require.NoError(t, err)
+	var fields []string
+	for _, w := range ws {
+		fields = append(fields, w.Field)
+		assert.NotContains(t, w.Message, "😀")
+	}
+	assert.ElementsMatch(t, []string{"returned.reason", "history"}, fields)
+}
