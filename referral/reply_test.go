@@ -335,6 +335,8 @@ func TestReplyInvalid(t *testing.T) {
 	}{
 		{"returned blank", func(r *Referral, ret *Returned) { *ret = Returned{} },
 			[]string{"returned.by/required", "returned.reason/required", "returned.date/required"}, ""},
+		{"blank text", func(r *Referral, ret *Returned) { ret.By, ret.Reason = " \u200b ", "\n\t" },
+			[]string{"returned.by/required", "returned.reason/required"}, ""},
 		{"returned date not real", func(r *Referral, ret *Returned) { ret.Date = Date{invalid: true} },
 			[]string{"returned.date/date"}, ""},
 		{"returned in the future", func(r *Referral, ret *Returned) { ret.Date = NewDate(2026, 11, 22) },

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
@@ -122,6 +123,16 @@ func (ret *Returned) validateAt(now time.Time) error {
 		for _, fe := range ves {
 			rule, msg := describe(fe)
 			add(strings.TrimPrefix(fe.Namespace(), "Returned."), rule, msg)
+		}
+	}
+	// Required text needs a visible character: white space and invisible
+	// format marks alone are blank.
+	blank := func(s string) bool {
+		return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) }) == ""
+	}
+	for _, f := range []struct{ path, text string }{{"by", ret.By}, {"reason", ret.Reason}} {
+		if f.text != "" && blank(f.text) {
+			add(f.path, RuleRequired, "is required")
 		}
 	}
 	switch d := ret.Date; {
