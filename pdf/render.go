@@ -88,24 +88,12 @@ func Render(w io.Writer, l *referral.Letter, opts ...Option) ([]Warning, error) 
 // warnings for text it had to change (see Warning). The PDF is built in
 // memory and written to w only when complete: on error nothing is written.
 func (r *Renderer) Render(w io.Writer, l *referral.Letter) (warnings []Warning, err error) {
-	if l == nil {
-		return nil, ErrNoLetter
-	}
-	if len(l.Blocks) == 0 {
-		return nil, ErrEmptyLetter
-	}
-	pdf, warnings, err := r.build(l)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := w.Write(pdf); err != nil {
-		return nil, fmt.Errorf("pdf: writing the PDF: %w", err)
-	}
-	return warnings, nil
+	return r.RenderAll(w, l)
 }
 
-// build makes the whole PDF in memory.
-func (r *Renderer) build(l *referral.Letter) (pdf []byte, warnings []Warning, err error) {
+// build makes the whole PDF in memory: the letters one after another,
+// each a part with its own page furniture.
+func (r *Renderer) build(ls ...*referral.Letter) (pdf []byte, warnings []Warning, err error) {
 	defer func() {
 		// fpdf panics on some internal failures; none may escape, and the
 		// panic value is not reported since it may hold text.
@@ -114,12 +102,15 @@ func (r *Renderer) build(l *referral.Letter) (pdf []byte, warnings []Warning, er
 		}
 	}()
 	c := newCleaner(r.fs)
-	lay, err := r.layout(l, c)
-	if err != nil {
-		return nil, nil, err
+	parts := make([]part, len(ls))
+	for i, l := range ls {
+		lay, err := r.layout(l, c)
+		if err != nil {
+			return nil, nil, err
+		}
+		parts[i] = part{lay, paginate(lay)}
 	}
-	pages := paginate(lay)
-	pdf, err = r.draw(lay, pages, &l.Meta, c)
+	pdf, err = r.draw(parts, &ls[0].Meta, c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -199,8 +190,9 @@ func metaText(s string) string {
 
 var langTag = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
 
-// draw makes the PDF with fpdf. It empties the layout as it goes.
-func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *cleaner) ([]byte, error) {
+// draw makes the PDF of the parts with fpdf, its document information
+// from meta. It empties the layouts as it goes.
+func (r *Renderer) draw(parts []part, meta *referral.Meta, c *cleaner) ([]byte, error) {
 	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
 	p.SetMargins(r.cfg.margin, r.cfg.margin, r.cfg.margin)
 	p.SetAutoPageBreak(false, r.cfg.margin)
@@ -257,9 +249,11 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 			p.RegisterImageOptionsReader(pic.name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(pic.png))
 		}
 	}
-	for i, items := range pages {
-		d.page(lay, items, i+1, len(pages), r.cfg.margin)
-		pages[i] = nil
+	for _, pt := range parts {
+		for i, items := range pt.pages {
+			d.page(pt.lay, items, i+1, len(pt.pages), r.cfg.margin)
+			pt.pages[i] = nil
+		}
 	}
 	if d.err != nil {
 		return nil, d.err

@@ -9,6 +9,10 @@
 // bundles: the draft JSON on stdout (or -o), what the clinician must still
 // write on stderr, exit 0. The completed draft is an ordinary referral.
 //
+// With -returned RETURNED.json it writes instead the practice's reply to
+// the referral, returned unaccepted for the reason the file gives, followed
+// by the original letter in the same PDF (NAME.reply.pdf).
+//
 // Exit codes: 0 letter written; 2 invalid input (one line per field error
 // on stderr, no output file); 3 two-week-wait case (no letter: the eRS
 // handoff as JSON on stdout); 1 anything else. The output file appears
@@ -64,8 +68,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	noStatement := fs.Bool("no-statement", false, "leave the contractual statement out")
 	logoPath := fs.String("logo", "", "practice logo `file` (PNG or JPEG)")
 	gpc := gpconnectFlags(fs)
+	returnedPath := fs.String("returned", "", "write the reply to the referral, returned as this `file` says (JSON), as NAME.reply.pdf")
+	noOriginal := fs.Bool("no-original", false, "with -returned: leave the original letter out of the reply's PDF")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: refer [flags] REFERRAL.json")
+		fmt.Fprintln(stderr, "       refer -returned RETURNED.json [flags] REFERRAL.json")
 		fmt.Fprintln(stderr, "       refer -gpconnect BUNDLE.json [-gpconnect BUNDLE.json ...] -draft [-o DRAFT.json]")
 		fs.PrintDefaults()
 	}
@@ -89,7 +96,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	in := fs.Arg(0)
 
-	c := command{format: *format, stdout: stdout, stderr: stderr}
+	c := command{format: *format, stdout: stdout, stderr: stderr, returned: *returnedPath, noOriginal: *noOriginal}
 	err := c.run(in, *out, *formPath, *answersPath, *statementPath, *noStatement, *logoPath)
 	var tw *referral.TwoWeekWaitError
 	var fes referral.FieldErrors
@@ -122,6 +129,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 type command struct {
 	format         string
 	stdout, stderr io.Writer
+	returned       string // -returned: write the reply instead of the letter
+	noOriginal     bool
 }
 
 func (c *command) run(in, out, formPath, answersPath, statementPath string, noStatement bool, logoPath string) error {
@@ -146,6 +155,9 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 	}
 	if noStatement {
 		opts = append(opts, referral.WithoutStatement())
+	}
+	if c.returned != "" {
+		return c.reply(in, out, ref, opts, logoPath)
 	}
 	for _, w := range referral.Decide(ref, opts...).Warnings {
 		fmt.Fprintf(c.stderr, "warning: %s: %s (%s)\n", w.Path, w.Message, w.Code)

@@ -43,6 +43,7 @@ func newHandler(r *pdf.Renderer) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/letters", h.letters)
 	mux.HandleFunc("POST /v1/route", h.route)
+	mux.HandleFunc("POST /v1/replies", h.replies)
 	mux.HandleFunc("GET /v1/schema", h.schema)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -8,6 +8,9 @@
 //	                  422 invalid, 409 two-week wait (problem+json with the handoff),
 //	                  413 over 1 MiB, 415 not JSON
 //	POST /v1/route    referral JSON -> 200 the route decision
+//	POST /v1/replies  {"referral": ..., "returned": ...} -> 200 application/pdf: the reply to a
+//	                  returned referral, then the original letter (?original=false: the reply
+//	                  alone; text/plain if Accept asks); errors as for /v1/letters
 //	GET  /v1/schema   the JSON Schema of the referral form
 //	GET  /healthz     200 ok
 //
