@@ -31,7 +31,7 @@ func FuzzHandler(f *testing.F) {
 		f.Fatal(err)
 	}
 	h := newHandler(r)
-	allowed := map[int]bool{200: true, 400: true, 409: true, 413: true, 415: true, 422: true}
+	allowed := map[int]bool{200: true, 400: true, 409: true, 413: true, 415: true, 422: true, 503: true}
 	f.Fuzz(func(t *testing.T, body []byte, route uint8, text bool) {
 		path := []string{"/v1/letters", "/v1/route", "/v1/letters"}[int(route)%3]
 		req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
