@@ -3,13 +3,15 @@
 //
 //	go run ./examples/refer [flags] REFERRAL.json
 //
-// Exit codes: 0 letter written; 2 invalid input (one line per field error
-// on stderr, no output file); 3 two-week-wait case (no letter: the eRS
-// handoff as JSON on stdout); 1 anything else. The output file appears
-// whole or not at all: it is written to a temporary file and renamed.
+// Exit codes: 0 letter written (or -h); 2 invalid input (one "refer:" line
+// per field error on stderr, no output file); 3 two-week-wait case (no
+// letter: the eRS handoff as JSON on stdout); 1 anything else. The output
+// file appears whole or not at all: it is written to a temporary file and
+// renamed.
 //
 // Nothing printed on stderr holds patient data: errors and warnings name
-// fields, never their values.
+// fields, never their values, and every path or name printed is escaped,
+// so no control character reaches the terminal.
 package main
 
 import (
@@ -19,11 +21,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/refletter/refletter/examples/internal/atomicfile"
+	"github.com/refletter/refletter/examples/internal/printable"
 	"github.com/refletter/refletter/pdf"
 	"github.com/refletter/refletter/proforma"
 	"github.com/refletter/refletter/referral"
@@ -56,12 +61,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 	answersPath := fs.String("answers", "", "the referrer's answers to the form's questions (JSON), with -proforma")
 	statementPath := fs.String("statement", "", "replace the contractual statement with this `file` (JSON: title, paragraphs, source)")
 	noStatement := fs.Bool("no-statement", false, "leave the contractual statement out")
-	logoPath := fs.String("logo", "", "practice logo `file` (PNG or JPEG)")
+	logoPath := fs.String("logo", "", "practice logo `file` (PNG or JPEG) for the letterhead")
+	signaturePath := fs.String("signature", "", "signature image `file` (PNG or JPEG) above the referrer's name")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: refer [flags] REFERRAL.json")
+		fmt.Fprintln(fs.Output(), "usage: refer [flags] REFERRAL.json")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	// Parse into a buffer: -h asks for the usage, which goes to stdout;
+	// a bad flag's message and the usage go to stderr.
+	var parseOut bytes.Buffer
+	fs.SetOutput(&parseOut)
+	err := fs.Parse(args)
+	fs.SetOutput(stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return exitOK
+	case err != nil:
+		stderr.Write(parseOut.Bytes())
 		return exitInvalid
 	}
 	if fs.NArg() != 1 {
@@ -79,7 +97,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	in := fs.Arg(0)
 
 	c := command{format: *format, stdout: stdout, stderr: stderr}
-	err := c.run(in, *out, *formPath, *answersPath, *statementPath, *noStatement, *logoPath)
+	err = c.run(in, *out, *formPath, *answersPath, *statementPath, *noStatement, *logoPath, *signaturePath)
 	var tw *referral.TwoWeekWaitError
 	var fes referral.FieldErrors
 	var inv invalidError
@@ -97,14 +115,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitTWW
 	case errors.As(err, &fes):
 		for _, fe := range fes {
-			fmt.Fprintln(stderr, fe.Error())
+			fmt.Fprintln(stderr, "refer:", printable.String(fe.Error()))
 		}
 		return exitInvalid
 	case errors.As(err, &inv), errors.Is(err, referral.ErrTooLarge):
-		fmt.Fprintln(stderr, "refer:", err)
+		fmt.Fprintln(stderr, "refer:", printable.String(err.Error()))
 		return exitInvalid
 	}
-	fmt.Fprintln(stderr, "refer:", err)
+	fmt.Fprintln(stderr, "refer:", printable.String(err.Error()))
 	return exitFailed
 }
 
@@ -113,7 +131,7 @@ type command struct {
 	stdout, stderr io.Writer
 }
 
-func (c *command) run(in, out, formPath, answersPath, statementPath string, noStatement bool, logoPath string) error {
+func (c *command) run(in, out, formPath, answersPath, statementPath string, noStatement bool, logoPath, signaturePath string) error {
 	ref, err := decodeFile(in, referral.Decode)
 	if err != nil {
 		return err
@@ -137,7 +155,7 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 		opts = append(opts, referral.WithoutStatement())
 	}
 	for _, w := range referral.Decide(ref, opts...).Warnings {
-		fmt.Fprintf(c.stderr, "warning: %s: %s (%s)\n", w.Path, w.Message, w.Code)
+		fmt.Fprintln(c.stderr, "warning:", printable.String(w.Path+": "+w.Message+" ("+w.Code+")"))
 	}
 	letter, err := referral.Compose(ref, opts...)
 	if err != nil {
@@ -151,12 +169,18 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 		}
 	} else {
 		var popts []pdf.Option
-		if logoPath != "" {
-			logo, err := os.ReadFile(logoPath)
-			if err != nil {
-				return invalidError{fmt.Errorf("reading the logo: %w", err)}
+		for _, img := range []struct {
+			what, path string
+			opt        func([]byte) pdf.Option
+		}{{"logo", logoPath, pdf.WithLogo}, {"signature", signaturePath, pdf.WithSignature}} {
+			if img.path == "" {
+				continue
 			}
-			popts = append(popts, pdf.WithLogo(logo))
+			b, err := os.ReadFile(img.path)
+			if err != nil {
+				return invalidError{fmt.Errorf("reading the %s: %w", img.what, err)}
+			}
+			popts = append(popts, img.opt(b))
 		}
 		r, err := pdf.NewRenderer(popts...)
 		if err != nil {
@@ -167,7 +191,7 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 			return err
 		}
 		for _, w := range warns {
-			fmt.Fprintf(c.stderr, "warning: %s: %s\n", w.Field, w.Message)
+			fmt.Fprintln(c.stderr, "warning:", printable.String(w.Field+": "+w.Message+" (pdf)"))
 		}
 	}
 
@@ -182,10 +206,19 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 		}
 		out = strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + ext
 	}
-	if err := atomicfile.Write(out, buf.Bytes()); err != nil {
-		return err
+	dir := filepath.Dir(out)
+	if fi, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) || (err == nil && !fi.IsDir()) {
+		return fmt.Errorf("the output folder %s does not exist", strconv.Quote(dir))
 	}
-	fmt.Fprintln(c.stderr, "refer: wrote", out)
+	if err := atomicfile.Write(out, buf.Bytes()); err != nil {
+		// The error names a temporary file: name the output instead.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("writing %s: %w", strconv.Quote(out), err)
+	}
+	fmt.Fprintln(c.stderr, "refer: wrote", strconv.Quote(out))
 	return nil
 }
 
