@@ -193,7 +193,7 @@ func list(dir string) (inputs []input, skipped []string, err error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil, fmt.Errorf("the input folder %s does not exist", quote(dir))
 	case err != nil:
-		return nil, nil, fmt.Errorf("reading the input folder %s: %s", quote(dir), printable.String(errors.Unwrap(err).Error()))
+		return nil, nil, fmt.Errorf("reading the input folder %s: %s", quote(dir), printable.String(cause(err).Error()))
 	}
 	sort.Slice(ents, func(i, j int) bool { return ents[i].Name() < ents[j].Name() })
 	owner := map[string]string{} // output name, lower-cased -> the input that writes it
@@ -318,7 +318,7 @@ func process(r *pdf.Renderer, in input, outDir string) result {
 		case err == nil:
 			res.removed = append(res.removed, in.name+x)
 		case !errors.Is(err, fs.ErrNotExist) && res.err == nil:
-			res.outcome, res.err = failed, fmt.Errorf("removing the stale %s: %w", in.name+x, errors.Unwrap(err))
+			res.outcome, res.err = failed, fmt.Errorf("removing the stale %s: %w", in.name+x, cause(err))
 		}
 	}
 	if res.outcome == failed {
@@ -327,7 +327,7 @@ func process(r *pdf.Renderer, in input, outDir string) result {
 	for _, x := range outputExts {
 		if b, ok := outputs[x]; ok {
 			if err := atomicfile.Write(filepath.Join(outDir, in.name+x), b); err != nil {
-				res.outcome, res.err = failed, fmt.Errorf("writing %s: %w", in.name+x, errors.Unwrap(err))
+				res.outcome, res.err = failed, fmt.Errorf("writing %s: %w", in.name+x, cause(err))
 				return res
 			}
 		}
@@ -341,13 +341,24 @@ func process(r *pdf.Renderer, in input, outDir string) result {
 func read(path string) (*referral.Referral, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return nil, fmt.Errorf("opening: %w", errors.Unwrap(err))
+		return nil, fmt.Errorf("opening: %w", cause(err))
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		return nil, errors.New("not a regular file")
 	}
 	return referral.Decode(f)
+}
+
+// cause returns err without the path of a *fs.PathError: the progress
+// line names the file already, and a temporary file's name means nothing
+// to the reader.
+func cause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // quote quotes a name for a progress line: no character in it can end the

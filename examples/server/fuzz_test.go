@@ -55,3 +55,18 @@ func FuzzHandler(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNegotiate: any Accept header gives one of the offers or none, and
+// never panics.
+func FuzzNegotiate(f *testing.F) {
+	for _, s := range []string{"", "text/plain;q=0, application/pdf", "*/*;q=0.5", "text/*;q=1.0;level=1", ";;,", "a/b;q=NaN"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, accept string) {
+		switch got := negotiate(accept, mediaPDF, mediaText); got {
+		case "", mediaPDF, mediaText:
+		default:
+			t.Fatalf("negotiate(%q) = %q", accept, got)
+		}
+	})
+}

@@ -254,6 +254,7 @@ func TestNegotiate(t *testing.T) {
 		"TEXT/PLAIN":                        "text/plain",
 		"text/plain;q=x, application/pdf":   "application/pdf",
 		",,, ;;":                            "",
+		"text/plain;q=NaN, application/pdf;q=0.5": "application/pdf",
 	} {
 		assert.Equal(t, want, negotiate(accept, "application/pdf", "text/plain"), accept)
 	}

@@ -34,7 +34,7 @@ func negotiate(accept string, offers ...string) string {
 		}
 		q := 1.0
 		if s, ok := params["q"]; ok {
-			if q, err = strconv.ParseFloat(s, 64); err != nil || q < 0 || q > 1 {
+			if q, err = strconv.ParseFloat(s, 64); err != nil || !(q >= 0 && q <= 1) {
 				continue
 			}
 		}
