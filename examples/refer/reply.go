@@ -5,19 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
-	"github.com/refletter/refletter/examples/internal/atomicfile"
-	"github.com/refletter/refletter/pdf"
+	"github.com/refletter/refletter/examples/internal/printable"
 	"github.com/refletter/refletter/referral"
 )
 
 // reply writes the reply to a returned referral (-returned): NAME.reply.pdf
 // by default, with the original letter appended unless -no-original is
 // given; with -format text, the reply alone as NAME.reply.txt.
-func (c *command) reply(in, out string, ref *referral.Referral, opts []referral.Option, logoPath string) error {
+func (c *command) reply(in, out string, ref *referral.Referral, opts []referral.Option, logoPath, signaturePath string) error {
 	ret, err := decodeFile(c.returned, decodeReturned)
 	if err != nil {
 		return err
@@ -41,39 +38,24 @@ func (c *command) reply(in, out string, ref *referral.Referral, opts []referral.
 			return err
 		}
 	} else {
-		var popts []pdf.Option
-		if logoPath != "" {
-			logo, err := os.ReadFile(logoPath)
-			if err != nil {
-				return invalidError{fmt.Errorf("reading the logo: %w", err)}
-			}
-			popts = append(popts, pdf.WithLogo(logo))
-		}
-		r, err := pdf.NewRenderer(popts...)
+		r, err := newRenderer(logoPath, signaturePath)
 		if err != nil {
-			return invalidError{err}
+			return err
 		}
 		warns, err := r.RenderAll(&buf, letters...)
 		if err != nil {
 			return err
 		}
 		for _, w := range warns {
-			fmt.Fprintf(c.stderr, "warning: %s: %s\n", w.Field, w.Message)
+			fmt.Fprintln(c.stderr, "warning:", printable.String(w.Field+": "+w.Message+" (pdf)"))
 		}
 	}
 
-	if out == "-" {
-		_, err := c.stdout.Write(buf.Bytes())
-		return err
+	ext := ".reply.pdf"
+	if c.format == "text" {
+		ext = ".reply.txt"
 	}
-	if out == "" {
-		out = strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + ".reply." + map[string]string{"pdf": "pdf", "text": "txt"}[c.format]
-	}
-	if err := atomicfile.Write(out, buf.Bytes()); err != nil {
-		return err
-	}
-	fmt.Fprintln(c.stderr, "refer: wrote", out)
-	return nil
+	return c.write(in, out, ext, buf.Bytes())
 }
 
 // decodeReturned is referral.DecodeReturned with its field errors named

@@ -4,18 +4,32 @@
 //
 //	go run ./examples/server -addr 127.0.0.1:8080
 //
-//	POST /v1/letters  referral JSON -> 200 application/pdf (text/plain if Accept asks),
-//	                  422 invalid, 409 two-week wait (problem+json with the handoff),
-//	                  413 over 1 MiB, 415 not JSON
-//	POST /v1/route    referral JSON -> 200 the route decision
-//	POST /v1/replies  {"referral": ..., "returned": ...} -> 200 application/pdf: the reply to a
-//	                  returned referral, then the original letter (?original=false: the reply
-//	                  alone; text/plain if Accept asks); errors as for /v1/letters
-//	GET  /v1/schema   the JSON Schema of the referral form
-//	GET  /healthz     200 ok
+//	POST /v1/letters     referral JSON -> 200 application/pdf, or text/plain
+//	                     as Accept (with q-values) prefers; 406 neither
+//	                     acceptable; 400 not JSON; 422 invalid; 409
+//	                     two-week wait (the handoff); 413 over 1 MiB; 415
+//	                     not sent as JSON; 503 busy (Retry-After)
+//	POST /v1/route       referral JSON -> 200 the route decision with its
+//	                     warnings; 400, 422, 413, 415 as above
+//	POST /v1/replies     {"referral": ..., "returned": ...} -> 200
+//	                     application/pdf: the reply to a returned referral,
+//	                     then the original letter (?original=false: the
+//	                     reply alone; text/plain if Accept asks); errors as
+//	                     for /v1/letters
+//	GET  /v1/schema      the JSON Schema of the referral
+//	GET  /v1/openapi.json the OpenAPI 3.1 document of this API
+//	GET  /healthz        200 ok
 //
-// The access log holds method, path, status and duration only: never a
-// body or a patient field.
+// Errors, 404 and 405 included, are RFC 9457 problem documents whose type
+// links to docs/problems.md. Decide's warnings come with a letter in
+// Refletter-Warning headers ("PATH: MESSAGE (CODE)"), and never hold
+// patient data. Letters and handoffs carry Cache-Control: no-store. At most
+// 2 x GOMAXPROCS letters render at once; a request waits up to 2 seconds
+// for a turn, then gets 503.
+//
+// The access log holds method, matched route, status and duration only:
+// never a body, the path the client sent, or a patient field. A client that
+// goes away before its answer is logged with status 499.
 package main
 
 import (

@@ -62,7 +62,7 @@ func (h *handler) replies(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if wantsText(r.Header.Get("Accept")) {
+	if negotiate(r.Header.Get("Accept"), mediaPDF, mediaText) == mediaText {
 		if err := reply.WriteText(&buf); err != nil {
 			writeProblem(w, problem{Type: problemInternal, Title: "The reply could not be written", Status: http.StatusInternalServerError})
 			return
