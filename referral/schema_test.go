@@ -32,6 +32,11 @@ func generateSchema(t *testing.T) []byte {
 					Description: "routine, urgent or two-week-wait; for two-week wait also 2ww, usc, urgent-suspected-cancer or TWO_WEEK_WAIT, in any case."}
 			case reflect.TypeFor[State]():
 				return &jsonschema.Schema{Type: "string", Enum: []any{"recorded", "unknown"}}
+			case reflect.TypeFor[Nation]():
+				return &jsonschema.Schema{Type: "string", Enum: []any{"england", "wales", "scotland", "northern-ireland"}}
+			case reflect.TypeFor[UBRN]():
+				return &jsonschema.Schema{Type: "string", Pattern: `^[0-9 ]{12,20}$`,
+					Description: "An e-RS UBRN: 12 digits; spaces are allowed."}
 			case reflect.TypeFor[RequestKind]():
 				return &jsonschema.Schema{Type: "string", Enum: []any{"diagnosis", "advice", "treatment", "procedure", "other"}}
 			}

@@ -40,6 +40,7 @@ const (
 	RuleControlChars = "control-chars"
 	RuleEncoding     = "utf8"
 	RuleStateItems   = "state-items"
+	RuleUBRN         = "ubrn"
 )
 
 var (
@@ -73,6 +74,7 @@ func fieldValidator() *validator.Validate {
 		must(RuleODSPractice, str(ValidPracticeODSCode))
 		must(RuleUKPhone, str(ValidUKPhone))
 		must("gmp", str(ValidGMPCode))
+		must(RuleUBRN, str(func(s string) bool { return UBRN(s).Valid() }))
 		validate = v
 	})
 	return validate
@@ -182,6 +184,8 @@ func describe(fe validator.FieldError) (rule, msg string) {
 		return RuleEmail, "is not a valid email address"
 	case RuleUKPhone:
 		return RuleUKPhone, "is not a valid UK phone number"
+	case RuleUBRN:
+		return RuleUBRN, "must be a 12-digit e-RS UBRN"
 	case "gmp":
 		return "gmp", "must be a GP code: G, six digits and a check digit"
 	}
