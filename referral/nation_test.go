@@ -21,7 +21,7 @@ func TestEffectiveNation(t *testing.T) {
 		{"Z00001", "bt7 1nn", "", NationNorthernIreland, rulePostBT},
 		{"S12345", "G1 1AA", "", NationScotland, rulePostScot},
 		{"S12345", "ZE1 0AA", "", NationScotland, rulePostScot},
-		{"A81001", "GL1 1AA", "", NationEngland, ruleDefaultEn}, // GL is Gloucester, not G
+		{"A81001", "GL1 1AA", "", NationEngland, ruleDefaultEn},  // GL is Gloucester, not G
 		{"A81001", "TD15 1AA", "", NationEngland, ruleDefaultEn}, // Berwick-upon-Tweed
 		{"A81001", "CA1 1AA", "", NationEngland, ruleDefaultEn},
 		{"A81001", "", "", NationEngland, ruleDefaultEn},

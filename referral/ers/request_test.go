@@ -67,110 +67,120 @@ func lipids() Criteria {
 
 var pathwayStart = time.Date(2024, 5, 1, 9, 55, 0, 0, time.UTC)
 
+// exampleRequest is an example request of the e-RS specification with the
+// inputs it was made from, and the business function the sandbox expects
+// with it.
+type exampleRequest struct {
+	file  string
+	build func() (json.Marshaler, error)
+	admin bool // sent as REFERRING_CLINICIAN_ADMIN
+}
+
+var examplesNow = pathwayStart.Add(24 * time.Hour)
+
+// exampleRequests are every example request this package reproduces.
+var exampleRequests = []exampleRequest{
+	{file: "patientServiceSearch/requests/RcMinimal.json", build: func() (json.Marshaler, error) {
+		return NewSearchRequest(SearchParams{
+			NHSNumber:   exNHSNumber,
+			RequestType: AppointmentRequest,
+			SortBy:      SortByDistance,
+			Criteria: Criteria{
+				Priority:                PriorityUrgent,
+				Specialty:               &referral.Coding{System: exSpecialtySystem, Code: "CARDIOLOGY"},
+				ClinicType:              &referral.Coding{System: exClinicTypeSystem, Code: "LIPID_MANAGEMENT"},
+				AgeAndGenderAppropriate: true,
+			},
+		})
+	}},
+	{file: "patientServiceSearch/requests/RcSearchByClinicalTerm.json", build: func() (json.Marshaler, error) {
+		return NewSearchRequest(SearchParams{
+			NHSNumber:          exNHSNumber,
+			ReferringClinician: exSDSUser,
+			SortBy:             SortByWaitTime,
+			Criteria: Criteria{
+				Priority:                PriorityUrgent,
+				WaitTimeLimit:           15,
+				Postcode:                "br11ab",
+				DistanceLimit:           23,
+				ClinicalTerm:            &referral.Coding{System: SNOMEDCT, Code: "1003"},
+				Organisation:            "R69",
+				AgeAndGenderAppropriate: true,
+			},
+		})
+	}},
+	{file: "createReferral/requests/MinimalRequest.json", build: func() (json.Marshaler, error) {
+		return NewCreateRequest(CreateParams{
+			NHSNumber:       exNHSNumber,
+			Criteria:        cardiology(),
+			Services:        []string{"11002"},
+			LetterIntention: LetterLater,
+			ReminderDays:    0,
+			PathwayStart:    pathwayStart,
+		}, examplesNow)
+	}},
+	{file: "createReferral/requests/MinimalRequestWithReferringClinician.json", admin: true, build: func() (json.Marshaler, error) {
+		return NewCreateRequest(CreateParams{
+			NHSNumber:          exNHSNumber,
+			ReferringClinician: exSDSUser,
+			Criteria:           cardiology(),
+			Services:           []string{"11002"},
+			PathwayStart:       pathwayStart.In(time.FixedZone("BST", 3600)),
+		}, examplesNow)
+	}},
+	{file: "createReferral/requests/RequestMixedShortlist.json", build: func() (json.Marshaler, error) {
+		return NewCreateRequest(CreateParams{
+			NHSNumber: exNHSNumber,
+			Criteria:  cardiology(),
+			Services:  []string{"11002", "51002"},
+		}, examplesNow)
+	}},
+	{file: "patientServiceSearch/requests/RcSearchByNamedClinician.json", build: func() (json.Marshaler, error) {
+		return NewSearchRequest(SearchParams{
+			NHSNumber: exNHSNumber,
+			Criteria: Criteria{Priority: PriorityUrgent, NamedClinician: exSDSUser,
+				AgeAndGenderAppropriate: true},
+		})
+	}},
+	{file: "patientServiceSearch/requests/RcSearchWithCommissioningRuleOrganisation.json", build: func() (json.Marshaler, error) {
+		return NewSearchRequest(SearchParams{
+			NHSNumber:                     exNHSNumber,
+			Criteria:                      lipids(),
+			CommissioningRuleOrganisation: "R69",
+		})
+	}},
+	{file: "patientServiceSearch/requests/RcaWithIWT.json", admin: true, build: func() (json.Marshaler, error) {
+		c := lipids()
+		c.WaitTimeLimit = 15
+		return NewSearchRequest(SearchParams{NHSNumber: exNHSNumber, ReferringClinician: exSDSUser, Criteria: c})
+	}},
+	{file: "patientServiceSearch/requests/RcSearchForAdviceService.json", build: func() (json.Marshaler, error) {
+		return NewSearchRequest(SearchParams{NHSNumber: exNHSNumber, RequestType: AdviceAndGuidanceRequest, Criteria: lipids()})
+	}},
+	{file: "maintainReferralLetter/requests/MultipleDocumentReferences.json", build: func() (json.Marshaler, error) {
+		return NewLetterRequest(Document{
+			Location:    "Binary/e1015896-92f4-4073-ad3c-5f30fca76448",
+			Description: "First blood test results showing an anomaly in the values of xxxx",
+			Indexed:     time.Date(2021, 6, 24, 13, 22, 13, 311_000_000, time.UTC),
+		}, Document{
+			Location:    "Binary/50f0c0d5-7ed1-4587-8fce-889c8685eb54",
+			Description: "Second blood test results showing an anomaly in the values of xxxx",
+			Indexed:     time.Date(2021, 6, 24, 13, 22, 13, 465_000_000, time.UTC),
+		})
+	}},
+	{file: "maintainReferralLetter/requests/SingleDocumentReference.json", build: func() (json.Marshaler, error) {
+		return NewLetterRequest(Document{
+			Location:    "Binary/50f0c0d5-7ed1-4587-8fce-889c8685eb54",
+			Description: "Blood test results showing an anomaly in the values of xxxx",
+			Indexed:     time.Date(2021, 6, 24, 13, 5, 3, 652_000_000, time.UTC),
+		})
+	}},
+}
+
 // TestBodiesEqualSpecificationExamples builds each body from the inputs the
 // example was made from and compares it with the example as JSON.
 func TestBodiesEqualSpecificationExamples(t *testing.T) {
-	now := pathwayStart.Add(24 * time.Hour)
-	tests := []struct {
-		file  string
-		build func() (json.Marshaler, error)
-	}{
-		{"patientServiceSearch/requests/RcMinimal.json", func() (json.Marshaler, error) {
-			return NewSearchRequest(SearchParams{
-				NHSNumber:   exNHSNumber,
-				RequestType: AppointmentRequest,
-				SortBy:      SortByDistance,
-				Criteria: Criteria{
-					Priority:                PriorityUrgent,
-					Specialty:               &referral.Coding{System: exSpecialtySystem, Code: "CARDIOLOGY"},
-					ClinicType:              &referral.Coding{System: exClinicTypeSystem, Code: "LIPID_MANAGEMENT"},
-					AgeAndGenderAppropriate: true,
-				},
-			})
-		}},
-		{"patientServiceSearch/requests/RcSearchByClinicalTerm.json", func() (json.Marshaler, error) {
-			return NewSearchRequest(SearchParams{
-				NHSNumber:          exNHSNumber,
-				ReferringClinician: exSDSUser,
-				SortBy:             SortByWaitTime,
-				Criteria: Criteria{
-					Priority:                PriorityUrgent,
-					WaitTimeLimit:           15,
-					Postcode:                "br11ab",
-					DistanceLimit:           23,
-					ClinicalTerm:            &referral.Coding{System: SNOMEDCT, Code: "1003"},
-					Organisation:            "R69",
-					AgeAndGenderAppropriate: true,
-				},
-			})
-		}},
-		{"createReferral/requests/MinimalRequest.json", func() (json.Marshaler, error) {
-			return NewCreateRequest(CreateParams{
-				NHSNumber:       exNHSNumber,
-				Criteria:        cardiology(),
-				Services:        []string{"11002"},
-				LetterIntention: LetterLater,
-				ReminderDays:    0,
-				PathwayStart:    pathwayStart,
-			}, now)
-		}},
-		{"createReferral/requests/MinimalRequestWithReferringClinician.json", func() (json.Marshaler, error) {
-			return NewCreateRequest(CreateParams{
-				NHSNumber:          exNHSNumber,
-				ReferringClinician: exSDSUser,
-				Criteria:           cardiology(),
-				Services:           []string{"11002"},
-				PathwayStart:       pathwayStart.In(time.FixedZone("BST", 3600)),
-			}, now)
-		}},
-		{"createReferral/requests/RequestMixedShortlist.json", func() (json.Marshaler, error) {
-			return NewCreateRequest(CreateParams{
-				NHSNumber: exNHSNumber,
-				Criteria:  cardiology(),
-				Services:  []string{"11002", "51002"},
-			}, now)
-		}},
-		{"patientServiceSearch/requests/RcSearchByNamedClinician.json", func() (json.Marshaler, error) {
-			return NewSearchRequest(SearchParams{
-				NHSNumber: exNHSNumber,
-				Criteria: Criteria{Priority: PriorityUrgent, NamedClinician: exSDSUser,
-					AgeAndGenderAppropriate: true},
-			})
-		}},
-		{"patientServiceSearch/requests/RcSearchWithCommissioningRuleOrganisation.json", func() (json.Marshaler, error) {
-			return NewSearchRequest(SearchParams{
-				NHSNumber:                     exNHSNumber,
-				Criteria:                      lipids(),
-				CommissioningRuleOrganisation: "R69",
-			})
-		}},
-		{"patientServiceSearch/requests/RcaWithIWT.json", func() (json.Marshaler, error) {
-			c := lipids()
-			c.WaitTimeLimit = 15
-			return NewSearchRequest(SearchParams{NHSNumber: exNHSNumber, ReferringClinician: exSDSUser, Criteria: c})
-		}},
-		{"patientServiceSearch/requests/RcSearchForAdviceService.json", func() (json.Marshaler, error) {
-			return NewSearchRequest(SearchParams{NHSNumber: exNHSNumber, RequestType: AdviceAndGuidanceRequest, Criteria: lipids()})
-		}},
-		{"maintainReferralLetter/requests/MultipleDocumentReferences.json", func() (json.Marshaler, error) {
-			return NewLetterRequest(Document{
-				Location:    "Binary/e1015896-92f4-4073-ad3c-5f30fca76448",
-				Description: "First blood test results showing an anomaly in the values of xxxx",
-				Indexed:     time.Date(2021, 6, 24, 13, 22, 13, 311_000_000, time.UTC),
-			}, Document{
-				Location:    "Binary/50f0c0d5-7ed1-4587-8fce-889c8685eb54",
-				Description: "Second blood test results showing an anomaly in the values of xxxx",
-				Indexed:     time.Date(2021, 6, 24, 13, 22, 13, 465_000_000, time.UTC),
-			})
-		}},
-		{"maintainReferralLetter/requests/SingleDocumentReference.json", func() (json.Marshaler, error) {
-			return NewLetterRequest(Document{
-				Location:    "Binary/50f0c0d5-7ed1-4587-8fce-889c8685eb54",
-				Description: "Blood test results showing an anomaly in the values of xxxx",
-				Indexed:     time.Date(2021, 6, 24, 13, 5, 3, 652_000_000, time.UTC),
-			})
-		}},
-	}
+	tests := exampleRequests
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.file), func(t *testing.T) {
 			body, err := tt.build()
