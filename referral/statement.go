@@ -9,14 +9,17 @@ type Statement struct {
 	Source     string   `json:"source,omitempty"`
 }
 
-// contractBasis says why a practice need not use a local referral form. Its
-// wording was checked against the regulation's text
+// contractBasis says why a practice need not use a local referral form,
+// with subject naming what is not required ("Using one", "Using a local
+// referral form"). Its wording was checked against the regulation's text
 // (legislation.gov.uk/uksi/2015/1862/regulation/17): keep it accurate, and
-// reuse it wherever refletter gives this reason.
-const contractBasis = "Using one is not a GP contract requirement: under regulation 17(4) and (5) " +
-	"of the NHS (General Medical Services Contracts) Regulations 2015, the services for a patient's " +
-	"management, including referral, are delivered in the manner the practice determines in " +
-	"discussion with the patient. BMA GPC England guidance says the same."
+// use it wherever refletter gives this reason.
+func contractBasis(subject string) string {
+	return subject + " is not a GP contract requirement: under regulation 17(4) and (5) " +
+		"of the NHS (General Medical Services Contracts) Regulations 2015, the services for a patient's " +
+		"management, including referral, are delivered in the manner the practice determines in " +
+		"discussion with the patient. BMA GPC England has published guidance on this."
+}
 
 // statementSource names the sources of the default statement.
 const statementSource = "NHS (General Medical Services Contracts) Regulations 2015 (SI 2015/1862), " +
@@ -38,7 +41,7 @@ func defaultStatement(ubrn UBRN, f *FormSection) Statement {
 	}
 	paras := []string{
 		"This is a referral by letter, holding the clinical information needed to assess the patient.",
-		form + contractBasis,
+		form + contractBasis("Using one"),
 	}
 	if ubrn.Valid() {
 		paras = append(paras, "This letter is attached to e-Referral UBRN "+ubrn.String()+".")

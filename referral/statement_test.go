@@ -65,7 +65,7 @@ func TestStatementVariants(t *testing.T) {
 			for _, s := range tt.hasNot {
 				assert.NotContains(t, all, s)
 			}
-			assert.Contains(t, all, contractBasis)
+			assert.Contains(t, all, contractBasis("Using one"))
 			assert.Equal(t, statementSource, st.Source)
 		})
 	}
