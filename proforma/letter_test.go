@@ -61,7 +61,7 @@ func TestAnswersReachLetter(t *testing.T) {
 				require.NoError(t, letter.WriteText(&buf))
 				text := flatten(buf.String())
 				assert.Contains(t, text, "Information requested by "+form.Issuer)
-				assert.Contains(t, text, "The "+form.Title+" was not used; its clinically relevant questions are answered in this letter.")
+				assert.Contains(t, text, "The "+form.Title+" was not used. Using one is not a GP contract requirement")
 				for _, a := range rep.Section().Answers {
 					assert.Contains(t, text, flatten(a.Question), a.QuestionID)
 					assert.Contains(t, text, flatten(a.Answer), a.QuestionID)

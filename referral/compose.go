@@ -124,6 +124,9 @@ func (c *composer) references() {
 	if r.Priority.canonical() == PriorityRoutine && strings.TrimSpace(r.PriorityReason) != "" {
 		kv.Items = append(kv.Items, KeyValue{Key: "Priority", Value: "Routine. " + r.PriorityReason, Field: "priorityReason"})
 	}
+	if r.UBRN != "" {
+		kv.Items = append(kv.Items, KeyValue{Key: "e-RS UBRN", Value: r.UBRN.String(), Field: "ubrn"})
+	}
 	if r.Recipient.ERSServiceID != "" {
 		kv.Items = append(kv.Items, KeyValue{Key: "eRS service ID", Value: r.Recipient.ERSServiceID, Field: "recipient.ersServiceId"})
 	}
@@ -367,18 +370,11 @@ func (c *composer) form() {
 }
 
 func (c *composer) statement() {
-	if c.s.noStatement {
+	st, ok := statementFor(c.r, c.s)
+	if !ok {
 		return
 	}
-	st := DefaultStatement()
-	custom := c.s.statement != nil
-	if custom {
-		st = *c.s.statement
-	}
 	paras := append([]string(nil), st.Paragraphs...)
-	if f := c.s.form; f != nil && !custom && len(paras) > 1 {
-		paras[1] = formParagraph(firstNonEmpty(f.Title, "local referral form"))
-	}
 	c.add(&StatementBox{Title: st.Title, Paragraphs: paras, Citation: st.Source, Field: "statement"})
 }
 

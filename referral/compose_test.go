@@ -87,11 +87,11 @@ func TestComposeRules(t *testing.T) {
 		{"no copy to patient", func(r *Referral) { r.Copies.Patient = new(bool) },
 			[]string{"cc: Occupational Health"}, []string{"cc: the patient"}, nil},
 		{"default copy", func(r *Referral) { r.Copies = nil }, []string{"cc: the patient"}, nil, nil},
-		{"without statement", func(r *Referral) {}, nil, []string{"About this referral", "GMS/PMS"}, []Option{WithoutStatement()}},
-		{"own statement", func(r *Referral) {}, []string{"Our own words.", "Source: Our policy"}, []string{"GMS/PMS"},
+		{"without statement", func(r *Referral) {}, nil, []string{"About this referral", "regulation 17"}, []Option{WithoutStatement()}},
+		{"own statement", func(r *Referral) {}, []string{"Our own words.", "Source: Our policy"}, []string{"regulation 17"},
 			[]Option{WithStatement(Statement{Title: "Note", Paragraphs: []string{"Our own words."}, Source: "Our policy"})}},
 		{"named form", func(r *Referral) {}, []string{
-			"The Hand Eczema Referral Form was not used; its clinically relevant questions are answered in this letter.",
+			"The Hand Eczema Referral Form was not used. Using one is not a GP contract requirement",
 			"Information requested by NHS Example ICB", "Occupational exposure?: Yes, latex gloves"},
 			[]string{"A local referral form was not used"},
 			[]Option{WithProforma(fakeForm{Title: "Hand Eczema Referral Form", Issuer: "NHS Example ICB",
@@ -112,22 +112,6 @@ func TestComposeRules(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestDefaultStatement(t *testing.T) {
-	st := DefaultStatement()
-	words := len(strings.Fields(st.Title + " " + strings.Join(st.Paragraphs, " ")))
-	assert.Less(t, words, 120)
-	all := strings.Join(st.Paragraphs, " ")
-	assert.Contains(t, all, "formal referral")
-	assert.Contains(t, all, "GMS/PMS")
-	assert.Contains(t, all, "administrative grounds")
-	assert.Contains(t, st.Source, "regulation 17")
-	assert.Contains(t, st.Source, "BMA GPC England")
-	assert.NotContains(t, all+st.Source, "Standard Contract")
-	// Changing the returned value does not change the default.
-	st.Paragraphs[0] = "changed"
-	assert.NotEqual(t, "changed", DefaultStatement().Paragraphs[0])
 }
 
 func TestComposeRefusesTwoWeekWait(t *testing.T) {

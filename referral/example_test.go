@@ -59,7 +59,7 @@ func ExampleCompose_twoWeekWait() {
 	_, err := referral.Compose(ref)
 	var tw *referral.TwoWeekWaitError
 	if errors.As(err, &tw) {
-		fmt.Println(errors.Is(err, referral.ErrTwoWeekWait), tw.Handoff().NHSNumber.String())
+		fmt.Println(errors.Is(err, referral.ErrTwoWeekWait), tw.Handoff().Patient.NHSNumber.String())
 	}
 	// Output: true 999 000 0026
 }

@@ -38,8 +38,8 @@ func TestGoStructForms(t *testing.T) {
 			rt := Decide(r)
 			require.Equal(t, tt.path, rt.Path)
 			if tt.path == PathERS {
-				assert.Equal(t, NHSNumber("9990000018"), rt.Handoff.NHSNumber)
-				assert.Equal(t, "LS6 2AB", rt.Handoff.Postcode)
+				assert.Equal(t, NHSNumber("9990000018"), rt.Handoff.Patient.NHSNumber)
+				assert.Equal(t, "LS6 2AB", rt.Handoff.Patient.Address.Postcode)
 				_, err := Compose(r, WithClock(fixedClock))
 				assert.ErrorIs(t, err, ErrTwoWeekWait)
 				return

@@ -19,6 +19,9 @@ type Referral struct {
 	Priority Priority `json:"priority" validate:"required"`
 	// PriorityReason says why a referral is not routine.
 	PriorityReason string `json:"priorityReason,omitempty"`
+	// UBRN is the e-RS referral this letter is attached to, set once the
+	// e-Referral is created and before the letter is rendered. Optional.
+	UBRN UBRN `json:"ubrn,omitempty" validate:"omitempty,ubrn"`
 
 	Referrer  Referrer  `json:"referrer"`
 	Practice  Practice  `json:"practice"`
@@ -71,6 +74,9 @@ type Practice struct {
 	Phone   string  `json:"phone" validate:"required,ukphone"`
 	// Email is the practice's secure (nhs.net) email. Recommended.
 	Email string `json:"email,omitempty" validate:"omitempty,email"`
+	// Nation is where the practice is: england, wales, scotland or
+	// northern-ireland. When empty it is inferred (see EffectiveNation).
+	Nation Nation `json:"nation,omitempty" validate:"omitempty,oneof=england wales scotland northern-ireland"`
 }
 
 // Recipient is the service the patient is referred to.

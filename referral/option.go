@@ -22,7 +22,9 @@ func settingsOf(opts []Option) settings {
 	return s
 }
 
-// WithStatement replaces the contractual statement.
+// WithStatement replaces the contractual statement. The letter prints it
+// wherever the practice is, while the default statement is printed only
+// for a practice in England.
 func WithStatement(st Statement) Option {
 	return func(s *settings) { s.statement = &st; s.noStatement = false }
 }

@@ -5,24 +5,15 @@ import (
 	"strings"
 )
 
-// replyCitation is the position on local forms, in the checked words of the
-// default statement: regulation 17(4)-(5) of the GMS Contracts Regulations
-// 2015 and BMA GPC England guidance. It cites English law.
-const replyCitation = "A local referral form was not used. Using one is not a requirement of the GP contract: " +
-	"under the NHS (General Medical Services Contracts) Regulations 2015, regulation 17(4), essential services " +
-	"are delivered in the manner determined by the practice in discussion with the patient, and regulation 17(5) " +
-	"includes referral in the management of the patient. " +
-	"BMA GPC England guidance supports referral by letter in place of local referral forms."
+// replyCitation is the position on local forms, in the checked words of
+// the default statement (contractBasis). It cites English law.
+var replyCitation = "A local referral form was not used. " + contractBasis("Using one")
 
 // citesEnglishLaw reports whether a letter from r's practice may cite
-// English law: not for a practice in Wales (ODS code W...) or Northern
-// Ireland (postcode BT...).
+// English law: only for a practice in England, given or inferred.
 func citesEnglishLaw(r *Referral) bool {
-	if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(r.Practice.ODSCode)), "W") {
-		return false
-	}
-	pc := NormalizePostcode(r.Practice.Address.Postcode)
-	return !(len(pc) > 2 && pc[:2] == "BT" && pc[2] >= '0' && pc[2] <= '9')
+	n, _ := r.Practice.EffectiveNation()
+	return n == NationEngland
 }
 
 // ComposeReply composes the practice's reply to a referral returned
@@ -120,7 +111,9 @@ func (c *composer) reply(ret *Returned) *Letter {
 		"\n" + strings.Join(addressLines(p.Address), ", ") +
 		"\nReferral of " + r.Date.Long() + " to " + r.Recipient.Service
 	if ret.UBRN != "" {
-		re += ", e-RS UBRN " + ubrnText(ret.UBRN)
+		re += ", e-RS UBRN " + ret.UBRN.String()
+	} else if r.UBRN.Valid() {
+		re += ", e-RS UBRN " + r.UBRN.String()
 	}
 	re += ", returned on " + ret.Date.Long()
 	c.add(&Paragraph{Text: re, Strong: true, Field: "patient"})

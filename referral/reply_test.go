@@ -111,13 +111,12 @@ func assertReplyComplete(t *testing.T, name string, r *Referral, ret *Returned, 
 			want = v.Long()
 		case NHSNumber:
 			want = v.String()
+		case UBRN:
+			want = v.String()
 		case string:
 			want = v
-			switch {
-			case strings.HasSuffix(l.path, "postcode"):
+			if strings.HasSuffix(l.path, "postcode") {
 				want = NormalizePostcode(v)
-			case l.path == "returned.ubrn":
-				want = ubrnText(v)
 			}
 		default:
 			t.Fatalf("%s: unexpected type at %s", name, l.path)
@@ -203,10 +202,11 @@ func TestReplyCitation(t *testing.T) {
 		has    []string
 	}{
 		{"England", func(r *Referral) {}, nil, true, nil},
-		{"Wales", func(r *Referral) { r.Practice.ODSCode = "W91016" }, nil, false, nil},
-		{"Northern Ireland", func(r *Referral) { r.Practice.Address.Postcode = "BT9 7AB" }, nil, false, nil},
+		{"Wales", func(r *Referral) { r.Practice.Nation, r.Practice.ODSCode = "", "W91016" }, nil, false, nil},
+		{"Northern Ireland", func(r *Referral) { r.Practice.Nation, r.Practice.Address.Postcode = "", "BT9 7AB" }, nil, false, nil},
+		{"Scotland, as given", func(r *Referral) { r.Practice.Nation = NationScotland }, nil, false, nil},
 		{"without statement", func(r *Referral) {}, []Option{WithoutStatement()}, false, nil},
-		{"own words in Wales", func(r *Referral) { r.Practice.ODSCode = "W91016" }, []Option{WithStatement(custom)}, false,
+		{"own words in Wales", func(r *Referral) { r.Practice.Nation, r.Practice.ODSCode = "", "W91016" }, []Option{WithStatement(custom)}, false,
 			[]string{"Our own words on referral forms.", "Source: Our policy"}},
 		{"own words in England", func(r *Referral) {}, []Option{WithStatement(custom)}, false,
 			[]string{"Our own words on referral forms."}},
@@ -244,10 +244,11 @@ func TestReplyCitation(t *testing.T) {
 			}
 		})
 	}
-	// The citation cites no more than the statement's sources.
-	assert.Contains(t, replyCitation, "regulation 17(4)")
-	assert.Contains(t, replyCitation, "regulation 17(5)")
-	assert.Contains(t, replyCitation, "in the manner determined by the practice in discussion with the patient")
+	// The citation is the statement's, in the same checked words.
+	assert.Contains(t, replyCitation, contractBasis("Using one"))
+	assert.Contains(t, strings.Join(DefaultStatement().Paragraphs, " "), contractBasis("Using one"))
+	assert.Contains(t, replyCitation, "regulation 17(4) and (5)")
+	assert.Contains(t, replyCitation, "in discussion with the patient")
 	assert.Contains(t, replyCitation, "BMA GPC England")
 }
 

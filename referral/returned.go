@@ -36,7 +36,7 @@ type Returned struct {
 	Reference string `json:"reference,omitempty"`
 	// UBRN is the e-Referral's Unique Booking Reference Number: 12 digits,
 	// spaces or hyphens allowed.
-	UBRN string `json:"ubrn,omitempty"`
+	UBRN UBRN `json:"ubrn,omitempty"`
 	// Copies are further recipients of the reply.
 	Copies *ReplyCopies `json:"copies,omitempty"`
 }
@@ -50,9 +50,6 @@ type ReplyCopies struct {
 	// LMC is the practice's Local Medical Committee.
 	LMC *CopyRecipient `json:"lmc,omitempty"`
 }
-
-// RuleUBRN is the FieldError.Rule of a malformed UBRN.
-const RuleUBRN = "ubrn"
 
 // Rules that a Returned's date can break, as FieldError.Rule names them.
 const (
@@ -143,36 +140,11 @@ func (ret *Returned) validateAt(now time.Time) error {
 	case DateOf(now).Before(d):
 		add("date", RuleDateFuture, "is after today")
 	}
-	if ret.UBRN != "" && !validUBRN(ret.UBRN) {
+	if ret.UBRN != "" && !ret.UBRN.Valid() {
 		add("ubrn", RuleUBRN, "must be a 12-digit UBRN")
 	}
 	if len(errs) == 0 {
 		return nil
 	}
 	return errs
-}
-
-// ubrnDigits returns s without the spaces and hyphens a UBRN may be
-// written with.
-func ubrnDigits(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-func validUBRN(s string) bool {
-	d := ubrnDigits(s)
-	return len(d) == 12 && strings.Trim(d, "0123456789") == ""
-}
-
-// ubrnText prints a valid UBRN as e-RS shows it: "0000 4000 1234".
-func ubrnText(s string) string {
-	d := ubrnDigits(s)
-	if len(d) != 12 {
-		return s
-	}
-	return d[:4] + " " + d[4:8] + " " + d[8:]
 }

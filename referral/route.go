@@ -40,13 +40,20 @@ const (
 	WarnPossibleCancer    = "possible-suspected-cancer"
 	WarnRecommendedMissed = "recommended-field-missing"
 	WarnNoPriorityReason  = "priority-reason-missing"
+	// WarnNationInferred: practice.nation was not given, so it was
+	// inferred; the message names the rule used.
+	WarnNationInferred = "nation-inferred"
+	// WarnStatementNotApplicable: the practice is outside England, so the
+	// default statement, which cites England's regulations, is left out.
+	WarnStatementNotApplicable = "statement-not-applicable"
 )
 
 // Decide chooses the path for r: the eRS path when the priority is two-week
 // wait, the recipient is a suspected-cancer service, or a two-week-wait
 // proforma is in use (WithProforma); the letter path otherwise. It is pure
-// and cheap, and does not validate r. Options other than WithProforma are
-// ignored.
+// and cheap, and does not validate r. Of the other options, only
+// WithStatement and WithoutStatement count: they silence the
+// statement-not-applicable warning for a practice outside England.
 //
 // Decide(nil) refuses without panicking: its Route has an empty Path, no
 // Handoff, and the reason "no referral given".
@@ -72,13 +79,34 @@ func decide(r *Referral, s settings, withWarnings bool) Route {
 	if len(rt.Reasons) > 0 {
 		rt.Path = PathERS
 		rt.Handoff = newHandoff(r)
+		if withWarnings {
+			rt.Warnings = append(rt.Warnings, nationWarnings(r, s, false)...)
+		}
 		return rt
 	}
 	rt.Reasons = append(rt.Reasons, "not a two-week-wait case: a letter is appropriate")
 	if withWarnings {
-		rt.Warnings = warnings(r)
+		rt.Warnings = append(warnings(r), nationWarnings(r, s, true)...)
 	}
 	return rt
+}
+
+// nationWarnings says when the practice's nation was inferred, and, for a
+// letter, when the default statement is left out because the practice is
+// outside England.
+func nationWarnings(r *Referral, s settings, letter bool) []Warning {
+	var ws []Warning
+	n, rule := r.Practice.EffectiveNation()
+	if rule != "" {
+		ws = append(ws, Warning{Code: WarnNationInferred, Path: "practice.nation",
+			Message: "not given, so taken as " + n.Name() + " because " + rule})
+	}
+	if letter && n != NationEngland && s.statement == nil && !s.noStatement {
+		ws = append(ws, Warning{Code: WarnStatementNotApplicable, Path: "practice.nation",
+			Message: "the default statement cites England's GP contract regulations, so it is left out for a practice in " +
+				n.Name() + "; pass your own with WithStatement"})
+	}
+	return ws
 }
 
 // cancerCues are phrases that suggest suspected cancer in free text.

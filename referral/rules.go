@@ -44,6 +44,8 @@ var stringRules = []stringRule{
 		beyond: "the full syntax of an email address"},
 	{tag: RuleUKPhone, valid: ValidUKPhone, message: "is not a valid UK phone number",
 		pattern: `^[ ()-]*(?:0[ ()-]*(?:[0-9][ ()-]*){9,10}|\+[ ()-]*4[ ()-]*4[ ()-]*(?:0[ ()-]*(?:[0-9][ ()-]*){9,10}|[1-9][ ()-]*(?:[0-9][ ()-]*){8,9}))$`},
+	{tag: RuleUBRN, valid: func(s string) bool { return UBRN(s).Valid() },
+		message: "must be a 12-digit e-RS UBRN", pattern: `^[ -]*(?:[0-9][ -]*){12}$`},
 	{tag: "gmp", valid: ValidGMPCode, message: "must be a GP code: G, six digits and a check digit",
 		pattern: `^G[0-9]{7}$`, beyond: "the check digit of a GP code"},
 }

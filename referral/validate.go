@@ -42,6 +42,7 @@ const (
 	RuleControlChars = "control-chars"
 	RuleEncoding     = "utf8"
 	RuleStateItems   = "state-items"
+	RuleUBRN         = "ubrn"
 )
 
 var (
