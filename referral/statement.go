@@ -31,8 +31,12 @@ func DefaultStatement() Statement {
 }
 
 // formParagraph is point 3 of the statement when a local form is named.
-func formParagraph(title string) string {
-	return "The " + title + " was not used; its clinically relevant questions are answered in this letter. " +
+func formParagraph(title string, unavailable int) string {
+	answered := "its required clinical questions are answered in this letter. "
+	if unavailable > 0 {
+		answered = "its required clinical questions are answered in this letter, except those listed as not available at the time of referral. "
+	}
+	return "The " + title + " was not used; " + answered +
 		"Using a local form is not a requirement of the GP contract (GMS/PMS): " +
 		"how a practice provides its services, including referral, is for the practice to decide."
 }
