@@ -147,7 +147,8 @@ func TestReferProforma(t *testing.T) {
 		}
 		require.Equal(t, 0, code, stderr)
 		flat := strings.Join(strings.Fields(strings.ReplaceAll(stdout, "|", "")), " ")
-		assert.Contains(t, flat, "was not used; its clinically relevant questions are answered in this letter")
+		assert.Contains(t, flat, "was not used; its required clinical questions are answered in this letter")
+		assert.Regexp(t, `(?m)^proforma: \d+ answered, \d+ open \(\d+ required\), \d+ not needed$`, stderr)
 		assert.Contains(t, flat, "Information requested by")
 		return
 	}
