@@ -179,3 +179,93 @@ func TestShortReferralOnePage(t *testing.T) {
 	assertAllText(t, l, doc)
 	assert.GreaterOrEqual(t, pageOf(doc, "About this referral"), 0, "the statement is on the page")
 }
+
+// TestUrgentBannerDistinct: the urgent banner is drawn unlike any
+// information panel (a red frame and bar, a red title), and the page
+// furniture carries the letter's page mark.
+func TestUrgentBannerDistinct(t *testing.T) {
+	r, err := NewRenderer()
+	require.NoError(t, err)
+	l := handLetter()
+	at := blockIndex(t, l, "priority", &referral.Notice{})
+	l.Blocks = append(l.Blocks[:at+1], append([]referral.Block{&referral.Notice{Title: "Communication needs",
+		Lines: []string{"Interpreter needed: Polish"}, Field: "communication"}}, l.Blocks[at+1:]...)...)
+	lay, err := r.layout(l, newCleaner(r.fs))
+	require.NoError(t, err)
+	require.Len(t, lay.boxes, 2, "one urgent banner and one information panel")
+	urgent, info := lay.boxes[0], lay.boxes[1]
+	assert.True(t, urgent.hasBorder && urgent.borderW > 0.5, "the urgent banner has a heavy frame")
+	assert.Equal(t, urgentRed, urgent.bar)
+	assert.False(t, info.hasBorder, "an information panel has no frame")
+	assert.NotEqual(t, urgent.bar, info.bar)
+	assert.NotEqual(t, urgent.fill, info.fill)
+	titleColour := map[string]rgb{}
+	for _, u := range lay.units {
+		for _, o := range u.ops {
+			if o.kind == opText && (o.text == "URGENT REFERRAL" || o.text == "Communication needs") {
+				titleColour[o.text] = o.colour
+			}
+		}
+	}
+	assert.Equal(t, urgentRed, titleColour["URGENT REFERRAL"])
+	assert.NotEqual(t, urgentRed, titleColour["Communication needs"])
+	assert.Equal(t, "Urgent", lay.footer.mark)
+
+	l.Meta.PageMark = ""
+	lay, err = r.layout(l, newCleaner(r.fs))
+	require.NoError(t, err)
+	assert.Empty(t, lay.footer.mark, "a routine letter's footer has no mark")
+}
+
+// TestRowsNeverSplit moves a key/value list and a table down the page
+// line by line: an item or a row shorter than a page always lands whole on
+// one page, read back from the PDF by the words that open and close it.
+func TestRowsNeverSplit(t *testing.T) {
+	r, err := NewRenderer()
+	require.NoError(t, err)
+	long := "ItemStart " + words(60) + " ItemEnd"
+	for _, field := range []string{"patientView", "investigations"} {
+		broke := 0
+		for n := 0; n <= 70; n++ {
+			l := handLetter()
+			for _, b := range l.Blocks {
+				switch v := b.(type) {
+				case *referral.KeyValueList:
+					if v.Field == field {
+						v.Items[1].Value = long
+					}
+				case *referral.Table:
+					if v.Field == field {
+						v.Rows[0][1] = long
+					}
+				}
+			}
+			at := blockIndex(t, l, field, &referral.Heading{})
+			if n > 0 {
+				filler := strings.TrimSuffix(strings.Repeat("Filler line.\n", n), "\n")
+				l.Blocks = append(l.Blocks[:at], append([]referral.Block{&referral.Paragraph{Text: filler, Field: "history"}}, l.Blocks[at:]...)...)
+			}
+			pdf, _ := render(t, r, l)
+			doc := readPDF(t, pdf)
+			first, last := pageWith(doc, "ItemStart"), pageWith(doc, "ItemEnd")
+			require.GreaterOrEqual(t, first, 0)
+			assert.Equal(t, first, last, "%s, n=%d: the item is split over pages", field, n)
+			if first > 0 && pageWith(doc, "Filler line.") == first-1 {
+				broke++
+			}
+		}
+		assert.Positive(t, broke, "%s: no case moved the item to a new page, so the sweep proved nothing", field)
+	}
+}
+
+// pageWith returns the page of the first body run holding s, or -1.
+func pageWith(doc *pdfDoc, s string) int {
+	for p := range doc.pages {
+		for _, r := range doc.body(p) {
+			if strings.Contains(r.text, s) {
+				return p
+			}
+		}
+	}
+	return -1
+}
