@@ -594,3 +594,126 @@ func TestRisksReplaced(t *testing.T) {
 	}, kv.Items)
 	assert.Less(t, safety, history, "Safety prints before the clinical history")
 }
+
+// TestAtAGlanceAndOpening checks every example letter, and the full
+// referral with each request kind, sex and age: the At a glance block
+// comes right after the "Re:" block with at most six items, always the
+// priority in words, what is asked and the allergy state, the interpreter
+// and a Safety pointer exactly when given; the opening is one of the fixed
+// sentences, and the reason and question follow in the referrer's words.
+func TestAtAGlanceAndOpening(t *testing.T) {
+	check := func(t *testing.T, r *Referral) {
+		l, err := Compose(r, WithClock(fixedClock))
+		require.NoError(t, err)
+		re := -1
+		for i, b := range l.Blocks {
+			if p, ok := b.(*Paragraph); ok && strings.HasPrefix(p.Text, "Re: ") {
+				re = i
+				break
+			}
+		}
+		require.GreaterOrEqual(t, re, 0)
+		sm, ok := l.Blocks[re+1].(*Summary)
+		require.True(t, ok, "At a glance follows the Re: block")
+		assert.Equal(t, "At a glance", sm.Title)
+		assert.LessOrEqual(t, len(sm.Items), 6)
+		items := map[string]string{}
+		var keys []string
+		for _, it := range sm.Items {
+			items[it.Key] = it.Value
+			keys = append(keys, it.Key)
+		}
+		require.GreaterOrEqual(t, len(keys), 3)
+		assert.Equal(t, []string{"Priority", "Asked", "Allergies"}, keys[:3])
+		assert.True(t, strings.HasPrefix(items["Priority"], map[bool]string{true: "Routine", false: "Urgent"}[r.Priority.canonical() == PriorityRoutine]))
+		switch {
+		case r.Allergies.State == StateUnknown:
+			assert.Equal(t, "Allergy status not recorded", items["Allergies"])
+		case len(r.Allergies.Items) == 0:
+			assert.Equal(t, "No known drug allergies", items["Allergies"])
+		default:
+			for _, a := range r.Allergies.Items {
+				assert.Contains(t, items["Allergies"], a.Substance)
+			}
+		}
+		_, hasInterp := items["Interpreter"]
+		assert.Equal(t, r.Communication != nil && r.Communication.Interpreter != nil, hasInterp)
+		_, hasSafety := items["Safety"]
+		assert.Equal(t, r.Safety.hasRisk(), hasSafety)
+
+		opening := l.Blocks[indexOfSalutation(t, l)+1].(*Paragraph).Text
+		sentences := map[RequestKind]string{
+			RequestDiagnosis: " for assessment and diagnosis.", RequestAdvice: " for your advice.",
+			RequestTreatment: " for consideration of treatment.", RequestProcedure: " for consideration of a procedure.",
+			RequestOther: ".",
+		}
+		assert.Equal(t, "I would be grateful if you could see "+patientRef(r.Patient)+sentences[r.Request.Kind], opening)
+		kv := l.Blocks[indexOfSalutation(t, l)+2].(*KeyValueList)
+		assert.Equal(t, KeyValue{Key: "Reason for referral", Value: strings.TrimSpace(r.Reason), Field: "reason"}, kv.Items[0])
+		if d := strings.TrimSpace(r.Request.Detail); d != "" {
+			assert.Equal(t, KeyValue{Key: "My question", Value: d, Field: "request.detail"}, kv.Items[1])
+		}
+	}
+	for _, f := range testdataFiles(t, "referrals/*.json") {
+		r := decodeFile(t, f)
+		if Decide(r).Path != PathLetter {
+			continue
+		}
+		t.Run(filepath.Base(f), func(t *testing.T) { check(t, r) })
+	}
+	for _, kind := range []RequestKind{RequestDiagnosis, RequestAdvice, RequestTreatment, RequestProcedure, RequestOther} {
+		for _, sex := range []string{"", "female", "M", "Indeterminate"} {
+			for _, born := range []Date{NewDate(2026, 10, 1), NewDate(2024, 1, 31), NewDate(1930, 2, 28)} {
+				r := fullReferral(t)
+				r.Request = Request{Kind: kind, Detail: "What next?"}
+				r.Patient.Sex, r.Patient.DateOfBirth = sex, born
+				t.Run(fmt.Sprintf("%s/%q/%s", kind, sex, born), func(t *testing.T) { check(t, r) })
+			}
+		}
+	}
+}
+
+func indexOfSalutation(t *testing.T, l *Letter) int {
+	t.Helper()
+	for i, b := range l.Blocks {
+		if p, ok := b.(*Paragraph); ok && strings.HasPrefix(p.Text, "Dear ") {
+			return i
+		}
+	}
+	t.Fatal("no salutation")
+	return -1
+}
+
+// TestAgeSinceSexText checks how the letter prints an age, a free-text
+// "since" and the recorded sex.
+func TestAgeSinceSexText(t *testing.T) {
+	at := NewDate(2026, 11, 20)
+	ages := []struct {
+		born Date
+		want string
+	}{
+		{NewDate(2026, 11, 20), "0 months"},
+		{NewDate(2026, 10, 20), "1 month"},
+		{NewDate(2024, 11, 21), "23 months"},
+		{NewDate(2024, 11, 20), "2 years"},
+		{NewDate(2024, 8, 5), "2 years 3 months"},
+		{NewDate(2023, 10, 20), "3 years 1 month"},
+		{NewDate(2021, 11, 21), "4 years 11 months"},
+		{NewDate(2021, 11, 20), "5"},
+		{NewDate(1961, 3, 3), "65"},
+	}
+	for _, a := range ages {
+		assert.Equal(t, a.want, ageText(a.born, at), a.born.String())
+	}
+	for in, want := range map[string]string{
+		"2026-11-18": "18 November 2026", "2025-03": "March 2025", " 2019 ": " 2019 ", "childhood": "childhood",
+		"2026-13": "2026-13", "2026-02-30": "2026-02-30", "since 2025-03": "since 2025-03", "": "",
+	} {
+		assert.Equal(t, want, sinceText(in), in)
+	}
+	for in, want := range map[string]string{
+		"female": "Female", "F": "Female", "MALE": "Male", "m": "Male", "indeterminate": "Indeterminate", "": "",
+	} {
+		assert.Equal(t, want, sexText(in), in)
+	}
+}
