@@ -136,10 +136,10 @@ func handLetter() *referral.Letter {
 				{Key: "Knows of this referral", Value: "Yes", Field: "patientView.informed"},
 				{Key: "Concerns and expectations", Value: "She is worried about keeping her job as a florist.", Field: "patientView.concerns"},
 			}, Field: "patientView"},
-			&referral.Signature{Closing: "Yours sincerely", Lines: []string{"Dr Łukasz Nowak", "GP Partner", "GMC 7123456", "Ashgrove Surgery"}, Field: "referrer"},
-			&referral.CopyList{Lines: []string{"cc: the patient"}, Field: "copies"},
 			&referral.StatementBox{Title: "About this referral", Paragraphs: referral.DefaultStatement().Paragraphs,
 				Citation: referral.DefaultStatement().Source, Field: "statement"},
+			&referral.Signature{Closing: "Yours sincerely", Lines: []string{"Dr Łukasz Nowak", "GP Partner", "GMC 7123456", "Ashgrove Surgery"}, Field: "referrer"},
+			&referral.CopyList{Lines: []string{"cc: the patient"}, Field: "copies"},
 		},
 	}
 }

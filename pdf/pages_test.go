@@ -269,3 +269,35 @@ func pageWith(doc *pdfDoc, s string) int {
 	}
 	return -1
 }
+
+// TestStatementPlacement: the statement goes beside the signature, in a
+// column to its right at the same height, so that it takes no height of
+// its own; a statement too long for that column goes above the
+// signature, full width, and the signature still keeps body lines with it.
+func TestStatementPlacement(t *testing.T) {
+	r, err := NewRenderer()
+	require.NoError(t, err)
+	place := func(l *referral.Letter) (closing, title textRun, page int) {
+		doc := readPDF(t, func() []byte { p, _ := render(t, r, l); return p }())
+		page = pageOf(doc, "Yours sincerely")
+		require.GreaterOrEqual(t, page, 0)
+		closing, _ = runOf(doc, page, "Yours sincerely")
+		tp := pageOf(doc, "About this referral")
+		require.GreaterOrEqual(t, tp, 0)
+		title, _ = runOf(doc, tp, "About this referral")
+		assert.Equal(t, page, tp, "the statement is on the page of the signature")
+		assertSignOff(t, l, doc)
+		return closing, title, page
+	}
+	closing, title, _ := place(handLetter())
+	assert.Greater(t, title.x, closing.x+50/ptToMM, "the statement is in a column right of the signature")
+	assert.InDelta(t, closing.y, title.y, 4/ptToMM, "and starts at the height of the closing")
+
+	l := handLetter()
+	at := blockIndex(t, l, "statement", &referral.StatementBox{})
+	st := l.Blocks[at].(*referral.StatementBox)
+	st.Paragraphs = append(st.Paragraphs, words(400))
+	closing, title, _ = place(l)
+	assert.InDelta(t, closing.x, title.x, 0.5, "a long statement is full width")
+	assert.Greater(t, title.y, closing.y, "above the signature")
+}
