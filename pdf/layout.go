@@ -123,8 +123,8 @@ type layout struct {
 	top     float64 // body top, mm from the page top
 	bottom  float64 // body bottom
 	// signOff and signOffEnd bound the units of the sign-off run: the
-	// signature and the copies right after it. signOff is -1 when the
-	// letter has no signature.
+	// signature, a statement stacked right above it and the copies right
+	// after it. signOff is -1 when the letter has no signature.
 	signOff, signOffEnd int
 }
 
@@ -144,6 +144,9 @@ type builder struct {
 	beforeSignature bool
 	nextSignature   []string
 	beside          []unit
+	// stacked is the first unit of the last statement laid out above a
+	// signature rather than beside it, or -1.
+	stacked int
 }
 
 func (b *builder) m(st style) *metrics { return b.fs.faces[st].m }
@@ -283,11 +286,15 @@ func (b *builder) block(i int, blk referral.Block) error {
 		}
 	case *referral.StatementBox:
 		if v != nil && !(b.beforeSignature && b.statementBeside(v)) {
+			b.stacked = len(b.out.units)
 			b.statement(v)
 		}
 	case *referral.Signature:
 		if v != nil {
 			b.out.signOff = len(b.out.units)
+			if b.stacked >= 0 && b.onlyGroupSince(b.stacked) {
+				b.out.signOff = b.stacked // the statement right above stays with it
+			}
 			b.signature(v)
 			b.out.signOffEnd = len(b.out.units)
 		}
@@ -789,6 +796,21 @@ func (b *builder) statementLines(v *referral.StatementBox, x, w float64) []unit 
 		us = append(us, cs...)
 	}
 	return us
+}
+
+// onlyGroupSince reports whether the units from i on are one group and
+// blank space: a statement laid out just before.
+func (b *builder) onlyGroupSince(i int) bool {
+	if i >= len(b.out.units) {
+		return false
+	}
+	g := b.out.units[i].group
+	for _, u := range b.out.units[i:] {
+		if !u.gap && u.group != g {
+			return false
+		}
+	}
+	return true
 }
 
 // onlyGapsSince reports whether every unit from i on is blank space.

@@ -297,7 +297,17 @@ func TestStatementPlacement(t *testing.T) {
 	at := blockIndex(t, l, "statement", &referral.StatementBox{})
 	st := l.Blocks[at].(*referral.StatementBox)
 	st.Paragraphs = append(st.Paragraphs, words(400))
-	closing, title, _ = place(l)
+	closing, title, page := place(l)
 	assert.InDelta(t, closing.x, title.x, 0.5, "a long statement is full width")
 	assert.Greater(t, title.y, closing.y, "above the signature")
+	// The statement is kept with the signature, and the body's last lines
+	// with both.
+	doc := readPDF(t, func() []byte { p, _ := render(t, r, l); return p }())
+	above := map[float64]bool{}
+	for _, run := range doc.body(page) {
+		if run.y > title.y+0.5 {
+			above[math.Round(run.y*10)] = true
+		}
+	}
+	assert.GreaterOrEqual(t, len(above), signOffLead, "body lines above the stacked statement")
 }

@@ -130,7 +130,7 @@ func (r *Renderer) build(l *referral.Letter) (pdf []byte, warnings []Warning, er
 func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
 	m := r.cfg.margin
 	b := &builder{fs: r.fs, c: c, cfg: &r.cfg, logo: r.logo, sig: r.sig, x0: m, w: pageW - 2*m,
-		out: &layout{signOff: -1}}
+		out: &layout{signOff: -1}, stacked: -1}
 	b.out.footer = b.footer(&l.Meta)
 	if b.out.footer.h > maxFooter {
 		return nil, ErrFurnitureTooLong
