@@ -13,12 +13,18 @@ import (
 type footer struct {
 	ident []string // wrapped identity lines, clean
 	conf  []string // wrapped confidentiality lines, clean
-	h     float64
+	// mark is printed in red before the page label on every page of an
+	// urgent letter ("Urgent"), clean.
+	mark string
+	h    float64
 	// baselines of the identity and confidentiality lines
 	base, confBase float64
 }
 
 const confSize, confLead = 7.5, 3.3
+
+// markGap separates the footer's mark from the page label.
+const markGap = "   "
 
 // pageLabel is "Page X of Y".
 func pageLabel(n, total int) string {
@@ -185,8 +191,12 @@ func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 		st, e := l.boxes[b-1], ext[b]
 		if st.hasBorder {
 			d.p.SetDrawColor(int(st.border.r), int(st.border.g), int(st.border.b))
-			d.p.SetLineWidth(0.3)
-			d.p.Rect(x0, e.top, w, e.bottom-e.top, "D")
+			lw := st.borderW
+			if lw == 0 {
+				lw = 0.3
+			}
+			d.p.SetLineWidth(lw)
+			d.p.Rect(x0+lw/2, e.top, w-lw, e.bottom-e.top, "D")
 		}
 	}
 	d.footer(&l.footer, n, total, margin)
@@ -202,6 +212,10 @@ func (d *drawer) footer(f *footer, n, total int, margin float64) {
 	label := pageLabel(n, total)
 	lw := d.fs.faces[bold].m.width(label, tinySize)
 	d.text(x0+w-lw, y+f.base, bold, tinySize, inkColour, label)
+	if f.mark != "" {
+		mw := d.fs.faces[bold].m.width(f.mark+markGap, tinySize)
+		d.text(x0+w-lw-mw, y+f.base, bold, tinySize, urgentRed, f.mark)
+	}
 	for _, l := range f.ident {
 		d.text(x0, y+f.base, regular, tinySize, inkColour, l)
 		y += tinyLead

@@ -120,7 +120,8 @@ func (r *Renderer) build(ls ...*referral.Letter) (pdf []byte, warnings []Warning
 // layout lays out the letter's blocks and the footer.
 func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
 	m := r.cfg.margin
-	b := &builder{fs: r.fs, c: c, cfg: &r.cfg, logo: r.logo, sig: r.sig, x0: m, w: pageW - 2*m, out: &layout{}}
+	b := &builder{fs: r.fs, c: c, cfg: &r.cfg, logo: r.logo, sig: r.sig, x0: m, w: pageW - 2*m,
+		out: &layout{signOff: -1}, stacked: -1}
 	b.out.footer = b.footer(&l.Meta)
 	if b.out.footer.h > maxFooter {
 		return nil, ErrFurnitureTooLong
@@ -129,6 +130,13 @@ func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
 	b.out.bottom = pageH - m - b.out.footer.h - 3
 	b.maxH = b.out.bottom - b.out.top
 	for i, blk := range l.Blocks {
+		b.beforeSignature, b.nextSignature = false, nil
+		if i+1 < len(l.Blocks) {
+			if s, ok := l.Blocks[i+1].(*referral.Signature); ok && s != nil {
+				b.beforeSignature = true
+				b.nextSignature = append([]string{s.Closing}, s.Lines...)
+			}
+		}
 		if err := b.block(i, blk); err != nil {
 			return nil, err
 		}
@@ -136,6 +144,7 @@ func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
 			b.gap(blockGap)
 		}
 	}
+	keepSignOff(b.out)
 	return b.out, nil
 }
 
@@ -154,12 +163,23 @@ func (b *builder) footer(meta *referral.Meta) footer {
 	add("", meta.Patient.Name, "patient")
 	add("Date of birth ", meta.Patient.DateOfBirth, "patient.dateOfBirth")
 	add("NHS number ", meta.Patient.NHSNumber, "patient.nhsNumber")
-	labelW := b.m(bold).width(pageLabel(999, 999), tinySize)
-	b.c.note(pageLabel(1234567890, 1234567890), bold)
 	f := footer{
 		base:     b.baseline(tinySize, tinyLead),
 		confBase: b.baseline(confSize, confLead),
 	}
+	if s := strings.TrimSpace(meta.PageMark); s != "" {
+		f.mark = b.c.clean(s, bold, "priority")
+		if strings.ContainsRune(f.mark, '\n') || b.m(bold).width(f.mark, tinySize) > b.w/4 {
+			f.mark = ""
+			parts = append([]string{b.c.clean(s, regular, "priority")}, parts...)
+		}
+	}
+	labelW := b.m(bold).width(pageLabel(999, 999), tinySize)
+	if f.mark != "" {
+		labelW += b.m(bold).width(f.mark+markGap, tinySize)
+		b.c.note(f.mark, bold)
+	}
+	b.c.note(pageLabel(1234567890, 1234567890), bold)
 	f.ident = trimBlank(wrap(b.m(regular), strings.Join(parts, "   ·   "), tinySize, b.w-labelW-4))
 	conf := b.c.clean(strings.TrimSpace(meta.Confidentiality), regular, "meta.confidentiality")
 	f.conf = trimBlank(wrap(b.m(regular), conf, confSize, b.w))

@@ -96,7 +96,7 @@ func Example_integration() {
 	// Output:
 	// GMC: must be a 7-digit GMC number
 	// HomePostcode: is not a valid UK postcode
-	// NHS number 999 000 0026
+	// NHS number 999 000 0026. Born 2 April 1958 (age 68)
 	// 3 Mill Lane, LS6 2AB
 	// URGENT REFERRAL
 }

@@ -234,7 +234,9 @@ func summary(r *Referral) string {
 	}
 	if s := r.Safety; s != nil {
 		add("Safeguarding", s.Safeguarding)
-		add("Risks to visiting staff", s.Risks)
+		add("Risk to self", s.RiskToSelf)
+		add("Risk to others", s.RiskToOthers)
+		add("Risk to staff (lone working, home visits)", s.RiskToStaff)
 		add("Capacity and lasting power of attorney", s.Capacity)
 	}
 	if ag := r.AdviceAndGuidance; ag != nil {

@@ -41,7 +41,7 @@ const fullJSON = `{
   "socialHistory": "Lives with her partner; non-smoker.",
   "patientView": {"informed": true, "agrees": true, "concerns": "Worried she may have to give up nursing."},
   "communication": {"interpreter": {"language": "Irish", "dialect": "Munster"}, "accessibleInformation": ["Large print (16 point)"], "reasonableAdjustments": ["Morning appointments"], "carer": {"name": "Róisín Byrne", "relationship": "partner", "phone": "07700 900456"}},
-  "safety": {"safeguarding": "No concerns", "risks": "None known", "capacity": "Has capacity for this decision"},
+  "safety": {"safeguarding": "No concerns", "riskToSelf": "None known", "riskToOthers": "None known", "riskToStaff": "None known", "capacity": "Has capacity for this decision"},
   "adviceAndGuidance": {"considered": true, "reason": "she needs systemic treatment that must be started in clinic"},
   "attachments": [{"title": "Patch test report", "date": "2026-06-12"}],
   "copies": {"patient": true, "others": [{"name": "Occupational Health, Leeds Teaching Hospitals", "address": {"lines": ["Worsley Building"], "town": "Leeds", "postcode": "LS2 9JT"}}]}

@@ -1,5 +1,7 @@
 package referral
 
+import "strings"
+
 // Referral is one GP referral: everything the letter says, in the shape of
 // its JSON form. The JSON names are a public contract; see the README and
 // referral.schema.json.
@@ -219,11 +221,24 @@ type Carer struct {
 	Phone        string `json:"phone,omitempty" validate:"omitempty,ukphone"`
 }
 
-// Safety holds safeguarding, risk and capacity information.
+// Safety holds safeguarding, risk and capacity information. Each risk has
+// its own field, printed under its own label, so that a risk is never
+// shown as belonging to someone it does not.
 type Safety struct {
 	Safeguarding string `json:"safeguarding,omitempty"`
-	Risks        string `json:"risks,omitempty"`
-	Capacity     string `json:"capacity,omitempty"`
+	// RiskToSelf is a risk to the patient, such as self-harm or suicide.
+	RiskToSelf string `json:"riskToSelf,omitempty"`
+	// RiskToOthers is a risk the patient poses to other people.
+	RiskToOthers string `json:"riskToOthers,omitempty"`
+	// RiskToStaff is a risk to staff who visit or see the patient: lone
+	// working, home visits.
+	RiskToStaff string `json:"riskToStaff,omitempty"`
+	Capacity    string `json:"capacity,omitempty"`
+}
+
+// hasRisk reports whether s holds a safeguarding concern or any risk.
+func (s *Safety) hasRisk() bool {
+	return s != nil && strings.TrimSpace(s.Safeguarding+s.RiskToSelf+s.RiskToOthers+s.RiskToStaff) != ""
 }
 
 // AdviceAndGuidance records whether advice and guidance was considered
@@ -239,7 +254,8 @@ type Attachment struct {
 	Date  Date   `json:"date,omitzero"`
 }
 
-// Copies lists who receives a copy. Patient defaults to true when nil.
+// Copies lists who receives a copy. Patient must be stated: nil means no
+// copy for the patient, and the route warns that it was not stated.
 type Copies struct {
 	Patient *bool `json:"patient,omitempty"`
 	// Others are further recipients of a copy.
@@ -252,7 +268,8 @@ type CopyRecipient struct {
 	Address *Address `json:"address,omitempty" validate:"omitempty"`
 }
 
-// CopyToPatient reports whether the patient gets a copy (the default).
+// CopyToPatient reports whether the patient gets a copy: only when
+// copies.patient is true.
 func (r *Referral) CopyToPatient() bool {
-	return r.Copies == nil || r.Copies.Patient == nil || *r.Copies.Patient
+	return r.Copies != nil && r.Copies.Patient != nil && *r.Copies.Patient
 }

@@ -46,6 +46,13 @@ const (
 	// WarnStatementNotApplicable: the practice is outside England, so the
 	// default statement, which cites England's regulations, is left out.
 	WarnStatementNotApplicable = "statement-not-applicable"
+	// WarnPatientCopyNotStated: copies.patient is not given, so the
+	// patient gets no copy; the referrer should say whether they do.
+	WarnPatientCopyNotStated = "patient-copy-not-stated"
+	// WarnPatientCopyCheck: the patient gets a copy of a letter that holds
+	// a safeguarding concern, a risk or a carer's details; the referrer
+	// should check that the copy cannot cause harm.
+	WarnPatientCopyCheck = "patient-copy-check"
 )
 
 // Decide chooses the path for r: the eRS path when the priority is two-week
@@ -148,6 +155,40 @@ func warnings(r *Referral) []Warning {
 	missing("managementSoFar", strings.TrimSpace(r.ManagementSoFar) == "")
 	missing("patientView", r.PatientView == nil ||
 		(r.PatientView.Informed == nil && r.PatientView.Agrees == nil && r.PatientView.Concerns == ""))
+	ws = append(ws, patientCopyWarnings(r)...)
+	return ws
+}
+
+// patientCopyWarnings warns when the patient copy is not stated, and when
+// a copy goes to the patient with content that could cause harm if read
+// by someone else or by the patient unprepared.
+func patientCopyWarnings(r *Referral) []Warning {
+	switch {
+	case r.Copies == nil || r.Copies.Patient == nil:
+		return []Warning{{Code: WarnPatientCopyNotStated, Path: "copies.patient",
+			Message: "whether the patient gets a copy is not stated, so no copy will be sent to the patient"}}
+	case !*r.Copies.Patient:
+		return nil
+	}
+	var paths []string
+	if s := r.Safety; s != nil {
+		for _, f := range []struct{ path, text string }{
+			{"safety.safeguarding", s.Safeguarding}, {"safety.riskToSelf", s.RiskToSelf},
+			{"safety.riskToOthers", s.RiskToOthers}, {"safety.riskToStaff", s.RiskToStaff},
+		} {
+			if strings.TrimSpace(f.text) != "" {
+				paths = append(paths, f.path)
+			}
+		}
+	}
+	if r.Communication != nil && r.Communication.Carer != nil {
+		paths = append(paths, "communication.carer")
+	}
+	var ws []Warning
+	for _, p := range paths {
+		ws = append(ws, Warning{Code: WarnPatientCopyCheck, Path: p,
+			Message: "the patient gets a copy of a letter holding this; check that a copy cannot cause harm"})
+	}
 	return ws
 }
 

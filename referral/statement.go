@@ -29,25 +29,31 @@ const statementSource = "NHS (General Medical Services Contracts) Regulations 20
 // a practice in England unless an option replaces or removes it: a
 // referral by letter holding the clinical information needed, made without
 // a local form, which the GP contract does not require, and a request to
-// contact the referrer if anything is missing. It is under 110 words.
+// contact the referrer if anything is missing. Besides a local form's
+// title, it is under 110 words.
 func DefaultStatement() Statement { return defaultStatement("", nil) }
 
 // defaultStatement is DefaultStatement for a referral attached to the
 // e-Referral ubrn (when valid) and replacing the local form f (when given).
 func defaultStatement(ubrn UBRN, f *FormSection) Statement {
-	form := "A local referral form was not used. "
+	form := "A local referral form was not used. " + contractBasis("Using one")
 	if f != nil {
-		form = "The " + firstNonEmpty(f.Title, "local referral form") + " was not used. "
+		answered := "this letter answers its required clinical questions"
+		if len(f.Unavailable) > 0 {
+			answered += " except those listed as not available"
+		}
+		form = "The " + firstNonEmpty(f.Title, "local referral form") + " was not used; " + answered + ". " +
+			contractBasis("Using one")
 	}
 	paras := []string{
 		"This is a referral by letter, holding the clinical information needed to assess the patient.",
-		form + contractBasis("Using one"),
+		form,
 	}
 	if ubrn.Valid() {
 		paras = append(paras, "This letter is attached to e-Referral UBRN "+ubrn.String()+".")
 	}
-	paras = append(paras, "If anything you need is missing, please contact the referrer "+
-		"rather than returning the referral.")
+	paras = append(paras, "If anything is missing, please contact the referrer rather than "+
+		"returning the referral.")
 	return Statement{Title: "About this referral", Paragraphs: paras, Source: statementSource}
 }
 

@@ -155,9 +155,10 @@ func TestBatchWarnings(t *testing.T) {
 	require.NoError(t, json.Unmarshal(mustRead(t, "../../testdata/referrals/dermatology-eczema.json"), &doc))
 	doc["history"] = "Rash for a year. Red flag symptoms: none, Siobhan says."
 	delete(doc, "examination")
+	doc["copies"] = map[string]any{"patient": false} // no patient-copy-check warnings
 	b, _ := json.Marshal(doc)
 	require.NoError(t, os.WriteFile(filepath.Join(in, "warned.json"), b, 0o644))
-	put(t, filepath.Join(in, "quiet.json"), "../../testdata/referrals/dermatology-eczema.json")
+	put(t, filepath.Join(in, "quiet.json"), "../../testdata/referrals/paediatrics-faltering-growth.json")
 	code, stdout, stderr := batch(t, in, out)
 	assert.Equal(t, 0, code, stderr)
 	assert.Contains(t, stderr, `  warning: "warned.json": history: wording suggests suspected cancer: consider whether this is a two-week-wait referral, which must go through eRS (possible-suspected-cancer)`+"\n")

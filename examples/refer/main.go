@@ -162,6 +162,7 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 		if err != nil {
 			return err
 		}
+		fmt.Fprintln(c.stderr, "proforma: "+report.Summary())
 		opts = append(opts, referral.WithProforma(report))
 	}
 	if statementPath != "" {
