@@ -142,6 +142,10 @@ func splitReplyRequest(data []byte) (replyRequest, error) {
 	malformed := func() (replyRequest, error) { return replyRequest{}, referral.FieldErrors{syntaxError(data)} }
 	var req replyRequest
 	var fes referral.FieldErrors
+	// Unknown keys make one error, and a repeated key one error each,
+	// however many there are: the answer stays small.
+	firstUnknown, unknown := 0, 0
+	repeated := map[string]bool{}
 	tok, err := dec.Token()
 	if err != nil {
 		return malformed()
@@ -171,18 +175,32 @@ func splitReplyRequest(data []byte) (replyRequest, error) {
 			case "returned":
 				dst = &req.returned
 			default:
-				fes = append(fes, referral.FieldError{Rule: referral.RuleUnknownField,
-					Message: fmt.Sprintf(`unknown field (key %d of the request, which holds only "referral" and "returned")`, n)})
+				if unknown++; unknown == 1 {
+					firstUnknown = n
+				}
 				continue
 			}
 			if *dst != nil {
-				fes = append(fes, referral.FieldError{Path: tok.(string), Rule: referral.RuleDuplicate, Message: "appears more than once"})
+				repeated[tok.(string)] = true
 				continue
 			}
 			*dst = raw
 		}
 		if _, err := dec.Token(); err != nil {
 			return malformed()
+		}
+	}
+	if unknown > 0 {
+		msg := fmt.Sprintf("unknown field (key %d of the request", firstUnknown)
+		if unknown > 1 {
+			msg += fmt.Sprintf(", and %d more", unknown-1)
+		}
+		fes = append(fes, referral.FieldError{Rule: referral.RuleUnknownField,
+			Message: msg + `): the request holds only "referral" and "returned"`})
+	}
+	for _, key := range []string{"referral", "returned"} {
+		if repeated[key] {
+			fes = append(fes, referral.FieldError{Path: key, Rule: referral.RuleDuplicate, Message: "appears more than once"})
 		}
 	}
 	if _, err := dec.Token(); err != io.EOF {

@@ -102,6 +102,8 @@ func TestRepliesErrors(t *testing.T) {
 		{"a string", `"Zoë Kowalczyk"`, 422, []string{"/type"}},
 		{"unknown key", `{"referral": {}, "returned": {}, "Zoë Kowalczyk 9990000018": 1}`, 422, []string{"/unknown-field"}},
 		{"duplicate", `{"returned": {}, "returned": {}}`, 422, []string{"returned/duplicate-field", "referral/required"}},
+		{"many unknown and repeated keys", `{"Zoë": 1, "referral": {}, "x": [], "returned": {}, "returned": 1, "returned": 2, "y": {}}`, 422,
+			[]string{"/unknown-field", "returned/duplicate-field"}},
 		{"both missing", `{}`, 422, []string{"referral/required", "returned/required"}},
 		{"null returned", withReferral(`null`), 422, []string{"returned/required"}},
 		{"returned malformed", withReferral(`{"date": 1, "by": "Zoë", "reason": "x"}`), 422, []string{"returned.date/type"}},
@@ -137,7 +139,12 @@ func TestRepliesErrors(t *testing.T) {
 		})
 	}
 
-	resp := post(t, url, "text/plain", "", replyBody(t, goodFile, valid))
+	resp := post(t, url, "application/json", "", []byte(`{"a": 1, "referral": {}, "b": 2, "c": 3, "returned": {}}`))
+	p := decodeProblem(t, resp)
+	require.Len(t, p.Errors, 1)
+	assert.Equal(t, `unknown field (key 1 of the request, and 2 more): the request holds only "referral" and "returned"`, p.Errors[0].Message)
+
+	resp = post(t, url, "text/plain", "", replyBody(t, goodFile, valid))
 	assert.Equal(t, 415, resp.StatusCode)
 	assert.Equal(t, problemMediaType, decodeProblem(t, resp).Type)
 	resp = post(t, url, "application/json", "application/json", replyBody(t, goodFile, valid))
