@@ -48,7 +48,7 @@ func (h *handler) replies(w http.ResponseWriter, r *http.Request) {
 	if withOriginal(r) {
 		original, err := referral.Compose(ref)
 		if err != nil {
-			composeFailed(w, err, invalidReply)
+			composeFailed(w, err, func(fes referral.FieldErrors) problem { return invalidReply(under("referral.", fes)) })
 			return
 		}
 		set.letters = append(set.letters, original)
@@ -72,6 +72,17 @@ func replyField(f string) string {
 		return f
 	}
 	return strings.TrimSuffix("referral."+f, ".")
+}
+
+// under returns fes with their paths put under prefix ("referral."): a
+// document's own paths become paths in the request.
+func under(prefix string, fes referral.FieldErrors) referral.FieldErrors {
+	out := make(referral.FieldErrors, len(fes))
+	for i, fe := range fes {
+		fe.Path = strings.TrimSuffix(prefix+fe.Path, ".")
+		out[i] = fe
+	}
+	return out
 }
 
 func invalidReply(fes referral.FieldErrors) problem {
@@ -100,10 +111,7 @@ func (h *handler) decodeReply(w http.ResponseWriter, r *http.Request) (*referral
 			decodeFailed(w, err, invalidReply)
 			return false
 		}
-		for _, fe := range these {
-			fe.Path = strings.TrimSuffix(prefix+fe.Path, ".")
-			fes = append(fes, fe)
-		}
+		fes = append(fes, under(prefix, these)...)
 		return true
 	}
 	ref, err := referral.Decode(bytes.NewReader(req.referral))

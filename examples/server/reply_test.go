@@ -28,7 +28,7 @@ func replyBody(t *testing.T, referralFile, returned string) []byte {
 
 // TestReplies: the reply comes as PDF or text, with the original letter
 // after it unless original=false, never cached and named without patient
-// data.
+// data; a two-week-wait referral gets no reply.
 func TestReplies(t *testing.T) {
 	srv, logs := testServer(t)
 	url := srv.URL + "/v1/replies"
@@ -73,8 +73,23 @@ func TestReplies(t *testing.T) {
 	assert.Contains(t, string(text), "Dear Colleague,")
 	assert.NotContains(t, string(text), "\f", "original=0 is the reply alone")
 
+	// A two-week-wait referral gets 409 with the handoff for eRS, and no
+	// reply, in every form asked for.
+	tww := replyBody(t, twwFile, string(mustFile(t, returnedFile)))
+	for _, c := range []struct{ query, accept string }{{"", ""}, {"?original=false", ""}, {"", "text/plain"}} {
+		resp := post(t, url+c.query, "application/json", c.accept, tww)
+		assert.Equal(t, 409, resp.StatusCode, c)
+		assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"), "the handoff holds patient data")
+		assert.Empty(t, resp.Header.Get("Content-Disposition"), "no reply")
+		p := decodeProblem(t, resp)
+		assert.Equal(t, problemTwoWeekWait, p.Type)
+		require.NotNil(t, p.Handoff, c)
+		assert.Equal(t, "TWO_WEEK_WAIT", p.Handoff.PriorityCode)
+	}
+
 	assert.NotContains(t, logs.String(), "Ferreira")
 	assert.Contains(t, logs.String(), "method=POST path=/v1/replies status=200")
+	assert.Contains(t, logs.String(), "method=POST path=/v1/replies status=409")
 }
 
 // TestRepliesErrors: each bad request gets its status and problem type,
@@ -159,23 +174,6 @@ func TestRepliesErrors(t *testing.T) {
 
 	assert.NotContains(t, logs.String(), "Zo")
 	assert.Contains(t, logs.String(), "method=POST path=/v1/replies status=422")
-}
-
-// TestRepliesTwoWeekWait: a two-week-wait referral gets 409 with the
-// handoff for eRS, and no reply, in every form asked for.
-func TestRepliesTwoWeekWait(t *testing.T) {
-	srv, _ := testServer(t)
-	body := replyBody(t, twwFile, string(mustFile(t, returnedFile)))
-	for _, c := range []struct{ query, accept string }{{"", ""}, {"?original=false", ""}, {"", "text/plain"}} {
-		resp := post(t, srv.URL+"/v1/replies"+c.query, "application/json", c.accept, body)
-		assert.Equal(t, 409, resp.StatusCode, c)
-		assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"), "the handoff holds patient data")
-		assert.Empty(t, resp.Header.Get("Content-Disposition"), "no reply")
-		p := decodeProblem(t, resp)
-		assert.Equal(t, problemTwoWeekWait, p.Type)
-		require.NotNil(t, p.Handoff, c)
-		assert.Equal(t, "TWO_WEEK_WAIT", p.Handoff.PriorityCode)
-	}
 }
 
 // TestRepliesWarnings: Decide's warnings on the referral and the PDF
