@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"mime"
 	"net/http"
 	"runtime"
@@ -86,28 +87,55 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.Serv
 // failure: 415 not sent as JSON, 413 too large, 400 not JSON at all, 422 not
 // a referral.
 func (h *handler) decode(w http.ResponseWriter, r *http.Request) (*referral.Referral, bool) {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "application/json" {
-		writeProblem(w, problem{Type: problemMediaType, Title: "Send the referral as application/json", Status: http.StatusUnsupportedMediaType})
+	data, ok := readBody(w, r, referral.MaxDocumentBytes, "The referral is larger than 1 MiB")
+	if !ok {
 		return nil, false
 	}
-	body := http.MaxBytesReader(w, r.Body, referral.MaxDocumentBytes)
-	ref, err := referral.Decode(body)
+	ref, err := referral.Decode(bytes.NewReader(data))
+	if err != nil {
+		decodeFailed(w, err, invalid)
+		return nil, false
+	}
+	return ref, true
+}
+
+// readBody reads a request body sent as JSON, of at most limit bytes,
+// answering the client itself on failure: 415 not sent as JSON, 413 over
+// the limit (with the title tooLarge), 400 not read.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, tooLarge string) ([]byte, bool) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		writeProblem(w, problem{Type: problemMediaType, Title: "Send the body as application/json", Status: http.StatusUnsupportedMediaType})
+		return nil, false
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var mbe *http.MaxBytesError
-	var fes referral.FieldErrors
 	switch {
 	case err == nil:
-		return ref, true
-	case errors.As(err, &mbe), errors.Is(err, referral.ErrTooLarge):
-		writeProblem(w, problem{Type: problemTooLarge, Title: "The referral is larger than 1 MiB", Status: http.StatusRequestEntityTooLarge})
-	case errors.As(err, &fes) && notJSON(fes):
-		writeProblem(w, problem{Type: problemNotJSON, Title: "The request body is not JSON", Status: http.StatusBadRequest, Errors: fes})
-	case errors.As(err, &fes):
-		writeProblem(w, invalid(fes))
+		return data, true
+	case errors.As(err, &mbe):
+		writeProblem(w, problem{Type: problemTooLarge, Title: tooLarge, Status: http.StatusRequestEntityTooLarge})
 	default:
 		writeProblem(w, problem{Type: problemNotJSON, Title: "The request body could not be read", Status: http.StatusBadRequest})
 	}
 	return nil, false
+}
+
+// decodeFailed answers the client for err, from decoding a request: 413 a
+// document over 1 MiB, 400 a body that is not JSON at all, 422 JSON that
+// is not what the route takes (the problem inv makes).
+func decodeFailed(w http.ResponseWriter, err error, inv func(referral.FieldErrors) problem) {
+	var fes referral.FieldErrors
+	switch {
+	case errors.Is(err, referral.ErrTooLarge):
+		writeProblem(w, problem{Type: problemTooLarge, Title: "A document of the request is larger than 1 MiB", Status: http.StatusRequestEntityTooLarge})
+	case errors.As(err, &fes) && notJSON(fes):
+		writeProblem(w, problem{Type: problemNotJSON, Title: "The request body is not JSON", Status: http.StatusBadRequest, Errors: fes})
+	case errors.As(err, &fes):
+		writeProblem(w, inv(fes))
+	default:
+		writeProblem(w, problem{Type: problemNotJSON, Title: "The request body could not be read", Status: http.StatusBadRequest})
+	}
 }
 
 // notJSON reports whether Decode's errors say the body is not a JSON
@@ -126,12 +154,29 @@ func invalid(fes referral.FieldErrors) problem {
 	return problem{Type: problemInvalid, Title: "The referral is not valid", Status: http.StatusUnprocessableEntity, Errors: fes}
 }
 
+// composeFailed answers the client for err, from composing a letter: 422
+// invalid input (the problem inv makes), 409 a two-week-wait case, with the
+// handoff for the NHS e-Referral Service, and 500 otherwise.
+func composeFailed(w http.ResponseWriter, err error, inv func(referral.FieldErrors) problem) {
+	var fes referral.FieldErrors
+	var tw *referral.TwoWeekWaitError
+	switch {
+	case errors.As(err, &fes):
+		writeProblem(w, inv(fes))
+	case errors.As(err, &tw):
+		writeProblem(w, problem{Type: problemTwoWeekWait, Title: "Two-week-wait case: refer through the NHS e-Referral Service",
+			Status: http.StatusConflict, Detail: strings.Join(tw.Route.Reasons, "; "), Handoff: tw.Handoff()})
+	default:
+		writeProblem(w, problem{Type: problemInternal, Title: "The letter could not be composed", Status: http.StatusInternalServerError})
+	}
+}
+
 func (h *handler) letters(w http.ResponseWriter, r *http.Request) {
 	// Every answer here may hold patient data: no cache keeps it.
 	w.Header().Set("Cache-Control", "no-store")
 	media := negotiate(r.Header.Get("Accept"), mediaPDF, mediaText)
 	if media == "" {
-		writeProblem(w, problem{Type: problemNotAcceptable, Title: "The letter is offered as application/pdf or text/plain only", Status: http.StatusNotAcceptable})
+		writeProblem(w, notAcceptable)
 		return
 	}
 	ref, ok := h.decode(w, r)
@@ -143,43 +188,63 @@ func (h *handler) letters(w http.ResponseWriter, r *http.Request) {
 	}
 	defer h.release()
 	letter, err := referral.Compose(ref)
-	var fes referral.FieldErrors
-	var tw *referral.TwoWeekWaitError
-	switch {
-	case errors.As(err, &fes):
-		writeProblem(w, invalid(fes))
-		return
-	case errors.As(err, &tw):
-		writeProblem(w, problem{Type: problemTwoWeekWait, Title: "Two-week-wait case: refer through the NHS e-Referral Service",
-			Status: http.StatusConflict, Detail: strings.Join(tw.Route.Reasons, "; "), Handoff: tw.Handoff()})
-		return
-	case err != nil:
-		writeProblem(w, problem{Type: problemInternal, Title: "The letter could not be composed", Status: http.StatusInternalServerError})
+	if err != nil {
+		composeFailed(w, err, invalid)
 		return
 	}
+	h.write(w, r, media, letterSet{name: "referral-letter", letters: []*referral.Letter{letter},
+		warnings: referral.Decide(ref).Warnings, field: func(f string) string { return f }})
+}
+
+var notAcceptable = problem{Type: problemNotAcceptable, Title: "The letter is offered as application/pdf or text/plain only", Status: http.StatusNotAcceptable}
+
+// letterSet is the answer of a route that writes letters.
+type letterSet struct {
+	// name is the file name offered, without extension: a fixed name,
+	// never patient data.
+	name    string
+	letters []*referral.Letter
+	// warnings are Decide's on the referral.
+	warnings []referral.Warning
+	// field gives the path in the request of a letter's field, as Decide
+	// and the PDF renderer name it.
+	field func(string) string
+}
+
+// write answers with set's letters, one after another, as media: one PDF
+// in which each letter keeps its own page furniture, or their text with a
+// form feed between letters. Decide's warnings, then the PDF renderer's,
+// go in Refletter-Warning headers, escaped. A client that has gone gets
+// nothing: the access log says 499.
+func (h *handler) write(w http.ResponseWriter, r *http.Request, media string, set letterSet) {
 	var warnings []string
-	for _, wn := range referral.Decide(ref).Warnings {
-		warnings = append(warnings, wn.Path+": "+wn.Message+" ("+wn.Code+")")
+	for _, wn := range set.warnings {
+		warnings = append(warnings, set.field(wn.Path)+": "+wn.Message+" ("+wn.Code+")")
 	}
 	if r.Context().Err() != nil {
-		return // the client has gone: the access log says 499
+		return
 	}
 	var buf bytes.Buffer
 	ext := ".txt"
 	if media == mediaText {
-		if err := letter.WriteText(&buf); err != nil {
-			writeProblem(w, problem{Type: problemInternal, Title: "The letter could not be written", Status: http.StatusInternalServerError})
-			return
+		for i, l := range set.letters {
+			if i > 0 {
+				buf.WriteString("\f\n")
+			}
+			if err := l.WriteText(&buf); err != nil {
+				writeProblem(w, problem{Type: problemInternal, Title: "The letter could not be written", Status: http.StatusInternalServerError})
+				return
+			}
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	} else {
-		pws, err := h.pdf.Render(&buf, letter)
+		pws, err := h.pdf.RenderAll(&buf, set.letters...)
 		if err != nil {
 			writeProblem(w, problem{Type: problemInternal, Title: "The letter could not be rendered", Status: http.StatusInternalServerError})
 			return
 		}
 		for _, wn := range pws {
-			warnings = append(warnings, wn.Field+": "+wn.Message+" (pdf)")
+			warnings = append(warnings, set.field(wn.Field)+": "+wn.Message+" (pdf)")
 		}
 		w.Header().Set("Content-Type", mediaPDF)
 		ext = ".pdf"
@@ -190,7 +255,7 @@ func (h *handler) letters(w http.ResponseWriter, r *http.Request) {
 	for _, s := range warnings {
 		w.Header().Add(warningHeader, printable.String(s))
 	}
-	w.Header().Set("Content-Disposition", `inline; filename="referral-letter`+ext+`"`)
+	w.Header().Set("Content-Disposition", `inline; filename="`+set.name+ext+`"`)
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.Write(buf.Bytes())
 }

@@ -11,21 +11,24 @@
 //	                     not sent as JSON; 503 busy (Retry-After)
 //	POST /v1/route       referral JSON -> 200 the route decision with its
 //	                     warnings; 400, 422, 413, 415 as above
-//	POST /v1/replies     {"referral": ..., "returned": ...} -> 200
-//	                     application/pdf: the reply to a returned referral,
-//	                     then the original letter (?original=false: the
-//	                     reply alone; text/plain if Accept asks); errors as
-//	                     for /v1/letters
+//	POST /v1/replies     {"referral": ..., "returned": ...} -> 200 the
+//	                     reply to a returned referral, then the original
+//	                     letter (?original=false: the reply alone), as
+//	                     application/pdf or text/plain as for /v1/letters;
+//	                     errors as for /v1/letters, with 422 for an invalid
+//	                     request and 413 over 2 MiB (1 MiB a document)
 //	GET  /v1/schema      the JSON Schema of the referral
 //	GET  /v1/openapi.json the OpenAPI 3.1 document of this API
 //	GET  /healthz        200 ok
 //
 // Errors, 404 and 405 included, are RFC 9457 problem documents whose type
-// links to docs/problems.md. Decide's warnings come with a letter in
-// Refletter-Warning headers ("PATH: MESSAGE (CODE)"), and never hold
-// patient data. Letters and handoffs carry Cache-Control: no-store. At most
-// 2 x GOMAXPROCS letters render at once; a request waits up to 2 seconds
-// for a turn, then gets 503.
+// links to docs/problems.md. Decide's warnings, and the PDF renderer's,
+// come with a letter or reply in Refletter-Warning headers ("PATH: MESSAGE
+// (CODE)"), and never hold patient data. Letters, replies and handoffs
+// carry Cache-Control: no-store; letters and replies a file name that
+// holds no patient data. At most 2 x
+// GOMAXPROCS letters or replies render at once; a request waits up to 2
+// seconds for a turn, then gets 503.
 //
 // The access log holds method, matched route, status and duration only:
 // never a body, the path the client sent, or a patient field. A client that

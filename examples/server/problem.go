@@ -16,6 +16,7 @@ const problemBase = "https://github.com/refletter/refletter/blob/main/docs/probl
 const (
 	problemNotJSON       = problemBase + "not-json"
 	problemInvalid       = problemBase + "invalid-referral"
+	problemInvalidReply  = problemBase + "invalid-reply-request"
 	problemTwoWeekWait   = problemBase + "two-week-wait"
 	problemTooLarge      = problemBase + "too-large"
 	problemMediaType     = problemBase + "unsupported-media-type"
@@ -27,7 +28,7 @@ const (
 )
 
 // problemTypes lists every problem type the server answers with.
-var problemTypes = []string{problemNotJSON, problemInvalid, problemTwoWeekWait, problemTooLarge,
+var problemTypes = []string{problemNotJSON, problemInvalid, problemInvalidReply, problemTwoWeekWait, problemTooLarge,
 	problemMediaType, problemNotAcceptable, problemNotFound, problemMethod, problemBusy, problemInternal}
 
 // problem is an RFC 9457 problem document.
