@@ -15,9 +15,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// ubrnPattern accepts what validUBRN accepts: 12 digits, with spaces or
+// ubrnPattern is the pattern of the ubrn rule: 12 digits, with spaces or
 // hyphens anywhere.
-const ubrnPattern = `^[ -]*(?:[0-9][ -]*){12}$`
+var ubrnPattern = func() string {
+	for _, r := range stringRules {
+		if r.tag == RuleUBRN {
+			return r.pattern
+		}
+	}
+	panic("no ubrn rule")
+}()
 
 // generateReturnedSchema makes the schema of Returned as generateSchema
 // makes the referral's, then adds the rules Validate checks in code.
@@ -141,11 +148,11 @@ func TestReturnedSchema(t *testing.T) {
 }
 
 // TestUBRNPattern: the schema's UBRN pattern accepts exactly what
-// validUBRN accepts.
+// UBRN.Valid accepts.
 func TestUBRNPattern(t *testing.T) {
 	re := regexp.MustCompile(ubrnPattern)
 	for _, s := range []string{"000040001234", "0000 4000 1234", "0000-4000-1234", " 0-0-0-0-4-0-0-0-1-2-3-4 ",
 		"", "00004000123", "0000400012345", "0000 4000 123X", "０００040001234", "0000\t4000\t1234", "UBRN"} {
-		assert.Equal(t, validUBRN(s), re.MatchString(s), "%q", s)
+		assert.Equal(t, UBRN(s).Valid(), re.MatchString(s), "%q", s)
 	}
 }
