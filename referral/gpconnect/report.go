@@ -75,6 +75,9 @@ const (
 	WarnIncompleteNone    = "incomplete-none"      // "no known allergies" on a list that may be incomplete
 	WarnOtherPatient      = "other-patient"        // a resource about another patient
 	WarnNotActive         = "not-active"           // a medication on hold or intended
+	WarnOperationOutcome  = "operation-outcome"    // the GP system could not return part of the record
+	WarnDeceased          = "deceased"             // the record says the patient has died
+	WarnPreliminary       = "preliminary"          // a result not yet final
 )
 
 // Warning is something the clinician must check before the draft is sent.
