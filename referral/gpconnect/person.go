@@ -295,6 +295,18 @@ func (rd *reader) mapPractice(pat *res) {
 // patient's usual GP (or the only Practitioner) in the draft for the
 // caller to confirm.
 func (rd *reader) mapReferrer(pat *res) {
+	// Each PractitionerRole, by the Practitioner it names.
+	roles := map[*res][]*res{}
+	for _, y := range rd.all {
+		if y.ref.Type != "PractitionerRole" {
+			continue
+		}
+		if r := as[practitionerRole](y); r.Practitioner != nil {
+			if x := rd.resolve(y, r.Practitioner.Reference); x != nil {
+				roles[x] = append(roles[x], y)
+			}
+		}
+	}
 	byKey := map[string]int{}
 	for _, x := range rd.all {
 		if x.ref.Type != "Practitioner" {
@@ -308,17 +320,11 @@ func (rd *reader) mapReferrer(pat *res) {
 				s.GMCNumber = gmcNumber(clean(id.Value))
 			}
 		}
-		for _, y := range rd.all {
-			if y.ref.Type != "PractitionerRole" {
-				continue
-			}
-			r := as[practitionerRole](y)
-			if r.Practitioner != nil && rd.resolve(y, r.Practitioner.Reference) == x {
-				y.used = true
-				s.From = append(s.From, y.ref)
-				if len(r.Code) > 0 && s.Role == "" {
-					s.Role = conceptText(r.Code[0])
-				}
+		for _, y := range roles[x] {
+			y.used = true
+			s.From = append(s.From, y.ref)
+			if r := as[practitionerRole](y); len(r.Code) > 0 && s.Role == "" {
+				s.Role = conceptText(r.Code[0])
 			}
 		}
 		k := strings.ToLower(s.Name) + "|" + s.GMCNumber

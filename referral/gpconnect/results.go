@@ -91,6 +91,10 @@ func (rd *reader) discard(x *res, done map[*res]bool, why string) {
 	}
 }
 
+// maxGroupDepth is how deep test groups are followed; real ones are a
+// report, a group and its results.
+const maxGroupDepth = 8
+
 // isMember reports whether an Observation is a member of a test group,
 // and so is read with the group.
 func (rd *reader) isMember(x *res) bool {
@@ -126,8 +130,8 @@ func (rd *reader) observation(x *res, under []string, reportDate referral.Date, 
 	name := conceptText(o.Code)
 	var members []*res
 	for _, r := range o.Related {
-		if r.Type != "has-member" {
-			continue
+		if r.Type != "has-member" || len(parents) >= maxGroupDepth {
+			continue // a group too deep: its members are placed on their own
 		}
 		if m := rd.resolve(x, r.Target.Reference); m != nil && m.ref.Type == "Observation" {
 			members = append(members, m)
