@@ -71,6 +71,7 @@ func (d *draftFlags) run(args []string, out string, stdout, stderr io.Writer) in
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // a person reads it: "<5 mg/L", not "\u003c5 mg/L"
 	if err := enc.Encode(draft); err != nil {
 		fmt.Fprintln(stderr, "refer:", err)
 		return exitFailed

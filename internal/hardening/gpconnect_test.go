@@ -78,8 +78,8 @@ func gpHostile() map[string][]byte {
 		return b.String()
 	}
 	return map[string][]byte{
-		"deep nesting in a resource": gpBundle(`{"resourceType": "Observation", "id": "o1", "code": ` + deep + `}`),
-		"deep nesting in the bundle": []byte(`{"resourceType": "Bundle", "x": ` + deep + `}`),
+		"deep nesting in a resource":          gpBundle(`{"resourceType": "Observation", "id": "o1", "code": ` + deep + `}`),
+		"deep nesting in the bundle":          []byte(`{"resourceType": "Bundle", "x": ` + deep + `}`),
 		"a list of a million missing entries": gpBundle(listOf(1_000_000, "AllergyIntolerance/Zanzibarite")),
 		"a million nulls":                     []byte(`{"resourceType": "Bundle", "entry": [` + strings.Repeat(`null,`, 1_000_000) + `null]}`),
 		"practitioners and roles": gpRepeat(8<<20, func(i int) string {
