@@ -333,3 +333,43 @@ func TestSupplierShapedBundles(t *testing.T) {
 		})
 	}
 }
+
+// TestSupplierDraftsComplete checks that the supplier-shaped drafts, with
+// what the clinician writes, validate and compose into letters carrying
+// the record's parts.
+func TestSupplierDraftsComplete(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string
+	}{
+		{"own_emis_like.json", []string{"Brightwater", "Polish", "Allergy to amoxicillin", "H/O: codeine allergy (transfer-degraded drug allergy)",
+			"Bendroflumethiazide 2.5mg tablets (transfer-degraded medication entry)", "Mix with half a glass of water", "Asthma", "<5 mg/L"}},
+		{"own_tpp_like.json", []string{"Calloway", "No known drug allergies", "Adcal-D3 chewable tablets", "preliminary result", "Faecal occult blood"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			draft, _, err := readFiles(t, tt.file)
+			require.NoError(t, err)
+			draft.Priority = referral.PriorityRoutine
+			draft.Recipient.Service = "Gastroenterology Outpatients"
+			draft.Reason = "Change in bowel habit for three months"
+			draft.Request = referral.Request{Kind: referral.RequestDiagnosis}
+			draft.History = "Loose stools and urgency since August."
+			draft.Referrer.Role = "General Practitioner"
+			draft.Referrer.Phone = "0113 496 0001"
+			if draft.Referrer.GMCNumber == "" {
+				draft.Referrer.GMCNumber = "7012345" // the record gave none
+			}
+			require.NoError(t, draft.Validate())
+			letter, err := referral.Compose(draft)
+			require.NoError(t, err)
+			var text strings.Builder
+			require.NoError(t, letter.WriteText(&text))
+			for _, w := range tt.want {
+				assert.Contains(t, text.String(), w)
+			}
+			assert.NotContains(t, text.String(), "Serum sodium level", "a result of a report entered in error")
+			assert.NotContains(t, text.String(), "Flucloxacillin", "a completed medication")
+		})
+	}
+}
