@@ -373,3 +373,23 @@ func TestSupplierDraftsComplete(t *testing.T) {
 		})
 	}
 }
+
+// TestReportWithholdsOddIDs checks that an id that may be patient data (an
+// NHS number, a date, a name with spaces) is left out of the report text,
+// while ordinary ids are kept.
+func TestReportWithholdsOddIDs(t *testing.T) {
+	p := strings.Replace(testPatient, `"id": "p1"`, `"id": "9990000026"`, 1)
+	b := strings.Replace(bundleOf(
+		listOf(allergiesList, []string{"AllergyIntolerance/Zebedee Canaryfield", "AllergyIntolerance/1970-01-02"}, ""),
+		allergyOf("Zebedee Canaryfield", "91936005", "Allergy to penicillin", ""),
+		allergyOf("1970-01-02", "91936005", "Allergy to penicillin", ""),
+		`{"resourceType": "Observation", "id": "obs-04603d77.1", "code": {"text": "X"}}`), testPatient, p, 1)
+	b = strings.ReplaceAll(b, "Patient/p1", "Patient/9990000026")
+	_, rep := readStrings(t, b)
+	text := reportText(t, rep)
+	for _, c := range canaries {
+		assert.NotContains(t, text, c)
+	}
+	assert.Contains(t, text, "Observation/obs-04603d77.1 (bundle 1, entry 5)")
+	assert.Contains(t, text, "Patient (bundle 1, entry 0)")
+}
