@@ -96,7 +96,7 @@ func TestReferGPConnectFailures(t *testing.T) {
 		{"no -draft", []string{"-gpconnect", bundles + "own_full_record.json"}, "-gpconnect needs -draft"},
 		{"no -gpconnect", []string{"-draft"}, "-draft needs -gpconnect"},
 		{"a referral too", []string{"-gpconnect", bundles + "own_full_record.json", "-draft", good}, "takes no REFERRAL.json"},
-		{"missing file", []string{"-gpconnect", filepath.Join(t.TempDir(), "none.json"), "-draft"}, "no such file"},
+		{"missing file", []string{"-gpconnect", filepath.Join(t.TempDir(), "none.json"), "-draft"}, "refer: none.json: no such file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -86,6 +86,7 @@ type reader struct {
 	resultLists []*aList
 	patients    []Ref
 	seenObs     map[string]bool // Observations met, by type and id
+	prelim      map[Ref]bool    // reports not yet final
 	nhs         referral.NHSNumber
 	family      string
 	dob         string
@@ -106,7 +107,7 @@ func Read(bundles ...io.Reader) (*referral.Referral, *Report, error) {
 	if len(bundles) == 0 {
 		return nil, nil, ErrNoBundle
 	}
-	rd := &reader{byKey: map[string]*res{}, byURL: map[string]*res{}, seenObs: map[string]bool{}, draft: &referral.Referral{}, rep: &Report{}}
+	rd := &reader{byKey: map[string]*res{}, byURL: map[string]*res{}, seenObs: map[string]bool{}, prelim: map[Ref]bool{}, draft: &referral.Referral{}, rep: &Report{}}
 	var patients []*res
 	for i, r := range bundles {
 		p, err := rd.load(i+1, r)
@@ -171,7 +172,7 @@ func (rd *reader) load(n int, r io.Reader) (*res, error) {
 	if err := strictUnmarshal(data, &b); err != nil {
 		return nil, bad(-1, "", ErrMalformed, jsonDetail(err))
 	}
-	if b.ResourceType != "Bundle" || !slices.Contains(b.Meta.Profile, bundleProfile) {
+	if b.ResourceType != "Bundle" || !slices.ContainsFunc(b.Meta.Profile, isBundleProfile) {
 		return nil, bad(-1, "", ErrNotStructuredRecord, "")
 	}
 	var patient *res
@@ -272,6 +273,13 @@ func typeAndID(ref string) (string, string) {
 		return "", ""
 	}
 	return parts[len(parts)-2], parts[len(parts)-1]
+}
+
+// isBundleProfile reports whether p is the structured record bundle
+// profile, with or without a "|version".
+func isBundleProfile(p string) bool {
+	p, _, _ = strings.Cut(strings.TrimSpace(p), "|")
+	return p == bundleProfile
 }
 
 // strictUnmarshal decodes one JSON value and nothing after it.

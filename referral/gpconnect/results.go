@@ -2,6 +2,7 @@ package gpconnect
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/refletter/refletter/referral"
@@ -29,6 +30,9 @@ func (rd *reader) mapInvestigations() error {
 			continue
 		}
 		name := conceptText(r.Code)
+		if r.Status == "registered" || r.Status == "partial" || r.Status == "preliminary" {
+			rd.prelim[x.ref] = true
+		}
 		date := firstDate(r.EffectiveDateTime, r.Issued)
 		n := 0
 		for i, ref := range r.Result {
@@ -166,7 +170,7 @@ func (rd *reader) observation(x *res, under []string, reportDate referral.Date, 
 		raw = o.Issued
 	}
 	var comment []string
-	if o.Status == "preliminary" || o.Status == "registered" {
+	if o.Status == "preliminary" || o.Status == "registered" || slices.ContainsFunc(parents, func(p Ref) bool { return rd.prelim[p] }) {
 		comment = append(comment, "preliminary result")
 		rd.warn(WarnPreliminary, "investigations", x, "a result is preliminary, not final: check the record")
 	}

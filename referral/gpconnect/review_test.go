@@ -393,3 +393,22 @@ func TestReportWithholdsOddIDs(t *testing.T) {
 	assert.Contains(t, text, "Observation/obs-04603d77.1 (bundle 1, entry 5)")
 	assert.Contains(t, text, "Patient (bundle 1, entry 0)")
 }
+
+// TestBundleProfileVersion checks that a bundle profile with a version is
+// the structured record profile, and another profile is not.
+func TestBundleProfileVersion(t *testing.T) {
+	b := strings.Replace(bundleOf(), "GPConnect-StructuredRecord-Bundle-1", "GPConnect-StructuredRecord-Bundle-1|1.6.2", 1)
+	_, _ = readStrings(t, b)
+	_, _, err := gpconnect.Read(strings.NewReader(strings.Replace(bundleOf(), "GPConnect-StructuredRecord-Bundle-1", "GPConnect-StructuredRecord-Bundle-10", 1)))
+	assert.ErrorIs(t, err, gpconnect.ErrNotStructuredRecord)
+}
+
+// TestPreliminaryReport checks that the results of a report not yet final
+// say so even when each result is final.
+func TestPreliminaryReport(t *testing.T) {
+	draft, rep := readStrings(t, bundleOf(
+		`{"resourceType": "DiagnosticReport", "id": "r1", "status": "partial", "code": {"text": "Lipids"}, "result": [{"reference": "Observation/o1"}]}`,
+		`{"resourceType": "Observation", "id": "o1", "status": "final", "code": {"text": "Cholesterol"}, "valueQuantity": {"value": 6.1, "unit": "mmol/L"}}`))
+	assert.Equal(t, []string{"Cholesterol | 6.1 mmol/L | preliminary result; part of Lipids"}, investigationNames(draft))
+	assert.Equal(t, []string{gpconnect.WarnPreliminary}, warningCodes(rep, "investigations"))
+}
