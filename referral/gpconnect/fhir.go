@@ -99,17 +99,19 @@ type quantity struct {
 }
 
 type patient struct {
-	Identifier []identifier   `json:"identifier"`
-	Name       []humanName    `json:"name"`
-	Telecom    []contactPoint `json:"telecom"`
-	Extension  []extension    `json:"extension"`
-	Gender     string         `json:"gender"`
-	BirthDate  string         `json:"birthDate"`
-	DeceasedB  *bool          `json:"deceasedBoolean"`
-	DeceasedDT string         `json:"deceasedDateTime"`
-	Address    []address      `json:"address"`
-	GP         []reference    `json:"generalPractitioner"`
-	Managing   *reference     `json:"managingOrganization"`
+	Identifier []identifier      `json:"identifier"`
+	Name       []humanName       `json:"name"`
+	Telecom    []contactPoint    `json:"telecom"`
+	Extension  []extension       `json:"extension"`
+	Gender     string            `json:"gender"`
+	BirthDate  string            `json:"birthDate"`
+	DeceasedB  *bool             `json:"deceasedBoolean"`
+	DeceasedDT string            `json:"deceasedDateTime"`
+	Address    []address         `json:"address"`
+	Contact    []json.RawMessage `json:"contact"`
+	Comm       []json.RawMessage `json:"communication"`
+	GP         []reference       `json:"generalPractitioner"`
+	Managing   *reference        `json:"managingOrganization"`
 }
 
 type organization struct {

@@ -131,6 +131,12 @@ func (rd *reader) mapPatient(x *res) {
 		rd.warn(WarnDeceased, "patient", x, "the record says the patient has died: check before referring")
 	}
 	rd.mapInterpreter(x, p)
+	for i := range p.Contact {
+		rd.unplaced(x.ref, fmt.Sprintf("contact[%d]", i), "a contact person (next of kin, carer or emergency contact): add a carer by hand if one is needed")
+	}
+	for i := range p.Comm {
+		rd.unplaced(x.ref, fmt.Sprintf("communication[%d]", i), "a language the patient speaks: add an interpreter need by hand if there is one")
+	}
 	if d, err := referral.ParseDate(p.BirthDate); err == nil {
 		pt.DateOfBirth = d
 	}

@@ -178,6 +178,8 @@ func TestPatientDetails(t *testing.T) {
   "address": [{"use": "temp", "line": ["Flat 2"], "city": "York", "postalCode": "YO1 7HH", "period": {"start": "2026-11-01", "end": "2027-01-01"}},
     {"use": "home", "text": "1 Canary Row, Headingley, Leeds, LS2 9JT", "postalCode": "LS2 9JT"},
     {"use": "old", "line": ["2 Old Road"], "postalCode": "LS1 1AA"}],
+  "contact": [{"relationship": [{"text": "Next of kin"}], "name": {"family": "Canaryfield", "given": ["Ada"]}}],
+  "communication": [{"language": {"text": "Welsh"}}],
   "managingOrganization": {"reference": "Organization/o1"}}`
 	draft, rep := readStrings(t, strings.Replace(bundleOf(), testPatient, p, 1))
 	assert.Equal(t, referral.Patient{
@@ -196,9 +198,9 @@ func TestPatientDetails(t *testing.T) {
 			elements = append(elements, u.Element)
 		}
 	}
-	assert.ElementsMatch(t, []string{"address[0]", "address[2]", "telecom[1]", "telecom[2]", "telecom[3]", "telecom[6]", "extension[1]"}, elements)
+	assert.ElementsMatch(t, []string{"address[0]", "address[2]", "telecom[1]", "telecom[2]", "telecom[3]", "telecom[6]", "extension[1]", "contact[0]", "communication[0]"}, elements)
 	text := reportText(t, rep)
-	for _, c := range append(canaries, "900778", "Polish", "York", "z2@") {
+	for _, c := range append(canaries, "900778", "Polish", "York", "z2@", "Ada", "Welsh") {
 		assert.NotContains(t, text, c)
 	}
 }
