@@ -49,31 +49,25 @@ func (r Ref) String() string {
 }
 
 // plainID reports whether id (after a "#" for a contained resource) is a
-// FHIR id, 1 to 64 letters, digits, "-" and ".", with no run of 10 digits
-// (an NHS number) and no date (digits, "-", digits, "-", digits).
+// FHIR id, 1 to 64 letters, digits, "-" and ".", with no run of exactly
+// 10 digits (an NHS number) and no date (digits, "-", digits, "-", digits).
 func plainID(id string) bool {
 	id = strings.TrimPrefix(id, "#")
 	if len(id) == 0 || len(id) > 64 {
 		return false
 	}
-	run := 0
 	for _, c := range id {
-		switch {
-		case c >= '0' && c <= '9':
-			run++
-			if run >= 10 {
-				return false
-			}
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '-', c == '.':
-			run = 0
-		default:
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '.') {
 			return false
 		}
 	}
-	return !dateLike.MatchString(id)
+	return !nhsLike.MatchString(id) && !dateLike.MatchString(id)
 }
 
-var dateLike = regexp.MustCompile(`\d{2}[-.]\d{1,2}[-.]\d{2}`)
+var (
+	nhsLike  = regexp.MustCompile(`(^|\D)\d{10}(\D|$)`)
+	dateLike = regexp.MustCompile(`\d{2}[-.]\d{1,2}[-.]\d{2}`)
+)
 
 // Source is one part of the draft, by its JSON path (such as
 // "allergies.items[0]"), and the resources it came from.

@@ -385,7 +385,8 @@ func TestReportWithholdsOddIDs(t *testing.T) {
 		listOf(allergiesList, []string{"AllergyIntolerance/Zebedee Canaryfield", "AllergyIntolerance/1970-01-02"}, ""),
 		allergyOf("Zebedee Canaryfield", "91936005", "Allergy to penicillin", ""),
 		allergyOf("1970-01-02", "91936005", "Allergy to penicillin", ""),
-		`{"resourceType": "Observation", "id": "obs-04603d77.1", "code": {"text": "X"}}`), testPatient, p, 1)
+		`{"resourceType": "Observation", "id": "obs-04603d77.1", "code": {"text": "X"}}`,
+		`{"resourceType": "Observation", "id": "d92b7d42-554d-4c92-b829-e76508185702", "code": {"text": "X"}}`), testPatient, p, 1)
 	b = strings.ReplaceAll(b, "Patient/p1", "Patient/9990000026")
 	_, rep := readStrings(t, b)
 	text := reportText(t, rep)
@@ -393,6 +394,7 @@ func TestReportWithholdsOddIDs(t *testing.T) {
 		assert.NotContains(t, text, c)
 	}
 	assert.Contains(t, text, "Observation/obs-04603d77.1 (bundle 1, entry 5)")
+	assert.Contains(t, text, "Observation/d92b7d42-554d-4c92-b829-e76508185702 (bundle 1, entry 6)", "a GUID is kept")
 	assert.Contains(t, text, "Patient (bundle 1, entry 0)")
 }
 
