@@ -123,7 +123,7 @@ func TestGPConnectHostile(t *testing.T) {
 				text string
 				err  error
 			}
-			r := within(t, time.Minute, func() result {
+			r := within(t, 3*time.Minute, func() result {
 				_, rep, err := gpconnect.Read(bytes.NewReader(doc))
 				if err != nil {
 					return result{err: err}
@@ -163,7 +163,7 @@ func TestGPConnectMemory(t *testing.T) {
 	var err error
 	start := time.Now()
 	u := peakHeap(func() {
-		within(t, 2*time.Minute, func() error {
+		within(t, 5*time.Minute, func() error {
 			_, _, err = gpconnect.Read(bytes.NewReader(doc))
 			return err
 		})
