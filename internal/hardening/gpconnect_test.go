@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -82,13 +83,13 @@ func gpHostile() map[string][]byte {
 		"deep nesting in the bundle":          []byte(`{"resourceType": "Bundle", "x": ` + deep + `}`),
 		"a list of a million missing entries": gpBundle(listOf(1_000_000, "AllergyIntolerance/Zanzibarite")),
 		"a million nulls":                     []byte(`{"resourceType": "Bundle", "entry": [` + strings.Repeat(`null,`, 1_000_000) + `null]}`),
-		"practitioners and roles": gpRepeat(8<<20, func(i int) string {
+		"practitioners and roles": gpRepeat(4<<20, func(i int) string {
 			if i%2 == 0 {
 				return fmt.Sprintf(`{"resourceType": "Practitioner", "id": "x%d", "name": [{"family": "Zanzibarite"}]}`, i)
 			}
 			return fmt.Sprintf(`{"resourceType": "PractitionerRole", "id": "r%d", "practitioner": {"reference": "Practitioner/x%d"}}`, i, i-1)
 		}),
-		"a report of every observation": gpRepeat(8<<20, func(i int) string {
+		"a report of every observation": gpRepeat(4<<20, func(i int) string {
 			if i == 0 {
 				var b strings.Builder
 				b.WriteString(`{"resourceType": "DiagnosticReport", "id": "r", "result": [`)
@@ -177,4 +178,26 @@ func TestGPConnectMemory(t *testing.T) {
 	u = peakHeap(func() { _, _, err = gpconnect.Read(bytes.NewReader(big)) })
 	assert.ErrorIs(t, err, gpconnect.ErrTooLarge)
 	assert.Less(t, u.peak, uint64(limit), "peak heap %.1f MB", mb(u.peak))
+}
+
+// TestGPConnectCLI runs refer -gpconnect -draft -o on each hostile bundle:
+// exit 0 with a draft, or exit 2 with no file left behind; never a panic,
+// and no patient value on stderr.
+func TestGPConnectCLI(t *testing.T) {
+	for name, doc := range gpHostile() {
+		t.Run(name, func(t *testing.T) {
+			in := writeTemp(t, "bundle.json", doc)
+			outDir := t.TempDir()
+			res := refer(t, outDir, "-gpconnect", in, "-draft", "-o", "draft.json")
+			assertNoPatientData(t, "stderr", res.stderr, gpValues)
+			_, _, err := gpconnect.Read(bytes.NewReader(doc))
+			if err != nil {
+				assert.Equal(t, 2, res.code, res.stderr)
+				assertDirEmpty(t, outDir)
+				return
+			}
+			assert.Equal(t, 0, res.code, res.stderr)
+			assert.FileExists(t, filepath.Join(outDir, "draft.json"))
+		})
+	}
 }
