@@ -20,6 +20,9 @@
 //     list "none". A transfer-degraded drug allergy (196461000000101) is
 //     named by its original term (the text, else the note). Ended and
 //     resolved allergies are never active.
+//   - An active allergy, or a medication not ended, that no list holds
+//     (one from a consultation, say) gives a Warning and keeps its list
+//     from being read as "none".
 //   - A List carrying a warning code (confidential-items, data-in-transit,
 //     data-awaiting-filing) gives a Warning, and never lets its list be
 //     read as "none": with no items it is "unknown".

@@ -175,6 +175,15 @@ func (rd *reader) mapAllergies(lists map[string][]*aList) error {
 			}
 		}
 	}
+	for _, t := range rd.outside("AllergyIntolerance", seen, func(t *res) bool {
+		a := as[allergyIntolerance](t)
+		return a.ClinicalStatus != "resolved" && a.ClinicalStatus != "inactive" &&
+			a.VerificationStatus != "entered-in-error" && a.VerificationStatus != "refuted" &&
+			!hasCode(a.Code, noKnownAllergy) && !hasCode(a.Code, partialNoKnown)
+	}) {
+		incomplete = true
+		rd.warn(WarnOutsideList, "allergies", t, "an active allergy outside the allergies list: check the record")
+	}
 	switch {
 	case len(al.Items) > 0:
 		al.State = referral.StateRecorded
@@ -338,6 +347,13 @@ func (rd *reader) mapMedications(lists map[string][]*aList) error {
 			ms.Items = append(ms.Items, m)
 		}
 	}
+	for _, t := range rd.outside("MedicationStatement", seen, func(t *res) bool {
+		st := as[medicationStatement](t).Status
+		return st != "completed" && st != "stopped" && st != "entered-in-error"
+	}) {
+		incomplete = true
+		rd.warn(WarnOutsideList, "medications", t, "a medication not ended, outside the medication list: check the record")
+	}
 	switch {
 	case len(ms.Items) > 0:
 		ms.State = referral.StateRecorded
@@ -355,6 +371,19 @@ func (rd *reader) mapMedications(lists map[string][]*aList) error {
 	}
 	rd.source("medications", from...)
 	return nil
+}
+
+// outside returns the resources of type typ, about the patient, that no
+// list placed (their type and id are not in seen) and for which keep holds:
+// record entries that lists claiming to be whole leave out.
+func (rd *reader) outside(typ string, seen map[string]bool, keep func(*res) bool) []*res {
+	var out []*res
+	for _, x := range rd.all {
+		if x.ref.Type == typ && !x.used && !x.foreign && !seen[typ+"/"+x.ref.ID] && keep(x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func statusWord(s string) string {

@@ -102,6 +102,7 @@ const (
 	WarnOperationOutcome  = "operation-outcome"    // the GP system could not return part of the record
 	WarnDeceased          = "deceased"             // the record says the patient has died
 	WarnPreliminary       = "preliminary"          // a result not yet final
+	WarnOutsideList       = "outside-list"         // an active allergy or medication no list holds
 )
 
 // Warning is something the clinician must check before the draft is sent.

@@ -416,3 +416,39 @@ func TestPreliminaryReport(t *testing.T) {
 	assert.Equal(t, []string{"Cholesterol | 6.1 mmol/L | preliminary result; part of Lipids"}, investigationNames(draft))
 	assert.Equal(t, []string{gpconnect.WarnPreliminary}, warningCodes(rep, "investigations"))
 }
+
+// TestOutsideList checks that an active allergy or medication that no list
+// holds (from a consultation, say) keeps a "none" from being claimed.
+func TestOutsideList(t *testing.T) {
+	nkaList := listOf(allergiesList, []string{"AllergyIntolerance/n1"}, "")
+	endedMeds := listOf(medsList, []string{"MedicationStatement/s2"}, "")
+	meds := []string{statementOf("s2", "completed", "m1"), medicationOf("m1", "Amlodipine 5mg tablets")}
+	tests := []struct {
+		name       string
+		bundles    []string
+		allergies  referral.State
+		medication referral.State
+		warnings   []string
+	}{
+		{"an active allergy in another bundle",
+			[]string{bundleOf(append([]string{nkaList, nka, endedMeds}, meds...)...), bundleOf(penicillin)},
+			referral.StateUnknown, referral.StateRecorded, []string{gpconnect.WarnOutsideList, gpconnect.WarnIncompleteNone}},
+		{"an ended allergy outside the list",
+			[]string{bundleOf(append([]string{nkaList, nka, ended, endedMeds}, meds...)...)},
+			referral.StateRecorded, referral.StateRecorded, nil},
+		{"the listed allergy again in another bundle",
+			[]string{bundleOf(append([]string{nkaList, nka, endedMeds}, meds...)...), bundleOf(nka)},
+			referral.StateRecorded, referral.StateRecorded, nil},
+		{"an active medication outside the list",
+			[]string{bundleOf(append([]string{nkaList, nka, endedMeds, statementOf("s7", "active", "m1")}, meds...)...)},
+			referral.StateRecorded, referral.StateUnknown, []string{gpconnect.WarnOutsideList}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			draft, rep := readStrings(t, tt.bundles...)
+			assert.Equal(t, tt.allergies, draft.Allergies.State)
+			assert.Equal(t, tt.medication, draft.Medications.State)
+			assert.ElementsMatch(t, tt.warnings, warningCodes(rep, ""))
+		})
+	}
+}
