@@ -267,6 +267,12 @@ func (rd *reader) mapPractice(pat *res) {
 	if p.Managing != nil {
 		org = rd.resolve(pat, p.Managing.Reference)
 	}
+	// Some records name the practice only as the general practitioner.
+	for _, gp := range p.GP {
+		if org == nil || org.ref.Type != "Organization" {
+			org = rd.resolve(pat, gp.Reference)
+		}
+	}
 	if org == nil || org.ref.Type != "Organization" {
 		rd.toWrite("practice", "the Patient names no registered practice in the bundle")
 		return

@@ -452,3 +452,11 @@ func TestOutsideList(t *testing.T) {
 		})
 	}
 }
+
+// TestPracticeFromGeneralPractitioner checks that a practice named only as
+// the patient's general practitioner is read.
+func TestPracticeFromGeneralPractitioner(t *testing.T) {
+	b := strings.Replace(bundleOf(), `"managingOrganization": {"reference": "Organization/o1"}`, `"generalPractitioner": [{"reference": "Organization/o1"}]`, 1)
+	draft, _ := readStrings(t, b)
+	assert.Equal(t, "B86010", draft.Practice.ODSCode)
+}
