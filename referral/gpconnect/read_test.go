@@ -157,7 +157,7 @@ func TestErrors(t *testing.T) {
 		{"a Patient, not a bundle", testPatient, gpconnect.ErrNotStructuredRecord, -1, "", ""},
 		{"a bundle of another profile", strings.Replace(bundleOf(), "GPConnect-StructuredRecord-Bundle-1", "Other-Bundle-1", 1), gpconnect.ErrNotStructuredRecord, -1, "", ""},
 		{"list entry of the wrong type", string(wrongType), gpconnect.ErrWrongType, 4, "List", "list entry 0 is a MedicationStatement"},
-		{"a resource of the wrong type", bundleOf(`{"resourceType": "OperationOutcome", "id": "x"}`), gpconnect.ErrWrongType, 2, "OperationOutcome", ""},
+		{"a resource of the wrong type", bundleOf(`{"resourceType": "Appointment", "id": "x"}`), gpconnect.ErrWrongType, 2, "Appointment", ""},
 		{"an unknown type is not echoed", bundleOf(`{"resourceType": "Canaryfield", "id": "x"}`), gpconnect.ErrWrongType, 2, "", ""},
 		{"an element of the wrong JSON type", bundleOf(`{"resourceType": "Observation", "id": "o", "valueQuantity": {"value": "Canaryfield"}}`), gpconnect.ErrMalformed, 2, "Observation", "not valid"},
 		{"an entry with no resource", strings.Replace(bundleOf(), `{"resource": `+testOrganization+`}`, `{"fullUrl": "x"}`, 1), gpconnect.ErrMalformed, 1, "", "no resource"},
