@@ -39,6 +39,11 @@ func LoadAnswers(r io.Reader) (Answers, error) {
 	}
 	a := make(Answers, len(ms))
 	for _, m := range ms {
+		if !idPattern.MatchString(m.key) {
+			// No question has such an id; the key is not repeated.
+			p.add("answers", "the "+nthKey(m.n)+" is not a question id")
+			continue
+		}
 		at := answerPath(m.key)
 		s, ok := asString(m.value, at, &p)
 		if !ok {
@@ -61,7 +66,7 @@ func answerPath(id string) string {
 	if idPattern.MatchString(id) {
 		return "answers." + id
 	}
-	return "answers[" + quoteKey(id) + "]"
+	return "answers[a key that is not a question id]"
 }
 
 var numberPattern = regexp.MustCompile(`^[-+]?[0-9]+(\.[0-9]+)?$`)

@@ -264,7 +264,7 @@ func TestCheckAnswerErrors(t *testing.T) {
 	assert.Nil(t, rep)
 	var es Errors
 	require.ErrorAs(t, err, &es)
-	assert.Equal(t, `answers["a b"]: no such question on the form
+	assert.Equal(t, `answers[a key that is not a question id]: no such question on the form
 answers.zz-unknown: no such question on the form
 answers.available: is empty: leave out a question you do not answer
 answers.fit-result: must be a number, such as 12 or 7.5

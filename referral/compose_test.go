@@ -66,7 +66,7 @@ func TestComposeRules(t *testing.T) {
 		{"clinician without title", func(r *Referral) { r.Recipient.Clinician = "Anjali Patel" }, []string{"Dear Anjali Patel,"}, nil, nil},
 		{"unknown allergies", func(r *Referral) { r.Allergies = Allergies{State: StateUnknown} },
 			[]string{"Allergy status not recorded"}, []string{"No known drug allergies"}, nil},
-		{"no known allergies", func(r *Referral) { r.Allergies = Allergies{State: StateRecorded} },
+		{"no known allergies", func(r *Referral) { r.Allergies = Allergies{State: StateRecorded, Items: []Allergy{}} },
 			[]string{"No known drug allergies."}, []string{"not recorded"}, nil},
 		{"unknown medication", func(r *Referral) { r.Medications = Medications{State: StateUnknown} },
 			[]string{"Medication status not recorded"}, []string{"No current medication"}, nil},
@@ -357,7 +357,7 @@ func generate(t testing.TB, rng *rand.Rand) *Referral {
 	for i := range rng.IntN(12) {
 		r.Investigations = append(r.Investigations, Investigation{Name: text(), Result: text(), Comment: text(), Date: NewDate(2026, time.Month(1+i%12), 1+i)})
 	}
-	r.Medications.Items = nil
+	r.Medications.Items = []Medication{}
 	for range rng.IntN(15) {
 		r.Medications.Items = append(r.Medications.Items, Medication{Name: text(), Dose: text()})
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -28,9 +29,16 @@ var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 
 // Decode reads one referral in its JSON form. It is strict: malformed JSON,
 // unknown or repeated fields (names are case-sensitive), wrong JSON types,
-// invalid UTF-8 and trailing data are FieldErrors naming the JSON path; a
-// document over 1 MiB is an error wrapping ErrTooLarge. A leading UTF-8
-// byte-order mark is ignored. Decode does not validate: call Validate.
+// invalid UTF-8, a list of more than MaxListItems items and trailing data
+// are FieldErrors naming the JSON path (at most MaxFieldErrors of them,
+// then a count of the rest); a document over 1 MiB is an error wrapping
+// ErrTooLarge. A leading UTF-8 byte-order mark is ignored.
+//
+// An unknown field is named by the path of the object holding it and its
+// position there ("patient: unknown field (3rd key)"), never by its key,
+// which may hold anything. Null leaves a field empty, except for a flag
+// with no "not stated" meaning (recipient.suspectedCancer): null there is
+// a type error, never false. Decode does not validate: call Validate.
 func Decode(r io.Reader) (*Referral, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxDocumentBytes+1))
 	if err != nil {
@@ -71,6 +79,9 @@ func checkShape(data []byte, t reflect.Type) FieldErrors {
 		}
 		return FieldErrors{{Rule: RuleTrailingData, Message: "there is data after the referral document"}}
 	}
+	if s.more > 0 {
+		s.errs = append(s.errs, moreErrors(s.more))
+	}
 	return s.errs
 }
 
@@ -96,9 +107,14 @@ func position(data []byte, off int64) (line, col int) {
 type shapeChecker struct {
 	dec  *json.Decoder
 	errs FieldErrors
+	more int // errors beyond MaxFieldErrors, counted only
 }
 
 func (s *shapeChecker) fail(path, rule, msg string) {
+	if len(s.errs) == MaxFieldErrors {
+		s.more++
+		return
+	}
 	s.errs = append(s.errs, FieldError{Path: path, Rule: rule, Message: msg})
 }
 
@@ -108,7 +124,10 @@ func (s *shapeChecker) value(t reflect.Type, path string) error {
 	if err != nil {
 		return err
 	}
-	if tok == nil { // null: leaves the field empty
+	if tok == nil { // null: leaves the field empty, but is never false
+		if t.Kind() == reflect.Bool {
+			s.fail(path, RuleType, "must be true or false (null is not false)")
+		}
 		return nil
 	}
 	for t.Kind() == reflect.Pointer {
@@ -134,7 +153,18 @@ func (s *shapeChecker) value(t reflect.Type, path string) error {
 		want = "a list"
 		if tok == json.Delim('[') {
 			for i := 0; s.dec.More(); i++ {
-				if err := s.value(t.Elem(), pathIndex(path, i)); err != nil {
+				if i == MaxListItems {
+					// Stop checking the list at its limit: the rest is
+					// only read, so that a long list costs no more.
+					s.fail(path, RuleMaxItems, "has more than 200 items")
+				}
+				var err error
+				if i >= MaxListItems {
+					err = s.skipValue()
+				} else {
+					err = s.value(t.Elem(), pathIndex(path, i))
+				}
+				if err != nil {
 					return err
 				}
 			}
@@ -148,20 +178,28 @@ func (s *shapeChecker) value(t reflect.Type, path string) error {
 
 func (s *shapeChecker) object(t reflect.Type, path string) error {
 	seen := map[string]bool{}
-	for s.dec.More() {
+	for n := 1; s.dec.More(); n++ {
 		tok, err := s.dec.Token()
 		if err != nil {
 			return err
 		}
 		key, _ := tok.(string)
-		p := key
-		if path != "" {
-			p = path + "." + key
-		}
 		f, ok := fieldByJSONName(t, key)
+		// Only names of the form reach a path: an unknown key is named
+		// by its place, since it may hold anything (a name, a control
+		// character, a megabyte).
+		p := f.Name
+		if ok {
+			p, _, _ = strings.Cut(f.Tag.Get("json"), ",")
+			if path != "" {
+				p = path + "." + p
+			}
+		}
 		switch {
+		case !ok && path == "":
+			s.fail(path, RuleUnknownField, "unknown field ("+ordinal(n)+" key of the document)")
 		case !ok:
-			s.fail(p, RuleUnknownField, "is not a field of the referral form")
+			s.fail(path, RuleUnknownField, "unknown field ("+ordinal(n)+" key)")
 		case seen[key]:
 			s.fail(p, RuleDuplicate, "appears more than once")
 		}
@@ -227,4 +265,19 @@ func fieldByJSONName(t reflect.Type, name string) (reflect.StructField, bool) {
 	}
 	f, ok := m.(map[string]reflect.StructField)[name]
 	return f, ok
+}
+
+// ordinal returns n as an English ordinal: "1st", "2nd", "3rd", "11th".
+func ordinal(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
+	}
+	return strconv.Itoa(n) + suffix
 }

@@ -53,7 +53,8 @@ func TestBatch(t *testing.T) {
 	}
 	report, err := os.ReadFile(filepath.Join(out, "broken.errors.txt"))
 	require.NoError(t, err)
-	assert.Contains(t, string(report), "oops: is not a field of the referral form")
+	assert.Contains(t, string(report), "unknown field (2nd key of the document)")
+	assert.NotContains(t, string(report), "oops")
 
 	summary := stdout.String()
 	assert.Contains(t, summary, "letters: "+itoa(letters)+", eRS handoffs: "+itoa(handoffs)+", invalid: 1, failed: 0")
