@@ -113,7 +113,7 @@ func (r *Renderer) build(l *referral.Letter) (pdf []byte, warnings []Warning, er
 			pdf, warnings, err = nil, nil, fmt.Errorf("%w: internal error", ErrPDF)
 		}
 	}()
-	c := newCleaner(r.fs)
+	c := newCleaner(r.fs, l.Meta.Patient.Name)
 	lay, err := r.layout(l, c)
 	if err != nil {
 		return nil, nil, err
