@@ -18,6 +18,11 @@ const (
 	MaxDocumentBytes = 1 << 20 // a JSON document
 	MaxTextLength    = 20000   // characters in one text field
 	MaxListItems     = 200     // items in one list
+	// MaxNameLength is the most characters the patient's printed name
+	// (title, given and family names, with a space between) may have: the
+	// foot of every page must hold it with the date of birth and NHS
+	// number, in any font the renderer has and at any margin it allows.
+	MaxNameLength = 100
 	// MaxFieldErrors is the most FieldErrors Decode and Validate return.
 	// Beyond it, one more FieldError with the rule RuleMoreErrors says how
 	// many were left out.
@@ -60,6 +65,9 @@ const (
 	// RuleLetterDate: a letter date outside the window around today
 	// (MaxLetterDateAge back, MaxLetterDateAhead ahead).
 	RuleLetterDate = "letter-date"
+	// RuleNameLength: the patient's printed name is longer than
+	// MaxNameLength.
+	RuleNameLength = "name-length"
 	// RuleMoreErrors: the last FieldError of a list cut at MaxFieldErrors,
 	// saying how many more there were.
 	RuleMoreErrors = "more-errors"
@@ -113,7 +121,9 @@ func fieldValidator() *validator.Validate {
 // Required fields, list items of text and names must hold a visible
 // character: white space, zero-width and invisible marks alone are blank.
 // Names (patient, referrer, carer, clinician) must be one line, with no
-// tabs, zero-width or text-direction marks. A list beyond MaxListItems is
+// tabs, zero-width or text-direction marks, and the patient's title, given
+// and family names together at most MaxNameLength characters, so that
+// every page's foot can print them. A list beyond MaxListItems is
 // reported once and its further items are not checked. A recorded
 // medication or allergy list must have its items (empty for none).
 func (r *Referral) Validate(opts ...Option) error {
@@ -152,6 +162,9 @@ func (r *Referral) validateAt(now time.Time) error {
 
 	if !r.Priority.Valid() && r.Priority != "" {
 		add("priority", RulePriority, "must be routine, urgent or two-week-wait")
+	}
+	if utf8.RuneCountInString(fullName(r.Patient)) > MaxNameLength {
+		add("patient", RuleNameLength, "title, given and family names together are longer than 100 characters, more than the foot of a page holds")
 	}
 	if r.Referrer.GMCNumber == "" && r.Referrer.NMCPin == "" && r.Referrer.HCPCNumber == "" {
 		add("referrer", RuleRegistration, "needs a GMC number, NMC PIN or HCPC number")

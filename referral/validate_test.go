@@ -212,3 +212,50 @@ func TestBidiControls(t *testing.T) {
 	r.Patient.FamilyName = "كريم" // right-to-left text itself is fine
 	assert.NoError(t, r.validateAt(fixedClock()))
 }
+
+func TestValidateNameLength(t *testing.T) {
+	for _, tt := range []struct {
+		name                 string
+		title, given, family string
+		want                 []string
+	}{
+		{"at the limit", "Ms", strings.Repeat("a", 47), strings.Repeat("b", 49), nil},
+		{"one over", "Ms", strings.Repeat("a", 47), strings.Repeat("b", 50), []string{"patient name-length"}},
+		{"a 632-character family name", "", "Priya", strings.Repeat("N", 632), []string{"patient name-length"}},
+		{"a 20,000-character title", strings.Repeat("Dr", 10000), "Priya", "Natarajan", []string{"patient name-length"}},
+		{"multi-byte characters count once", "", strings.Repeat("é", 50), strings.Repeat("Ѿ", 49), nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := fullReferral(t)
+			r.Patient.Title, r.Patient.GivenName, r.Patient.FamilyName = tt.title, tt.given, tt.family
+			err := r.validateAt(fixedClock())
+			if tt.want == nil {
+				assert.NoError(t, err)
+				return
+			}
+			var fes FieldErrors
+			require.ErrorAs(t, err, &fes)
+			assert.ElementsMatch(t, tt.want, pathRules(fes))
+		})
+	}
+}
+
+// TestValidateErrorCap: a Go-built referral with thousands of faults gives
+// MaxFieldErrors of them and a count of the rest; a list over its limit is
+// reported once and its items beyond the limit are not checked.
+func TestValidateErrorCap(t *testing.T) {
+	r := fullReferral(t)
+	r.Investigations = make([]Investigation, 340000)
+	var fes FieldErrors
+	require.ErrorAs(t, r.validateAt(fixedClock()), &fes)
+	require.Len(t, fes, MaxFieldErrors+1)
+	assert.Equal(t, "investigations max-items", pathRules(fes[:1])[0])
+	// 1 + 200 items x 2 required fields, of which 100 are listed.
+	assert.Equal(t, FieldError{Rule: RuleMoreErrors, Message: "and 301 more"}, fes[MaxFieldErrors])
+	assert.Len(t, r.Investigations, 340000, "the referral is not changed")
+
+	r = fullReferral(t)
+	r.Reason = ""
+	require.ErrorAs(t, r.validateAt(fixedClock()), &fes)
+	assert.Len(t, fes, 1, "no count when under the cap")
+}
