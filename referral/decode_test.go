@@ -2,11 +2,14 @@ package referral
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -200,6 +203,31 @@ func FuzzDecode(f *testing.F) {
 			}
 			if err := l.WriteText(&bytes.Buffer{}); err != nil {
 				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// FuzzShapeSyntax: the shape checker's own reading of JSON agrees with
+// encoding/json on what is well-formed (for nesting encoding/json allows).
+func FuzzShapeSyntax(f *testing.F) {
+	for _, s := range []string{fullJSON, `{"a": [1, 2.5e-3, -0, "x\u00e9\n"]}`, `{"x": {"y": [true, false, null]}}`,
+		`{"a": 01}`, `{"a": "\x01"}`, `{"a" 1}`, `{"a": [1,]}`, `{} {}`, `{"a": "\u12"}`, `[{"x": -}]`, `{"x": 1e}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !utf8.Valid(b) || bytes.Count(b, []byte("["))+bytes.Count(b, []byte("{")) > 1000 {
+			return
+		}
+		errs := checkShape(b, reflect.TypeFor[Referral]())
+		bad := len(errs) == 1 && (errs[0].Rule == RuleSyntax || errs[0].Rule == RuleTrailingData)
+		if json.Valid(b) == bad {
+			t.Fatalf("json.Valid says %v, the shape checker %v", json.Valid(b), errs)
+		}
+		if len(errs) == 0 {
+			var r Referral
+			if err := json.Unmarshal(b, &r); err != nil {
+				t.Fatalf("the shape checker accepts what json.Unmarshal refuses: %v", err)
 			}
 		}
 	})
