@@ -61,13 +61,9 @@ func LoadAnswers(r io.Reader) (Answers, error) {
 	return a, nil
 }
 
-// answerPath names the answer to question id in an error.
-func answerPath(id string) string {
-	if idPattern.MatchString(id) {
-		return "answers." + id
-	}
-	return "answers[a key that is not a question id]"
-}
+// answerPath names the answer to question id, an id of idPattern, in an
+// error.
+func answerPath(id string) string { return "answers." + id }
 
 var numberPattern = regexp.MustCompile(`^[-+]?[0-9]+(\.[0-9]+)?$`)
 
