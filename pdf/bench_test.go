@@ -42,7 +42,7 @@ func BenchmarkFloor(b *testing.B) {
 	r, err := NewRenderer()
 	require.NoError(b, err)
 	l := composeFile(b, benchFile)
-	lay, err := r.layout(l, newCleaner(r.fs))
+	lay, err := r.layout(l, newCleaner(r.fs, l.Meta.Patient.Name))
 	require.NoError(b, err)
 	pages := paginate(lay)
 	require.Len(b, pages, 2)
