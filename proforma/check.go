@@ -83,7 +83,7 @@ func (f *Form) Check(r *referral.Referral, a Answers) (*Report, error) {
 		return nil, err
 	}
 	if r == nil {
-		return nil, Errors{{Path: "referral", Message: "no referral given"}}
+		return nil, Errors{{Path: "referral", Rule: referral.RuleRequired, Message: "no referral given"}}
 	}
 	var p problems
 	// An answer to no question of the form is counted, never named: its
@@ -96,9 +96,9 @@ func (f *Form) Check(r *referral.Referral, a Answers) (*Report, error) {
 	}
 	switch {
 	case unknown == 1:
-		p.add("answers", "1 answer is to no question on the form")
+		p.add("answers", RuleUnknownQuestion, "1 answer is to no question on the form")
 	case unknown > 1:
-		p.add("answers", strconv.Itoa(unknown)+" answers are to no question on the form")
+		p.add("answers", RuleUnknownQuestion, strconv.Itoa(unknown)+" answers are to no question on the form")
 	}
 	rep := &Report{
 		FormID: f.ID, Title: f.Title, Issuer: f.Issuer, Specialty: f.Specialty,
@@ -108,10 +108,8 @@ func (f *Form) Check(r *referral.Referral, a Answers) (*Report, error) {
 	for _, q := range f.Questions {
 		res := Result{Question: q}
 		if raw, ok := a[q.ID]; ok {
-			ans, msg := normalise(q, raw)
-			if msg != "" {
-				p.add(answerPath(q.ID), msg)
-			}
+			ans, f := normalise(q, raw)
+			p.addFault(answerPath(q.ID), f)
 			res.Answer = ans
 		}
 		switch {

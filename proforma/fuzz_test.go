@@ -44,6 +44,7 @@ func FuzzLoad(f *testing.F) {
 				require.NotEmpty(t, es)
 				for _, e := range es {
 					assert.NotEmpty(t, e.Message)
+					assert.True(t, knownRules[e.Rule], "rule %q", e.Rule)
 				}
 			}
 			return
@@ -78,6 +79,9 @@ func FuzzLoadAnswers(f *testing.F) {
 			if !errors.Is(err, ErrTooLarge) {
 				var es Errors
 				require.ErrorAs(t, err, &es)
+				for _, e := range es {
+					assert.True(t, knownRules[e.Rule], "rule %q", e.Rule)
+				}
 			}
 			return
 		}
@@ -116,6 +120,11 @@ func FuzzCheck(f *testing.F) {
 			assert.Nil(t, rep)
 			for _, line := range bytes.Split([]byte(err.Error()), []byte("\n")) {
 				assert.Regexp(t, checkErrorLine, string(line))
+			}
+			var es Errors
+			require.ErrorAs(t, err, &es)
+			for _, e := range es {
+				assert.True(t, knownRules[e.Rule], "rule %q", e.Rule)
 			}
 			return
 		}
