@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/refletter/refletter/pdf/internal/ttf"
 )
 
 // footer is the page furniture at the foot of every page: who the letter
@@ -31,7 +33,7 @@ type drawer struct {
 	fs *fontSet
 	// pages encodes text for the embedded font. With nil, text is drawn
 	// in core Helvetica through tr (the benchmark floor).
-	pages *codePages
+	pages *ttf.CodePages
 	tr    func(string) string
 	// cuts are the characters each embedded font holds, by face and code
 	// page: text is checked against them as it is drawn.
@@ -89,7 +91,7 @@ func (d *drawer) text(x, y float64, st style, size float64, c rgb, s string) {
 	}
 	var cut *[256]rune
 	for _, r := range s {
-		p, code, ok := d.pages.lookup(r)
+		p, code, ok := d.pages.Lookup(r)
 		if ok && p != page {
 			flush()
 			page, cut = p, nil
@@ -114,7 +116,7 @@ func (d *drawer) text(x, y float64, st style, size float64, c rgb, s string) {
 // advance is the width in mm of run, codes of a code page, at size pt, as
 // a viewer adds it up: from the font's widths, in thousandths of an em.
 func (d *drawer) advance(st style, page int, run []byte, size float64) float64 {
-	widths := &d.fs.faces[st].widths[page]
+	widths := &d.fs.faces[st].Widths[page]
 	w := 0
 	for _, c := range run {
 		w += widths[c]

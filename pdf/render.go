@@ -14,6 +14,7 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/referral"
 )
 
@@ -237,19 +238,19 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 	fonts := map[string]*[256]rune{} // the characters of each font, for finish
 	d := &drawer{p: p, fs: r.fs, pages: r.fs.pages, release: true}
 	for st, f := range r.fs.faces {
-		d.cuts[st] = make([]*[256]rune, len(r.fs.pages.runes))
-		for _, pg := range r.fs.pages.pagesOf(c.used[st]) {
+		d.cuts[st] = make([]*[256]rune, len(r.fs.pages.Runes))
+		for _, pg := range r.fs.pages.PagesOf(c.used[st]) {
 			prog, err := f.program(r.fs.pages, style(st), pg, c.used[st])
 			if err != nil {
 				return nil, fmt.Errorf("%w: cutting the font: %w", ErrPDF, err)
 			}
-			def, err := definition(f, pg, prog)
+			def, err := f.Definition(pg, prog)
 			if err != nil {
 				return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 			}
-			p.AddFontFromBytes(pageFamily(pg), fpdfStyle[st], def, prog.z)
-			fonts[prog.name] = &prog.codes
-			d.cuts[st][pg] = &prog.codes
+			p.AddFontFromBytes(pageFamily(pg), fpdfStyle[st], def, prog.Z)
+			fonts[prog.Name] = &prog.Codes
+			d.cuts[st][pg] = &prog.Codes
 		}
 	}
 	for _, pic := range []*picture{r.logo, r.sig} {
@@ -287,9 +288,9 @@ type finisher struct {
 
 func (d *finisher) Write(b []byte) (int, error) {
 	if d.pdf != nil {
-		return 0, errLayout
+		return 0, pdfobj.ErrLayout
 	}
-	pdf, err := finish(b, d.fonts)
+	pdf, err := pdfobj.Finish(b, d.fonts)
 	if err != nil {
 		return 0, err
 	}
