@@ -22,6 +22,28 @@
 // never leaves a single line behind, and the signature block and short
 // boxes are never split.
 //
+// # Tagged PDF
+//
+// The PDF is tagged, for screen readers and reflow: a structure tree in
+// reading order holds every piece of the letter's text exactly once, by
+// role. The practice's name is H1; headings, and the titles of notices
+// and of the statement, are H2; paragraphs, addresses and the sign-off
+// are P; key and value lists are L, LI, Lbl and LBody; tables are Table,
+// TR, TH (with a column scope) and TD; a logo or signature image is a
+// Figure with alternative text. The page furniture, a table header
+// repeated after a page break, and rules and fills are artifacts. The
+// catalog says the document is marked, gives its language and asks
+// viewers to show its title; each page's tab order follows the structure.
+// Each drawn line ends in a space, so that text read from the structure
+// keeps its words apart.
+//
+// The tests read the structure back with poppler (pdfinfo -struct-text)
+// and pdfcpu: that the file is tagged, that the structure's text in order
+// is the letter's without the furniture, where its headings and table
+// cells are, that the images have alternative text, and that every line
+// drawn is in exactly one marked-content sequence. No validator for
+// PDF/UA or PDF/A has been run, and the file claims neither.
+//
 // # Text the font cannot show
 //
 // Liberation Sans covers the Latin, Greek and Cyrillic scripts. Any other

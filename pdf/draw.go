@@ -7,6 +7,7 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/pdf/internal/ttf"
 )
 
@@ -52,6 +53,12 @@ type drawer struct {
 	// a long letter's layout shrinks as its pages are made.
 	release bool
 	err     error // the first text that could not be encoded
+	// tree is the structure the drawing is marked for (see tag.go); with
+	// nil, nothing is marked.
+	tree      *pdfobj.Tree
+	marked    int // the element whose content is open, artifact, or 0
+	pageIndex int // from 0
+	mcid      int // the page's next MCID
 }
 
 func (d *drawer) setText(page int, st style, size float64, c rgb) {
@@ -110,6 +117,15 @@ func (d *drawer) text(x, y float64, st style, size float64, c rgb, s string) {
 		}
 		run = append(run, code)
 	}
+	if d.tree != nil {
+		// Each line ends in a space, so that text read from the structure
+		// (which joins an element's lines) keeps its words apart.
+		if page != 0 {
+			flush()
+			page = 0
+		}
+		run = append(run, ' ')
+	}
 	flush()
 }
 
@@ -146,6 +162,8 @@ func (d *drawer) op(o op, top float64) {
 func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 	d.p.AddPage()
 	d.fresh = true
+	d.pageIndex, d.mcid = n-1, 0
+	d.mark(artifact)
 	type extent struct{ top, bottom float64 }
 	var boxes []int
 	ext := map[int]*extent{}
@@ -174,8 +192,10 @@ func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 		}
 	}
 	for _, it := range items {
-		for _, o := range it.u.ops {
-			d.op(o, it.y)
+		repeat := it.u.kind == kindTableHeader && it.u == &l.headers[it.u.header-1]
+		for i := range it.u.ops {
+			d.markOp(l, it.u, &it.u.ops[i], repeat)
+			d.op(it.u.ops[i], it.y)
 		}
 		// A table's repeated header is drawn from l.headers; each unit
 		// of l.units is drawn once.
@@ -183,6 +203,7 @@ func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 			it.u.ops = nil
 		}
 	}
+	d.mark(artifact)
 	for _, b := range boxes {
 		st, e := l.boxes[b-1], ext[b]
 		if st.hasBorder {
@@ -192,6 +213,7 @@ func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 		}
 	}
 	d.footer(&l.footer, n, total, margin)
+	d.mark(0)
 }
 
 func (d *drawer) footer(f *footer, n, total int, margin float64) {

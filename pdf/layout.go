@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/referral"
 )
 
@@ -76,6 +77,9 @@ type op struct {
 	kind       opKind
 	st         style
 	colour     rgb
+	// sub is the structure element of text, counted from its unit's
+	// elem: a table row's cells, a list item's label and body.
+	sub uint8
 }
 
 type unitKind uint8
@@ -99,6 +103,9 @@ type unit struct {
 	// a page break falls before this unit.
 	header int32
 	kind   unitKind
+	// elem is the structure element the unit's text belongs to (see
+	// tag.go); 0 until the block is tagged.
+	elem int32
 	// keep asks for this unit to be on the same page as the next one.
 	keep bool
 	// gap marks blank space, dropped at the top of a page.
@@ -117,8 +124,10 @@ type layout struct {
 	headers []unit
 	boxes   []boxStyle
 	footer  footer
-	top     float64 // body top, mm from the page top
-	bottom  float64 // body bottom
+	tree    *pdfobj.Tree
+	figures map[*picture]int // the Figure element of each image
+	top     float64          // body top, mm from the page top
+	bottom  float64          // body bottom
 }
 
 type builder struct {
@@ -131,6 +140,7 @@ type builder struct {
 	maxH   float64 // body height
 	out    *layout
 	groups int
+	cur    int // the structure element of the block being laid out
 }
 
 func (b *builder) m(st style) *metrics { return b.fs.faces[st].m }
@@ -147,6 +157,7 @@ func (b *builder) baseline(size, lead float64) float64 {
 // textOp makes a text op for clean text and notes its runes.
 func (b *builder) textOp(x, y float64, st style, size float64, c rgb, s string) op {
 	b.c.note(s, st)
+	b.c.used[st][' '] = struct{}{} // each line ends in a space (see drawer.text)
 	return op{kind: opText, x: float32(x), y: float32(y), st: st, size: float32(size), colour: c, text: s}
 }
 
@@ -315,13 +326,18 @@ func (b *builder) letterhead(v *referral.Letterhead) {
 		logoW, logoH = fitPicture(b.logo, 55, 24)
 		textX, textW = b.x0+logoW+6, b.w-logoW-6
 	}
-	var us []unit
-	us = append(us, b.lines(v.Name, v.Field, bold, nameSize, nameLead, b.cfg.accent, textX, textW, alignRight)...)
-	for _, l := range v.Lines {
-		us = append(us, b.lines(l, v.Field, regular, smallSize, smallLead, greyText, textX, textW, alignRight)...)
+	if b.logo != nil {
+		b.figure(b.logo, "Logo of "+v.Name)
 	}
+	var us []unit
+	us = append(us, b.tag(b.lines(v.Name, v.Field, bold, nameSize, nameLead, b.cfg.accent, textX, textW, alignRight), "H1")...)
+	var addr []unit
+	for _, l := range v.Lines {
+		addr = append(addr, b.lines(l, v.Field, regular, smallSize, smallLead, greyText, textX, textW, alignRight)...)
+	}
+	us = append(us, b.tag(addr, "P")...)
 	for _, d := range v.Details {
-		us = append(us, b.detail(d, v.Field, textX, textW)...)
+		us = append(us, b.tag(b.detail(d, v.Field, textX, textW), "P")...)
 	}
 	textH := 0.0
 	for _, u := range us {
@@ -400,9 +416,9 @@ func (b *builder) boxed(us []unit, st boxStyle) []unit {
 func (b *builder) notice(v *referral.Notice) {
 	x := b.x0 + barWidth + boxPad
 	w := b.w - barWidth - 2*boxPad
-	us := b.lines(v.Title, v.Field, bold, bodySize, bodyLead, b.cfg.accent, x, w, alignLeft)
+	us := b.tag(b.lines(v.Title, v.Field, bold, bodySize, bodyLead, b.cfg.accent, x, w, alignLeft), "H2")
 	for _, l := range v.Lines {
-		us = append(us, b.lines(l, v.Field, regular, bodySize, bodyLead, inkColour, x, w, alignLeft)...)
+		us = append(us, b.tag(b.lines(l, v.Field, regular, bodySize, bodyLead, inkColour, x, w, alignLeft), "P")...)
 	}
 	b.add(b.group(b.boxed(us, boxStyle{fill: b.cfg.accent.mix(0.08), hasFill: true, bar: b.cfg.accent, hasBar: true}))...)
 }
@@ -430,13 +446,19 @@ func (b *builder) keyValues(v *referral.KeyValueList) {
 		val := trimBlank(wrap(b.m(regular), vals[i], bodySize, valW))
 		n := max(len(key), len(val))
 		us := make([]unit, n)
+		item := b.out.tree.Add("LI", b.cur)
+		lbl := b.out.tree.Add("Lbl", item)
+		b.out.tree.Add("LBody", item)
 		for i := range us {
 			us[i].h = bodyLead
+			us[i].elem = int32(lbl)
 			if i < len(key) && key[i] != "" {
 				us[i].ops = append(us[i].ops, b.textOp(b.x0, base, bold, bodySize, inkColour, key[i]))
 			}
 			if i < len(val) && val[i] != "" {
-				us[i].ops = append(us[i].ops, b.textOp(valX, base, regular, bodySize, inkColour, val[i]))
+				o := b.textOp(valX, base, regular, bodySize, inkColour, val[i])
+				o.sub = 1
+				us[i].ops = append(us[i].ops, o)
 			}
 		}
 		if n > 0 {
@@ -517,15 +539,21 @@ func (b *builder) table(v *referral.Table) {
 	hdr := 0
 	if hasHeader {
 		head = b.row(v.Header, ws, v.Field, bold, b.maxH)[0]
+		head.elem = int32(b.cells("TH", cols))
 		head.ops = append([]op{{kind: opFill, x: float32(b.x0), y: 0, w: float32(b.w), h: float32(head.h), colour: headFill}}, head.ops...)
 		head.ops = append(head.ops, op{kind: opLine, x: float32(b.x0), y: float32(head.h), w: float32(b.w), lw: 0.3, colour: ruleColour})
 		head.kind, head.keep = kindTableHeader, true
+		hdr = len(b.out.headers) + 1
+		head.header = int32(hdr)
 		b.out.headers = append(b.out.headers, head)
-		hdr = len(b.out.headers)
 		b.add(head)
 	}
 	for i, r := range v.Rows {
 		us := b.row(r, ws, v.Field+"["+strconv.Itoa(i)+"]", regular, b.maxH-head.h-1)
+		first := b.cells("TD", cols)
+		for j := range us {
+			us[j].elem = int32(first)
+		}
 		last := &us[len(us)-1]
 		last.ops = append(last.ops, op{kind: opLine, x: float32(b.x0), y: float32(last.h), w: float32(b.w), lw: 0.2, colour: lightRule})
 		for j := range us {
@@ -568,7 +596,9 @@ func (b *builder) row(cells []string, ws []float64, field string, st style, maxH
 		for i, w := range ws {
 			for k := start; k < end && k < len(cellLines[i]); k++ {
 				if l := cellLines[i][k]; l != "" {
-					u.ops = append(u.ops, b.textOp(x+cellPadX, top+float64(k-start)*smallLead+base, st, smallSize, inkColour, l))
+					o := b.textOp(x+cellPadX, top+float64(k-start)*smallLead+base, st, smallSize, inkColour, l)
+					o.sub = uint8(min(i, maxCells-1))
+					u.ops = append(u.ops, o)
 				}
 			}
 			x += w
@@ -580,15 +610,15 @@ func (b *builder) row(cells []string, ws []float64, field string, st style, maxH
 
 func (b *builder) statement(v *referral.StatementBox) {
 	x, w := b.x0+boxPad, b.w-2*boxPad
-	us := b.lines(v.Title, v.Field, bold, bodySize, bodyLead, inkColour, x, w, alignLeft)
+	us := b.tag(b.lines(v.Title, v.Field, bold, bodySize, bodyLead, inkColour, x, w, alignLeft), "H2")
 	for _, p := range v.Paragraphs {
-		ps := b.lines(p, v.Field, regular, smallSize, smallLead, inkColour, x, w, alignLeft)
+		ps := b.tag(b.lines(p, v.Field, regular, smallSize, smallLead, inkColour, x, w, alignLeft), "P")
 		if len(ps) > 0 && len(us) > 0 {
 			us[len(us)-1].h += 1.4
 		}
 		us = append(us, ps...)
 	}
-	if cs := b.lines(v.Citation, v.Field, regular, tinySize, tinyLead, greyText, x, w, alignLeft); len(cs) > 0 {
+	if cs := b.tag(b.lines(v.Citation, v.Field, regular, tinySize, tinyLead, greyText, x, w, alignLeft), "P"); len(cs) > 0 {
 		if len(us) > 0 {
 			us[len(us)-1].h += 1.4
 		}
@@ -598,19 +628,26 @@ func (b *builder) statement(v *referral.StatementBox) {
 }
 
 func (b *builder) signature(v *referral.Signature) {
-	us := b.lines(v.Closing, v.Field, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)
+	us := b.tag(b.lines(v.Closing, v.Field, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft), "P")
 	space := unit{h: 12}
 	if b.sig != nil {
+		who := ""
+		if len(v.Lines) > 0 {
+			who = " of " + v.Lines[0]
+		}
+		b.figure(b.sig, "Signature"+who)
 		w, h := fitPicture(b.sig, 55, 18)
 		space = unit{h: h + 2, ops: []op{{kind: opImage, x: float32(b.x0), y: 1, w: float32(w), h: float32(h), pic: b.sig}}}
 	}
 	us = append(us, space)
+	var sign []unit
 	for i, l := range v.Lines {
 		st := regular
 		if i == 0 {
 			st = bold
 		}
-		us = append(us, b.lines(l, v.Field, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)...)
+		sign = append(sign, b.lines(l, v.Field, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)...)
 	}
+	us = append(us, b.tag(sign, "P")...)
 	b.add(b.group(us)...)
 }

@@ -40,6 +40,11 @@ type textRun struct {
 	size float64 // pt
 	bold bool
 	text string
+	// marks is how many marked-content sequences hold the text (a
+	// tagged PDF's text is in exactly one), artifact whether the
+	// innermost is an artifact.
+	marks    int
+	artifact bool
 }
 
 // pdfDoc is a PDF read back for tests.
@@ -220,6 +225,7 @@ func parseContent(t testing.TB, c []byte, fonts map[string]*pdfFont) []textRun {
 	var stack []string // operands as raw tokens
 	var strs [][]byte  // string operands
 	var font *pdfFont
+	var marks []bool // open marked content: whether each is an artifact
 	var size float64
 	var x, y float64
 	num := func(i int) float64 {
@@ -267,6 +273,18 @@ func parseContent(t testing.TB, c []byte, fonts map[string]*pdfFont) []textRun {
 				continue
 			}
 			switch tok {
+			case "BDC", "BMC":
+				tag := ""
+				for _, v := range stack {
+					if strings.HasPrefix(v, "/") {
+						tag = v
+						break
+					}
+				}
+				marks = append(marks, tag == "/Artifact")
+			case "EMC":
+				require.NotEmpty(t, marks, "EMC without BDC")
+				marks = marks[:len(marks)-1]
 			case "Tf":
 				if len(stack) >= 2 {
 					name := strings.TrimPrefix(stack[len(stack)-2], "/")
@@ -290,17 +308,24 @@ func parseContent(t testing.TB, c []byte, fonts map[string]*pdfFont) []textRun {
 				}
 				if n := len(runs); n > 0 {
 					prev := &runs[n-1]
-					if prev.y == y && prev.size == size && prev.bold == font.bold && math.Abs(ends[n-1]-x) < 0.011 {
+					if prev.y == y && prev.size == size && prev.bold == font.bold && math.Abs(ends[n-1]-x) < 0.011 &&
+						prev.marks == len(marks) && prev.artifact == (len(marks) > 0 && marks[len(marks)-1]) {
 						prev.text += string(text)
 						ends[n-1] = x + w
 						break
 					}
 				}
-				runs = append(runs, textRun{x: x, y: y, size: size, bold: font.bold, text: string(text)})
+				runs = append(runs, textRun{x: x, y: y, size: size, bold: font.bold, text: string(text),
+					marks: len(marks), artifact: len(marks) > 0 && marks[len(marks)-1]})
 				ends = append(ends, x+w)
 			}
 			stack, strs = stack[:0], strs[:0]
 		}
+	}
+	for i := range runs {
+		// A tagged PDF's lines end in a space, for text read from the
+		// structure; it is not what the line shows.
+		runs[i].text = strings.TrimSuffix(runs[i].text, " ")
 	}
 	return runs
 }

@@ -130,7 +130,8 @@ func (r *Renderer) build(l *referral.Letter) (pdf []byte, warnings []Warning, er
 // layout lays out the letter's blocks and the footer.
 func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
 	m := r.cfg.margin
-	b := &builder{fs: r.fs, c: c, cfg: &r.cfg, logo: r.logo, sig: r.sig, x0: m, w: pageW - 2*m, out: &layout{}}
+	b := &builder{fs: r.fs, c: c, cfg: &r.cfg, logo: r.logo, sig: r.sig, x0: m, w: pageW - 2*m,
+		out: &layout{tree: pdfobj.NewTree(), figures: map[*picture]int{}}}
 	b.out.footer = b.footer(&l.Meta)
 	if b.out.footer.h > maxFooter {
 		return nil, ErrFurnitureTooLong
@@ -139,9 +140,12 @@ func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
 	b.out.bottom = pageH - m - b.out.footer.h - 3
 	b.maxH = b.out.bottom - b.out.top
 	for i, blk := range l.Blocks {
+		n := len(b.out.units)
+		b.cur = b.out.tree.Add(blockRole(blk), 0)
 		if err := b.block(i, blk); err != nil {
 			return nil, err
 		}
+		b.tagRest(b.out.units[n:])
 		if _, isHeading := blk.(*referral.Heading); !isHeading {
 			b.gap(blockGap)
 		}
@@ -236,7 +240,7 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 	p.SetLang(lang)
 
 	fonts := map[string]*[256]rune{} // the characters of each font, for finish
-	d := &drawer{p: p, fs: r.fs, pages: r.fs.pages, release: true}
+	d := &drawer{p: p, fs: r.fs, pages: r.fs.pages, release: true, tree: lay.tree}
 	for st, f := range r.fs.faces {
 		d.cuts[st] = make([]*[256]rune, len(r.fs.pages.Runes))
 		for _, pg := range r.fs.pages.PagesOf(c.used[st]) {
@@ -268,7 +272,8 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 	if err := p.Error(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 	}
-	out := finisher{fonts: fonts}
+	lay.tree.Pages = len(pages)
+	out := finisher{fonts: fonts, tree: lay.tree}
 	if err := p.Output(&out); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 	}
@@ -283,6 +288,7 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 // copy of the uncompressed PDF.
 type finisher struct {
 	fonts map[string]*[256]rune
+	tree  *pdfobj.Tree
 	pdf   []byte
 }
 
@@ -290,7 +296,7 @@ func (d *finisher) Write(b []byte) (int, error) {
 	if d.pdf != nil {
 		return 0, pdfobj.ErrLayout
 	}
-	pdf, err := pdfobj.Finish(b, d.fonts)
+	pdf, err := pdfobj.Finish(b, d.fonts, d.tree)
 	if err != nil {
 		return 0, err
 	}

@@ -70,7 +70,12 @@ var ErrLayout = errors.New("pdf: the PDF library's output is not laid out as exp
 // must be in the PDF. finish adds the ToUnicode objects after the others
 // and rewrites the cross-reference table. Any other layout is an error
 // rather than a damaged PDF.
-func Finish(pdf []byte, fonts map[string]*[256]rune) ([]byte, error) {
+//
+// With a tree, the PDF is tagged: the catalog gains the structure tree,
+// /MarkInfo and DisplayDocTitle, each page /StructParents and /Tabs /S,
+// and the structure is written compressed in an object stream, which
+// needs a cross-reference stream (PDF 1.5) in place of the table.
+func Finish(pdf []byte, fonts map[string]*[256]rune, tree *Tree) ([]byte, error) {
 	sx := bytes.LastIndex(pdf, []byte("\nstartxref\n"))
 	if sx < 0 {
 		return nil, ErrLayout
@@ -146,6 +151,21 @@ func Finish(pdf []byte, fonts map[string]*[256]rune) ([]byte, error) {
 		return nil, ErrLayout
 	}
 
+	// The structure's objects follow the CMaps; then its object stream
+	// and the cross-reference stream.
+	structFirst := n + len(added)
+	var pages []int
+	if tree != nil {
+		for _, o := range objs {
+			if bytes.HasPrefix(o.body, []byte(pageHead)) {
+				pages = append(pages, o.num)
+			}
+		}
+		if len(pages) != tree.Pages {
+			return nil, ErrLayout
+		}
+	}
+
 	out := make([]byte, 0, len(pdf)/2)
 	out = append(out, pdf[:offs[order[0]]]...)
 	offsets := make([]int, n+len(added))
@@ -161,6 +181,7 @@ func Finish(pdf []byte, fonts map[string]*[256]rune) ([]byte, error) {
 		out = append(out, "\nendstream\nendobj\n"...)
 		return nil
 	}
+	catalogs, page := 0, 0
 	for _, i := range order {
 		o := objs[i]
 		if data, ok := plainStream(o.body); ok {
@@ -183,6 +204,20 @@ func Finish(pdf []byte, fonts map[string]*[256]rune) ([]byte, error) {
 			out = append(out, tail...)
 			continue
 		}
+		if tree != nil {
+			if body, ok := bytes.CutPrefix(o.body, []byte(pageHead)); ok {
+				out = fmt.Appendf(out, "%s/StructParents %d\n/Tabs /S\n", pageHead, page)
+				out = append(out, body...)
+				page++
+				continue
+			}
+			if body, ok := bytes.CutPrefix(o.body, []byte(catalogHead)); ok {
+				out = fmt.Appendf(out, "%s/MarkInfo <</Marked true>>\n/StructTreeRoot %d 0 R\n/ViewerPreferences <</DisplayDocTitle true>>\n", catalogHead, structFirst)
+				out = append(out, body...)
+				catalogs++
+				continue
+			}
+		}
 		out = append(out, o.body...)
 	}
 	for i, cmap := range added {
@@ -190,12 +225,80 @@ func Finish(pdf []byte, fonts map[string]*[256]rune) ([]byte, error) {
 			return nil, err
 		}
 	}
-	start := len(out)
-	out = fmt.Appendf(out, "xref\n0 %d\n0000000000 65535 f \n", len(offsets))
-	for _, off := range offsets[1:] {
-		out = fmt.Appendf(out, "%010d 00000 n \n", off)
+	if tree == nil {
+		start := len(out)
+		out = fmt.Appendf(out, "xref\n0 %d\n0000000000 65535 f \n", len(offsets))
+		for _, off := range offsets[1:] {
+			out = fmt.Appendf(out, "%010d 00000 n \n", off)
+		}
+		out = append(out, bytes.Replace(trailer, size, fmt.Appendf(nil, "\n/Size %d\n", len(offsets)), 1)...)
+		return fmt.Appendf(out, "startxref\n%d\n%%%%EOF\n", start), nil
 	}
-	out = append(out, bytes.Replace(trailer, size, fmt.Appendf(nil, "\n/Size %d\n", len(offsets)), 1)...)
+	if catalogs != 1 {
+		return nil, ErrLayout
+	}
+	structObjs, err := tree.structure(structFirst, pages)
+	if err != nil {
+		return nil, err
+	}
+	stm := structFirst + len(structObjs)
+	body, err := objectStream(structObjs, structFirst)
+	if err != nil {
+		return nil, err
+	}
+	offsets = append(offsets, make([]int, len(structObjs))...)
+	offsets = append(offsets, len(out))
+	out = strconv.AppendInt(out, int64(stm), 10)
+	out = append(out, " 0 obj\n"...)
+	out = append(out, body...)
+	return xrefStream(out, offsets, structFirst, stm, trailer)
+}
+
+const (
+	pageHead    = "<</Type /Page\n"
+	catalogHead = "<<\n/Type /Catalog\n"
+)
+
+// xrefStream ends out with a cross-reference stream: offsets are the
+// objects' offsets, by number, except those from first up to stm, which are
+// in the object stream stm. trailer is the classic trailer, whose entries
+// other than /Size the stream's dictionary takes.
+func xrefStream(out []byte, offsets []int, first, stm int, trailer []byte) ([]byte, error) {
+	dict, ok := bytes.CutPrefix(trailer, []byte("trailer\n<<\n"))
+	if dict, ok = bytes.CutSuffix(dict, []byte(">>\n")); !ok || !bytes.HasPrefix(out, []byte("%PDF-1.")) {
+		return nil, ErrLayout
+	}
+	if out[7] < '5' {
+		out[7] = '5' // object and cross-reference streams are PDF 1.5
+	}
+	num := len(offsets)
+	rows := make([]byte, 0, 7*(num+1))
+	row := func(typ byte, v, gen int) {
+		rows = append(rows, typ, byte(v>>24), byte(v>>16), byte(v>>8), byte(v), byte(gen>>8), byte(gen))
+	}
+	row(0, 0, 0xffff)
+	for i := 1; i < num; i++ {
+		if i >= first && i < stm {
+			row(2, stm, i-first)
+		} else {
+			row(1, offsets[i], 0)
+		}
+	}
+	start := len(out)
+	row(1, start, 0)
+	z, err := Compress(nil, rows, pageLevel)
+	if err != nil {
+		return nil, err
+	}
+	out = fmt.Appendf(out, "%d 0 obj\n<</Type /XRef /Size %d /W [1 4 2]\n", num, num+1)
+	for _, l := range bytes.Split(bytes.TrimSuffix(dict, []byte("\n")), []byte("\n")) {
+		if !bytes.HasPrefix(l, []byte("/Size ")) {
+			out = append(append(out, l...), '\n')
+		}
+	}
+	out = fmt.Appendf(out, "/Filter /FlateDecode /Length %d>>\nstream\n", len(z))
+	out = append(out, z...)
+	out = append(out, "\nendstream\nendobj\n"...)
 	return fmt.Appendf(out, "startxref\n%d\n%%%%EOF\n", start), nil
 }
 

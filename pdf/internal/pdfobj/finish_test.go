@@ -36,17 +36,17 @@ func plainPDF(t *testing.T, font, text string) []byte {
 // never a panic, and Finish never makes a valid PDF invalid.
 func TestFinishDamaged(t *testing.T) {
 	raw := bytes.NewBuffer(plainPDF(t, "Helvetica", "endstream endobj xref startxref /BaseFont /Size 9"))
-	good, err := Finish(raw.Bytes(), nil)
+	good, err := Finish(raw.Bytes(), nil, nil)
 	require.NoError(t, err)
 	validate(t, good)
-	_, err = Finish(raw.Bytes(), map[string]*[256]rune{"AAAAAA+LiberationSans": {}})
+	_, err = Finish(raw.Bytes(), map[string]*[256]rune{"AAAAAA+LiberationSans": {}}, nil)
 	assert.ErrorIs(t, err, ErrLayout, "a font Finish was told of is not in the PDF")
 
 	// A font without the WinAnsi encoding fpdf gives TrueType fonts is not
 	// one of the renderer's: ZapfDingbats has no encoding at all.
-	_, err = Finish(plainPDF(t, "ZapfDingbats", "a"), map[string]*[256]rune{"ZapfDingbats": {}})
+	_, err = Finish(plainPDF(t, "ZapfDingbats", "a"), map[string]*[256]rune{"ZapfDingbats": {}}, nil)
 	assert.ErrorIs(t, err, ErrLayout)
-	helv, err := Finish(raw.Bytes(), map[string]*[256]rune{"Helvetica": {'a': 'a'}})
+	helv, err := Finish(raw.Bytes(), map[string]*[256]rune{"Helvetica": {'a': 'a'}}, nil)
 	require.NoError(t, err, "a font that ends with the WinAnsi encoding gains a CMap")
 	validate(t, helv)
 	assert.Contains(t, string(helv), "/Subtype /Type1\n/ToUnicode ")
@@ -54,7 +54,7 @@ func TestFinishDamaged(t *testing.T) {
 	b := raw.Bytes()
 	for n := 0; n < len(b); n += 7 {
 		assert.NotPanics(t, func() {
-			if out, err := Finish(b[:n], nil); err == nil {
+			if out, err := Finish(b[:n], nil, nil); err == nil {
 				t.Errorf("cut at %d: no error (%d bytes)", n, len(out))
 			}
 		})
@@ -67,7 +67,7 @@ func TestFinishDamaged(t *testing.T) {
 		bad[i] ^= 0x5a
 		var out []byte
 		var err error
-		require.NotPanics(t, func() { out, err = Finish(bad, nil) }, "byte %d changed", i)
+		require.NotPanics(t, func() { out, err = Finish(bad, nil, nil) }, "byte %d changed", i)
 		if err == nil && api.Validate(bytes.NewReader(bad), conf) == nil {
 			valid++
 			assert.NoError(t, api.Validate(bytes.NewReader(out), conf), "byte %d changed: Finish spoilt a valid PDF", i)
