@@ -56,6 +56,7 @@ type drawer struct {
 	// tree is the structure the drawing is marked for (see tag.go); with
 	// nil, nothing is marked.
 	tree      *pdfobj.Tree
+	geometry      // the page being drawn on
 	marked    int // the element whose content is open, artifact, or 0
 	pageIndex int // from 0
 	mcid      int // the page's next MCID
@@ -79,8 +80,10 @@ func (d *drawer) setText(page int, st style, size float64, c rgb) {
 }
 
 // text draws clean text s with its baseline starting at x, y, as one run
-// for each code page it uses.
-func (d *drawer) text(x, y float64, st style, size float64, c rgb, s string) {
+// for each code page it uses. In a tagged PDF, with space the line ends
+// in a space, so that the words of consecutive lines stay apart in the
+// structure's text; a line that ends inside a cut word has none.
+func (d *drawer) text(x, y float64, st style, size float64, c rgb, s string, space bool) {
 	if d.pages == nil {
 		d.setText(0, st, size, c)
 		d.p.Text(x, y, d.tr(s))
@@ -117,7 +120,7 @@ func (d *drawer) text(x, y float64, st style, size float64, c rgb, s string) {
 		}
 		run = append(run, code)
 	}
-	if d.tree != nil {
+	if d.tree != nil && space {
 		// Each line ends in a space, so that text read from the structure
 		// (which joins an element's lines) keeps its words apart.
 		if page != 0 {
@@ -144,7 +147,7 @@ func (d *drawer) op(o op, top float64) {
 	x, y, w, h := float64(o.x), top+float64(o.y), float64(o.w), float64(o.h)
 	switch o.kind {
 	case opText:
-		d.text(x, y, o.st, float64(o.size), o.colour, o.text)
+		d.text(x, y, o.st, float64(o.size), o.colour, o.text, !o.joined)
 	case opLine:
 		d.p.SetDrawColor(int(o.colour.r), int(o.colour.g), int(o.colour.b))
 		d.p.SetLineWidth(float64(o.lw))
@@ -161,6 +164,10 @@ func (d *drawer) op(o op, top float64) {
 // page draws one page: box backgrounds, the units, box borders, footer.
 func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 	d.p.AddPage()
+	if d.scale != 1 {
+		d.p.TransformBegin()
+		d.p.TransformScale(100*d.scale, 100*d.scale, 0, 0)
+	}
 	d.fresh = true
 	d.pageIndex, d.mcid = n-1, 0
 	d.mark(artifact)
@@ -178,7 +185,7 @@ func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 			e.bottom = math.Max(e.bottom, it.y+it.u.h)
 		}
 	}
-	x0, w := margin, pageW-2*margin
+	x0, w := margin, d.pageW-2*margin
 	for _, b := range boxes {
 		st, e := l.boxes[b-1], ext[b]
 		d.synced = false
@@ -214,27 +221,30 @@ func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 	}
 	d.footer(&l.footer, n, total, margin)
 	d.mark(0)
+	if d.scale != 1 {
+		d.p.TransformEnd()
+	}
 }
 
 func (d *drawer) footer(f *footer, n, total int, margin float64) {
-	x0, w := margin, pageW-2*margin
-	top := pageH - margin - f.h
+	x0, w := margin, d.pageW-2*margin
+	top := d.pageH - margin - f.h
 	d.p.SetDrawColor(int(lightRule.r), int(lightRule.g), int(lightRule.b))
 	d.p.SetLineWidth(0.3)
 	d.p.Line(x0, top, x0+w, top)
 	y := top + 1.2
 	label := pageLabel(n, total)
 	lw := d.fs.faces[bold].m.width(label, tinySize)
-	d.text(x0+w-lw, y+f.base, bold, tinySize, inkColour, label)
+	d.text(x0+w-lw, y+f.base, bold, tinySize, inkColour, label, true)
 	for _, l := range f.ident {
-		d.text(x0, y+f.base, regular, tinySize, inkColour, l)
+		d.text(x0, y+f.base, regular, tinySize, inkColour, l, true)
 		y += tinyLead
 	}
 	if len(f.ident) == 0 {
 		y += tinyLead
 	}
 	for _, l := range f.conf {
-		d.text(x0, y+f.confBase, regular, confSize, greyText, l)
+		d.text(x0, y+f.confBase, regular, confSize, greyText, l, true)
 		y += confLead
 	}
 }

@@ -80,7 +80,7 @@ func TestTextRuns(t *testing.T) {
 	p.AddPage()
 	d := &drawer{p: p, fs: fs, pages: fs.pages, fresh: true}
 	d.cuts[bold] = cuts
-	d.text(20, 30, bold, 10, inkColour, text)
+	d.text(20, 30, bold, 10, inkColour, text, true)
 	require.NoError(t, d.err)
 	require.NoError(t, p.Error())
 	var out bytes.Buffer
@@ -117,7 +117,7 @@ func TestTextRuns(t *testing.T) {
 
 	// Text whose characters the embedded cut lacks is an error, not a
 	// blank: "ń" is on page 1, whose cut here holds only what text uses.
-	d.text(20, 40, bold, 10, inkColour, "Zieliński")
+	d.text(20, 40, bold, 10, inkColour, "Zieliński", true)
 	assert.ErrorIs(t, d.err, ErrPDF)
 }
 

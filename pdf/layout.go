@@ -80,6 +80,8 @@ type op struct {
 	// sub is the structure element of text, counted from its unit's
 	// elem: a table row's cells, a list item's label and body.
 	sub uint8
+	// joined marks a line that ends inside a word cut to fit.
+	joined bool
 }
 
 type unitKind uint8
@@ -126,8 +128,9 @@ type layout struct {
 	footer  footer
 	tree    *pdfobj.Tree
 	figures map[*picture]int // the Figure element of each image
-	top     float64          // body top, mm from the page top
-	bottom  float64          // body bottom
+	geometry
+	top    float64 // body top, mm from the page top
+	bottom float64 // body bottom
 }
 
 type builder struct {
@@ -173,10 +176,10 @@ func (b *builder) lines(text string, field string, st style, size, lead float64,
 
 // cleanLines is lines for text already cleaned.
 func (b *builder) cleanLines(text string, st style, size, lead float64, c rgb, x, width float64, align int) []unit {
-	ls := trimBlank(wrap(b.m(st), text, size, width))
+	ls, cut := wrapTrim(b.m(st), text, size, width)
 	us := make([]unit, 0, len(ls))
 	base := b.baseline(size, lead)
-	for _, l := range ls {
+	for i, l := range ls {
 		u := unit{h: lead}
 		if l == "" {
 			u.h, u.gap = lead/2, true // a paragraph break
@@ -186,10 +189,25 @@ func (b *builder) cleanLines(text string, st style, size, lead float64, c rgb, x
 				lx = x + width - b.m(st).width(l, size)
 			}
 			u.ops = []op{b.textOp(lx, base, st, size, c, l)}
+			u.ops[0].joined = cut[i]
 		}
 		us = append(us, u)
 	}
 	return us
+}
+
+// wrapTrim is trimBlank(wrapCut(...)), trimming the cut marks alike.
+func wrapTrim(m *metrics, text string, size, width float64) ([]string, []bool) {
+	ls, cut := wrapCut(m, text, size, width)
+	t := trimBlank(ls)
+	if len(t) == 0 {
+		return t, nil
+	}
+	start := 0
+	for ls[start] == "" {
+		start++
+	}
+	return t, cut[start : start+len(t)]
 }
 
 // trimBlank drops blank lines at either end.
@@ -442,8 +460,8 @@ func (b *builder) keyValues(v *referral.KeyValueList) {
 	valX, valW := b.x0+keyW, b.w-keyW
 	base := b.baseline(bodySize, bodyLead)
 	for i := range v.Items {
-		key := trimBlank(wrap(b.m(bold), keys[i], bodySize, keyW-3))
-		val := trimBlank(wrap(b.m(regular), vals[i], bodySize, valW))
+		key, kcut := wrapTrim(b.m(bold), keys[i], bodySize, keyW-3)
+		val, vcut := wrapTrim(b.m(regular), vals[i], bodySize, valW)
 		n := max(len(key), len(val))
 		us := make([]unit, n)
 		item := b.out.tree.Add("LI", b.cur)
@@ -453,11 +471,13 @@ func (b *builder) keyValues(v *referral.KeyValueList) {
 			us[i].h = bodyLead
 			us[i].elem = int32(lbl)
 			if i < len(key) && key[i] != "" {
-				us[i].ops = append(us[i].ops, b.textOp(b.x0, base, bold, bodySize, inkColour, key[i]))
+				o := b.textOp(b.x0, base, bold, bodySize, inkColour, key[i])
+				o.joined = kcut[i]
+				us[i].ops = append(us[i].ops, o)
 			}
 			if i < len(val) && val[i] != "" {
 				o := b.textOp(valX, base, regular, bodySize, inkColour, val[i])
-				o.sub = 1
+				o.sub, o.joined = 1, vcut[i]
 				us[i].ops = append(us[i].ops, o)
 			}
 		}
@@ -569,10 +589,11 @@ func (b *builder) table(v *referral.Table) {
 func (b *builder) row(cells []string, ws []float64, field string, st style, maxH float64) []unit {
 	m := b.m(st)
 	cellLines := make([][]string, len(ws))
+	cellCut := make([][]bool, len(ws))
 	n := 1
 	for i := range ws {
 		if i < len(cells) {
-			cellLines[i] = trimBlank(wrap(m, b.c.clean(cells[i], st, field), smallSize, ws[i]-2*cellPadX))
+			cellLines[i], cellCut[i] = wrapTrim(m, b.c.clean(cells[i], st, field), smallSize, ws[i]-2*cellPadX)
 		}
 		n = max(n, len(cellLines[i]))
 	}
@@ -597,7 +618,7 @@ func (b *builder) row(cells []string, ws []float64, field string, st style, maxH
 			for k := start; k < end && k < len(cellLines[i]); k++ {
 				if l := cellLines[i][k]; l != "" {
 					o := b.textOp(x+cellPadX, top+float64(k-start)*smallLead+base, st, smallSize, inkColour, l)
-					o.sub = uint8(min(i, maxCells-1))
+					o.sub, o.joined = uint8(min(i, maxCells-1)), cellCut[i][k]
 					u.ops = append(u.ops, o)
 				}
 			}

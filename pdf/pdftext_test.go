@@ -51,6 +51,7 @@ type textRun struct {
 type pdfDoc struct {
 	ctx   *model.Context
 	pages [][]textRun
+	foot  float64 // the footer's top, when not footerTop
 }
 
 // validate runs pdfcpu's strict validation.
@@ -225,7 +226,9 @@ func parseContent(t testing.TB, c []byte, fonts map[string]*pdfFont) []textRun {
 	var stack []string // operands as raw tokens
 	var strs [][]byte  // string operands
 	var font *pdfFont
-	var marks []bool // open marked content: whether each is an artifact
+	var marks []bool             // open marked content: whether each is an artifact
+	cm := [4]float64{1, 1, 0, 0} // the page's scale and offset (large print)
+	var saved [][4]float64       // by q, restored by Q
 	var size float64
 	var x, y float64
 	num := func(i int) float64 {
@@ -292,10 +295,21 @@ func parseContent(t testing.TB, c []byte, fonts map[string]*pdfFont) []textRun {
 					require.NotNil(t, font, "font %s", name)
 					size = num(len(stack) - 1)
 				}
+			case "q":
+				saved = append(saved, cm)
+			case "Q":
+				require.NotEmpty(t, saved, "Q without q")
+				cm, saved = saved[len(saved)-1], saved[:len(saved)-1]
+			case "cm": // scales and moves only: b and c are 0
+				if len(stack) >= 6 {
+					a, d, e, f := num(len(stack)-6), num(len(stack)-3), num(len(stack)-2), num(len(stack)-1)
+					cm = [4]float64{a * cm[0], d * cm[1], cm[0]*e + cm[2], cm[1]*f + cm[3]}
+				}
 			case "Td":
 				x, y = num(len(stack)-2), num(len(stack)-1)
 			case "Tj", "TJ":
 				require.NotNil(t, font, "text before a font is set")
+				x, y, size := cm[0]*x+cm[2], cm[1]*y+cm[3], size*cm[0]
 				var text []rune
 				w := 0.0
 				for _, s := range strs {
@@ -406,11 +420,19 @@ func unhex(h []byte) []byte {
 // the default 20 mm margins; body text is always above it.
 const footerTop = (20 + 10) / ptToMM
 
+// footTop is footerTop, or for large print the top its footer is given.
+func (d *pdfDoc) footTop() float64 {
+	if d.foot > 0 {
+		return d.foot
+	}
+	return footerTop
+}
+
 // body returns the page's text runs above the footer.
 func (d *pdfDoc) body(page int) []textRun {
 	var out []textRun
 	for _, r := range d.pages[page] {
-		if r.y > footerTop {
+		if r.y > d.footTop() {
 			out = append(out, r)
 		}
 	}
@@ -421,7 +443,7 @@ func (d *pdfDoc) body(page int) []textRun {
 func (d *pdfDoc) footer(page int) string {
 	var out []string
 	for _, r := range d.pages[page] {
-		if r.y <= footerTop {
+		if r.y <= d.footTop() {
 			out = append(out, r.text)
 		}
 	}

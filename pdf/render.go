@@ -95,6 +95,9 @@ func (r *Renderer) Render(w io.Writer, l *referral.Letter) (warnings []Warning, 
 	if len(l.Blocks) == 0 {
 		return nil, ErrEmptyLetter
 	}
+	if t := l.Meta.TextSize; t != 0 && !(t >= bodySize && t <= maxTextSize) {
+		return nil, ErrTextSize
+	}
 	pdf, warnings, err := r.build(l)
 	if err != nil {
 		return nil, err
@@ -129,15 +132,16 @@ func (r *Renderer) build(l *referral.Letter) (pdf []byte, warnings []Warning, er
 
 // layout lays out the letter's blocks and the footer.
 func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
-	m := r.cfg.margin
-	b := &builder{fs: r.fs, c: c, cfg: &r.cfg, logo: r.logo, sig: r.sig, x0: m, w: pageW - 2*m,
-		out: &layout{tree: pdfobj.NewTree(), figures: map[*picture]int{}}}
+	g := r.geometry(&l.Meta)
+	m := g.margin
+	b := &builder{fs: r.fs, c: c, cfg: &r.cfg, logo: r.logo, sig: r.sig, x0: m, w: g.pageW - 2*m,
+		out: &layout{tree: pdfobj.NewTree(), figures: map[*picture]int{}, geometry: g}}
 	b.out.footer = b.footer(&l.Meta)
 	if b.out.footer.h > maxFooter {
 		return nil, ErrFurnitureTooLong
 	}
 	b.out.top = m
-	b.out.bottom = pageH - m - b.out.footer.h - 3
+	b.out.bottom = g.pageH - m - b.out.footer.h - 3
 	b.maxH = b.out.bottom - b.out.top
 	for i, blk := range l.Blocks {
 		n := len(b.out.units)
@@ -151,6 +155,35 @@ func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
 		}
 	}
 	return b.out, nil
+}
+
+// geometry is the page a letter is laid out on. Large print is laid out
+// on a smaller page, scale times smaller than A4, and drawn scaled up to
+// fill A4: every size (text, rules, images, gaps) grows by scale, and no
+// layout rule changes.
+type geometry struct {
+	scale        float64
+	pageW, pageH float64 // mm, before scaling
+	margin       float64 // mm, before scaling
+}
+
+// largeMargin is the most, in mm, large print widens the margins to.
+const largeMargin = 30
+
+// geometry returns the page for a letter: A4 with the configured margins,
+// or for text larger than the body's default, A4 scaled down so that the
+// body text prints at that size, with margins widened to match (up to
+// largeMargin, or the configured margin if wider).
+func (r *Renderer) geometry(meta *referral.Meta) geometry {
+	size := r.cfg.textSize
+	size = max(size, meta.TextSize) // Render checks its range
+	g := geometry{scale: 1, pageW: pageW, pageH: pageH, margin: r.cfg.margin}
+	if size > bodySize {
+		g.scale = size / bodySize
+		real := min(r.cfg.margin*g.scale, max(r.cfg.margin, largeMargin))
+		g.pageW, g.pageH, g.margin = pageW/g.scale, pageH/g.scale, real/g.scale
+	}
+	return g
 }
 
 // maxFooter is the most of each page, in mm, the page furniture may take.
@@ -240,7 +273,7 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 	p.SetLang(lang)
 
 	fonts := map[string]*[256]rune{} // the characters of each font, for finish
-	d := &drawer{p: p, fs: r.fs, pages: r.fs.pages, release: true, tree: lay.tree}
+	d := &drawer{p: p, fs: r.fs, pages: r.fs.pages, release: true, tree: lay.tree, geometry: lay.geometry}
 	for st, f := range r.fs.faces {
 		d.cuts[st] = make([]*[256]rune, len(r.fs.pages.Runes))
 		for _, pg := range r.fs.pages.PagesOf(c.used[st]) {
@@ -263,7 +296,7 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 		}
 	}
 	for i, items := range pages {
-		d.page(lay, items, i+1, len(pages), r.cfg.margin)
+		d.page(lay, items, i+1, len(pages), lay.margin)
 		pages[i] = nil
 	}
 	if d.err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -124,6 +125,13 @@ func (s *shapeChecker) value(t reflect.Type, path string) error {
 		want = "true or false"
 		if _, ok := tok.(bool); ok {
 			return nil
+		}
+	case t.Kind() == reflect.Int:
+		want = "a whole number"
+		if n, ok := tok.(json.Number); ok {
+			if v, err := strconv.ParseInt(string(n), 10, 32); err == nil && v == int64(int(v)) {
+				return nil
+			}
 		}
 	case t.Kind() == reflect.Struct:
 		want = "an object"

@@ -24,6 +24,9 @@ type Meta struct {
 	Patient PageIdentity
 	// Confidentiality is the confidentiality line for every page.
 	Confidentiality string
+	// TextSize is the body text size, in points, the letter must be
+	// printed at (a large-print copy); 0 leaves it to the renderer.
+	TextSize float64
 }
 
 // PageIdentity is what each page carries to tie it to its patient.

@@ -32,6 +32,8 @@ func generateSchema(t *testing.T) []byte {
 					Description: "routine, urgent or two-week-wait; for two-week wait also 2ww, usc, urgent-suspected-cancer or TWO_WEEK_WAIT, in any case."}
 			case reflect.TypeFor[State]():
 				return &jsonschema.Schema{Type: "string", Enum: []any{"recorded", "unknown"}}
+			case reflect.TypeFor[PatientCopyKind]():
+				return &jsonschema.Schema{Type: "string", Enum: []any{"standard", "large-print", "easy-read", "braille", "audio", "email", "other"}}
 			case reflect.TypeFor[RequestKind]():
 				return &jsonschema.Schema{Type: "string", Enum: []any{"diagnosis", "advice", "treatment", "procedure", "other"}}
 			}

@@ -124,6 +124,8 @@ func (r *Referral) validateAt(now time.Time) error {
 		add("allergies.items", RuleStateItems, "must be empty when the state is unknown")
 	}
 
+	checkPatientCopy(r.Communication, add)
+
 	letterDate := r.Date
 	checkDate := func(path string, d Date) {
 		if !d.IsZero() && !d.Valid() {
