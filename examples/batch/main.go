@@ -4,7 +4,9 @@
 //
 // For each NAME.json in -in it writes NAME.pdf (a letter), NAME.ers.json
 // (the eRS handoff of a two-week-wait case) or NAME.errors.txt (why the
-// file is invalid) to -out. One bad file never stops the run. It shows a
+// file is invalid) to -out, and beside a letter NAME.patient.pdf when the
+// patient's copy is due (and NAME.patient.txt for email). One bad file
+// never stops the run. It shows a
 // progress bar on a terminal and plain lines otherwise, then a summary.
 // The exit code is 0 only when every file gave a letter or a handoff.
 package main
@@ -29,6 +31,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/refletter/refletter/examples/internal/atomicfile"
+	"github.com/refletter/refletter/examples/internal/patientcopy"
 	"github.com/refletter/refletter/pdf"
 	"github.com/refletter/refletter/referral"
 )
@@ -135,14 +138,14 @@ func process(r *pdf.Renderer, path, outDir string) result {
 	res := result{name: filepath.Base(path)}
 	dest := func(ext string) string { return filepath.Join(outDir, name+ext) }
 
+	var ref *referral.Referral
 	letterOf := func() (*referral.Letter, error) {
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
-		ref, err := referral.Decode(f)
-		if err != nil {
+		if ref, err = referral.Decode(f); err != nil {
 			return nil, err
 		}
 		return referral.Compose(ref)
@@ -168,12 +171,27 @@ func process(r *pdf.Renderer, path, outDir string) result {
 		if err == nil {
 			err = atomicfile.Write(dest(".pdf"), buf.Bytes())
 		}
+		if err == nil {
+			err = writePatientCopy(r, ref, dest)
+		}
 		res.outcome, res.err = letter, err
 	}
 	if res.err != nil {
 		res.outcome = failed
 	}
 	return res
+}
+
+// writePatientCopy writes NAME.patient.pdf (and .txt for email) when the
+// patient's copy is due.
+func writePatientCopy(r *pdf.Renderer, ref *referral.Referral, dest func(string) string) error {
+	files, _, err := patientcopy.Files(ref, r, false)
+	for _, f := range files {
+		if err == nil {
+			err = atomicfile.Write(dest(f.Ext), f.Data)
+		}
+	}
+	return err
 }
 
 // progress shows a bar on a terminal, and a line per file otherwise.

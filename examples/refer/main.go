@@ -7,6 +7,9 @@
 // on stderr, no output file); 3 two-week-wait case (no letter: the eRS
 // handoff as JSON on stdout); 1 anything else. The output file appears
 // whole or not at all: it is written to a temporary file and renamed.
+// When the patient's copy is due it is written beside the letter as
+// NAME.patient.pdf (or .txt), in the format the referral asks for, and for
+// email as both (not with -o -).
 //
 // Nothing printed on stderr holds patient data: errors and warnings name
 // fields, never their values.
@@ -24,6 +27,7 @@ import (
 	"strings"
 
 	"github.com/refletter/refletter/examples/internal/atomicfile"
+	"github.com/refletter/refletter/examples/internal/patientcopy"
 	"github.com/refletter/refletter/pdf"
 	"github.com/refletter/refletter/proforma"
 	"github.com/refletter/refletter/referral"
@@ -145,6 +149,7 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 	}
 
 	var buf bytes.Buffer
+	var r *pdf.Renderer
 	if c.format == "text" {
 		if err := letter.WriteText(&buf); err != nil {
 			return err
@@ -158,8 +163,7 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 			}
 			popts = append(popts, pdf.WithLogo(logo))
 		}
-		r, err := pdf.NewRenderer(popts...)
-		if err != nil {
+		if r, err = pdf.NewRenderer(popts...); err != nil {
 			return invalidError{err}
 		}
 		warns, err := r.Render(&buf, letter)
@@ -186,6 +190,26 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 		return err
 	}
 	fmt.Fprintln(c.stderr, "refer: wrote", out)
+	return c.patientCopy(ref, r, out, opts)
+}
+
+// patientCopy writes the patient's copy, when one is due, beside out:
+// NAME.patient.pdf (or .txt), and for email both.
+func (c *command) patientCopy(ref *referral.Referral, r *pdf.Renderer, out string, opts []referral.Option) error {
+	files, warns, err := patientcopy.Files(ref, r, c.format == "text", opts...)
+	if err != nil {
+		return err
+	}
+	for _, w := range warns {
+		fmt.Fprintf(c.stderr, "warning: patient's copy: %s: %s\n", w.Field, w.Message)
+	}
+	for _, f := range files {
+		path := strings.TrimSuffix(out, filepath.Ext(out)) + f.Ext
+		if err := atomicfile.Write(path, f.Data); err != nil {
+			return err
+		}
+		fmt.Fprintln(c.stderr, "refer: wrote", path)
+	}
 	return nil
 }
 

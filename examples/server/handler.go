@@ -22,6 +22,8 @@ const (
 	problemTooLarge    = problemBase + "too-large"
 	problemMediaType   = problemBase + "unsupported-media-type"
 	problemInternal    = problemBase + "internal"
+	problemBadCopy     = problemBase + "bad-copy"
+	problemNoCopy      = problemBase + "no-patient-copy"
 )
 
 // problem is an RFC 9457 problem document.
@@ -85,10 +87,23 @@ func (h *handler) letters(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	letter, err := referral.Compose(ref)
+	var opts []referral.Option
+	switch r.URL.Query().Get("copy") {
+	case "":
+	case "patient": // the patient's copy, in large print when asked
+		opts = append(opts, referral.ForPatient())
+	default:
+		writeProblem(w, problem{Type: problemBadCopy, Title: "copy must be patient", Status: http.StatusBadRequest})
+		return
+	}
+	letter, err := referral.Compose(ref, opts...)
 	var fes referral.FieldErrors
 	var tw *referral.TwoWeekWaitError
 	switch {
+	case errors.Is(err, referral.ErrNoPatientCopy):
+		writeProblem(w, problem{Type: problemNoCopy, Title: "The referral gives the patient no copy (copies.patient)",
+			Status: http.StatusUnprocessableEntity})
+		return
 	case errors.As(err, &fes):
 		writeProblem(w, invalid(fes))
 		return

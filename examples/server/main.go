@@ -6,7 +6,8 @@
 //
 //	POST /v1/letters  referral JSON -> 200 application/pdf (text/plain if Accept asks),
 //	                  422 invalid, 409 two-week wait (problem+json with the handoff),
-//	                  413 over 1 MiB, 415 not JSON
+//	                  413 over 1 MiB, 415 not JSON;
+//	                  ?copy=patient: the patient's copy (422 when none is due)
 //	POST /v1/route    referral JSON -> 200 the route decision
 //	GET  /v1/schema   the JSON Schema of the referral form
 //	GET  /healthz     200 ok
