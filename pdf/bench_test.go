@@ -53,7 +53,7 @@ func BenchmarkFloor(b *testing.B) {
 		p := fpdf.New("P", "mm", "A4", "")
 		p.SetAutoPageBreak(false, 20)
 		p.SetCompression(true)
-		d := &drawer{p: p, fs: r.fs, tr: p.UnicodeTranslatorFromDescriptor("")}
+		d := &drawer{p: p, fs: r.fs, tr: p.UnicodeTranslatorFromDescriptor(""), geometry: lay.geometry}
 		for i, items := range pages {
 			d.page(lay, items, i+1, len(pages), 20)
 		}
@@ -82,6 +82,43 @@ func BenchmarkRender(b *testing.B) {
 		size = buf.Len()
 	}
 	b.ReportMetric(float64(size), "pdf-bytes")
+}
+
+// BenchmarkTagging measures what tagging costs: the same letter rendered
+// untagged (no marked content, no structure tree: the output before the
+// PDF was tagged) and tagged, in one run. The layout builds the tree in
+// both, so the time of building it is not in the difference.
+func BenchmarkTagging(b *testing.B) {
+	r, err := NewRenderer()
+	require.NoError(b, err)
+	l := composeFile(b, benchFile)
+	for _, tagged := range []bool{false, true} {
+		name := "untagged"
+		if tagged {
+			name = "tagged"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			var size int
+			defer reportCPU(b)()
+			for b.Loop() {
+				c := newCleaner(r.fs)
+				lay, err := r.layout(l, c)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if !tagged {
+					lay.tree = nil
+				}
+				pdf, err := r.draw(lay, paginate(lay), &l.Meta, c)
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = len(pdf)
+			}
+			b.ReportMetric(float64(size), "pdf-bytes")
+		})
+	}
 }
 
 // BenchmarkPipeline goes from the referral's JSON bytes to PDF bytes:

@@ -31,7 +31,8 @@
 // are P; key and value lists are L, LI, Lbl and LBody; tables are Table,
 // TR, TH (with a column scope) and TD; a logo or signature image is a
 // Figure with alternative text. The page furniture, a table header
-// repeated after a page break, and rules and fills are artifacts. The
+// repeated after a page break, and the backgrounds and borders of boxes
+// are artifacts; a rule drawn among an element's text stays in it. The
 // catalog says the document is marked, gives its language and asks
 // viewers to show its title; each page's tab order follows the structure.
 // Each drawn line ends in a space, so that text read from the structure
@@ -76,6 +77,15 @@
 // screen readers. Page 0 (ASCII, Latin-1 and the symbols letters use) is
 // cut once per process, without its hinting; a letter that needs another
 // page gets a cut of just the characters it uses.
+//
+// # Large print
+//
+// WithTextSize, or a letter's Meta.TextSize, prints the body text larger,
+// up to 36 pt, for a patient's large-print copy: the letter is laid out on
+// a page as many times smaller than A4 and drawn scaled up to fill it, so
+// headings, tables, rules, images and the page furniture grow in
+// proportion, margins widen (up to 30 mm), text rewraps and repaginates,
+// and nothing is clipped. The pages stay A4.
 //
 // # Performance
 //

@@ -51,6 +51,8 @@ func TestLargePrint(t *testing.T) {
 		require.Positive(t, size, tc.name)
 		t.Run(tc.name, func(t *testing.T) {
 			pdf, ws := render(t, r, l)
+			again, _ := render(t, r, l)
+			require.Equal(t, pdf, again, "the same letter and options give the same bytes")
 			writeDump(t, tc.name+".patient", pdf)
 			assert.Empty(t, ws)
 			validate(t, pdf)

@@ -305,7 +305,9 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 	if err := p.Error(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 	}
-	lay.tree.Pages = len(pages)
+	if lay.tree != nil {
+		lay.tree.Pages = len(pages)
+	}
 	out := finisher{fonts: fonts, tree: lay.tree}
 	if err := p.Output(&out); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPDF, err)

@@ -88,7 +88,7 @@ func (b *builder) cells(role string, n int) int {
 }
 
 // artifact marks drawing that is not the letter's content: page
-// furniture, rules and fills, a repeated table header.
+// furniture, box backgrounds and borders, a repeated table header.
 const artifact = -1
 
 // mark makes what is drawn next element e's content, or an artifact, or
@@ -122,7 +122,10 @@ func (d *drawer) markOp(l *layout, u *unit, o *op, repeat bool) {
 		d.mark(int(u.elem) + int(o.sub))
 	case o.kind == opImage && l.figures[o.pic] > 0:
 		d.mark(l.figures[o.pic])
-	default:
+	case d.marked == 0:
 		d.mark(artifact)
 	}
+	// A rule or fill drawn among an element's text stays in its marked
+	// content: graphics carry no text, and switching to an artifact and
+	// back for each would make the page a third larger.
 }

@@ -213,7 +213,7 @@ func objectStream(objs [][]byte, first int) ([]byte, error) {
 		head = append(head, ' ')
 		data = append(append(data, o...), '\n')
 	}
-	z, err := Compress(nil, append(head, data...), streamLevel)
+	z, err := Compress(nil, append(head, data...), pageLevel)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +223,3 @@ func objectStream(objs [][]byte, first int) ([]byte, error) {
 	b.WriteString("\nendstream\nendobj\n")
 	return b.Bytes(), nil
 }
-
-// streamLevel compresses the structure: it is written once a letter and
-// is mostly repeated words, so best compression pays.
-const streamLevel = 9
