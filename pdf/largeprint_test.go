@@ -2,12 +2,16 @@ package pdf
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -32,17 +36,23 @@ func patientCopy(t *testing.T, name string) *referral.Letter {
 // furniture and the whole structure; no text runs outside the margins,
 // which widen with the text.
 func TestLargePrint(t *testing.T) {
-	r, err := NewRenderer()
+	plain, err := NewRenderer()
+	require.NoError(t, err)
+	img := pngBytes(t, 300, 120, false)
+	pictures, err := NewRenderer(WithLogo(img), WithSignature(img))
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		name string
 		size float64
+		r    *Renderer
 	}{
-		{"msk-knee-osteoarthritis", 0}, // its own 18 point
-		{"ophthalmology-wet-amd", 0},   // its own 24 point
-		{"dermatology-eczema", 14},
-		{"rheumatology-inflammatory-arthritis", 36},
+		{"msk-knee-osteoarthritis", 0, plain}, // its own 18 point
+		{"ophthalmology-wet-amd", 0, plain},   // its own 24 point
+		{"dermatology-eczema", 14, plain},
+		{"rheumatology-inflammatory-arthritis", 36, plain},
+		{"cardiology-palpitations", 36, pictures},
 	} {
+		r := tc.r
 		l := patientCopy(t, tc.name)
 		if tc.size > 0 {
 			l.Meta.TextSize = tc.size
@@ -99,6 +109,14 @@ func TestLargePrint(t *testing.T) {
 					assert.GreaterOrEqual(t, run.y*ptToMM, margin-0.01, "page %d: %q is below the margin", i+1, run.text)
 				}
 			}
+			ims := images(t, pdf)
+			if tc.r == pictures {
+				require.Len(t, ims, 2, "the logo and the signature")
+			}
+			for _, im := range ims {
+				assert.GreaterOrEqual(t, im[0], margin-0.01, "an image starts in the margin")
+				assert.LessOrEqual(t, im[0]+im[1], pageW-margin+0.01, "an image runs into the margin")
+			}
 			assert.Equal(t, 1, salutation)
 
 			doc2 := readStructure(t, pdf)
@@ -128,3 +146,36 @@ func TestTextSizeOption(t *testing.T) {
 	l.Meta.TextSize = 0
 	assert.Equal(t, geometry{scale: 1, pageW: pageW, pageH: pageH, margin: 20}, plain.geometry(&l.Meta))
 }
+
+// images returns the left edge and width, in mm on the page, of every
+// image drawn: fpdf draws one as "q w 0 0 h x y cm /I Do Q", inside the
+// page's own scaling.
+func images(t *testing.T, pdf []byte) [][2]float64 {
+	t.Helper()
+	doc := readPDF(t, pdf)
+	var out [][2]float64
+	for i := 1; i <= doc.ctx.PageCount; i++ {
+		r, err := pdfcpu.ExtractPageContent(doc.ctx, i)
+		require.NoError(t, err)
+		c, err := io.ReadAll(r)
+		require.NoError(t, err)
+		scale := 1.0
+		if m := pageScale.FindSubmatch(c); m != nil {
+			scale, err = strconv.ParseFloat(string(m[1]), 64)
+			require.NoError(t, err)
+		}
+		for _, m := range imageDraw.FindAllSubmatch(c, -1) {
+			w, err1 := strconv.ParseFloat(string(m[1]), 64)
+			x, err2 := strconv.ParseFloat(string(m[2]), 64)
+			require.NoError(t, err1)
+			require.NoError(t, err2)
+			out = append(out, [2]float64{x * scale * ptToMM, w * scale * ptToMM})
+		}
+	}
+	return out
+}
+
+var (
+	pageScale = regexp.MustCompile(`\nq\n([0-9.]+) 0\.00000 0\.00000 [0-9.]+ [-0-9.]+ [-0-9.]+ cm\n`)
+	imageDraw = regexp.MustCompile(`q ([0-9.]+) 0 0 [0-9.]+ ([0-9.]+) [-0-9.]+ cm /[^ ]+ Do Q`)
+)

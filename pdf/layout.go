@@ -341,7 +341,7 @@ func (b *builder) letterhead(v *referral.Letterhead) {
 	textX, textW := b.x0, b.w
 	var logoW, logoH float64
 	if b.logo != nil {
-		logoW, logoH = fitPicture(b.logo, 55, 24)
+		logoW, logoH = fitPicture(b.logo, min(55, b.w/3), 24) // large print's page is narrow
 		textX, textW = b.x0+logoW+6, b.w-logoW-6
 	}
 	if b.logo != nil {
@@ -657,7 +657,7 @@ func (b *builder) signature(v *referral.Signature) {
 			who = " of " + v.Lines[0]
 		}
 		b.figure(b.sig, "Signature"+who)
-		w, h := fitPicture(b.sig, 55, 18)
+		w, h := fitPicture(b.sig, min(55, b.w/2), 18)
 		space = unit{h: h + 2, ops: []op{{kind: opImage, x: float32(b.x0), y: 1, w: float32(w), h: float32(h), pic: b.sig}}}
 	}
 	us = append(us, space)
