@@ -26,9 +26,10 @@
 //
 // The PDF is tagged, for screen readers and reflow: a structure tree in
 // reading order holds every piece of the letter's text exactly once, by
-// role. The practice's name is H1; headings, and the titles of notices
-// and of the statement, are H2; paragraphs, addresses and the sign-off
-// are P; key and value lists are L, LI, Lbl and LBody; tables are Table,
+// role. The practice's name is H1; headings, and the titles of notices,
+// of the At a glance block and of the statement, are H2; paragraphs,
+// addresses and the sign-off are P; key and value lists (the At a glance
+// facts too) are L, LI, Lbl and LBody; tables are Table,
 // TR, TH (with a column scope) and TD; a logo or signature image is a
 // Figure with alternative text. The page furniture, a table header
 // repeated after a page break, and the backgrounds and borders of boxes
@@ -36,7 +37,9 @@
 // catalog says the document is marked, gives its language and asks
 // viewers to show its title; each page's tab order follows the structure.
 // Each drawn line ends in a space, so that text read from the structure
-// keeps its words apart.
+// keeps its words apart. A statement drawn beside the signature is its
+// own element, read before the signature. RenderAll's document has one
+// structure tree holding its letters in order.
 //
 // The tests read the structure back with poppler (pdfinfo -struct-text)
 // and pdfcpu: that the file is tagged, that the structure's text in order

@@ -16,12 +16,18 @@ import (
 type footer struct {
 	ident []string // wrapped identity lines, clean
 	conf  []string // wrapped confidentiality lines, clean
-	h     float64
+	// mark is printed in red before the page label on every page of an
+	// urgent letter ("Urgent"), clean.
+	mark string
+	h    float64
 	// baselines of the identity and confidentiality lines
 	base, confBase float64
 }
 
 const confSize, confLead = 7.5, 3.3
+
+// markGap separates the footer's mark from the page label.
+const markGap = "   "
 
 // pageLabel is "Page X of Y".
 func pageLabel(n, total int) string {
@@ -162,14 +168,15 @@ func (d *drawer) op(o op, top float64) {
 }
 
 // page draws one page: box backgrounds, the units, box borders, footer.
-func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
+// index counts the document's pages from 0; n counts the part's from 1.
+func (d *drawer) page(l *layout, items []placed, index, n, total int, margin float64) {
 	d.p.AddPage()
 	if d.scale != 1 {
 		d.p.TransformBegin()
 		d.p.TransformScale(100*d.scale, 100*d.scale, 0, 0)
 	}
 	d.fresh = true
-	d.pageIndex, d.mcid = n-1, 0
+	d.pageIndex, d.mcid = index, 0
 	d.mark(artifact)
 	type extent struct{ top, bottom float64 }
 	var boxes []int
@@ -215,8 +222,12 @@ func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 		st, e := l.boxes[b-1], ext[b]
 		if st.hasBorder {
 			d.p.SetDrawColor(int(st.border.r), int(st.border.g), int(st.border.b))
-			d.p.SetLineWidth(0.3)
-			d.p.Rect(x0, e.top, w, e.bottom-e.top, "D")
+			lw := st.borderW
+			if lw == 0 {
+				lw = 0.3
+			}
+			d.p.SetLineWidth(lw)
+			d.p.Rect(x0+lw/2, e.top, w-lw, e.bottom-e.top, "D")
 		}
 	}
 	d.footer(&l.footer, n, total, margin)
@@ -236,6 +247,10 @@ func (d *drawer) footer(f *footer, n, total int, margin float64) {
 	label := pageLabel(n, total)
 	lw := d.fs.faces[bold].m.width(label, tinySize)
 	d.text(x0+w-lw, y+f.base, bold, tinySize, inkColour, label, true)
+	if f.mark != "" {
+		mw := d.fs.faces[bold].m.width(f.mark+markGap, tinySize)
+		d.text(x0+w-lw-mw, y+f.base, bold, tinySize, urgentRed, f.mark, true)
+	}
 	for _, l := range f.ident {
 		d.text(x0, y+f.base, regular, tinySize, inkColour, l, true)
 		y += tinyLead

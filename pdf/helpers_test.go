@@ -102,6 +102,7 @@ func handLetter() *referral.Letter {
 				NHSNumber:   "999 000 0018",
 			},
 			Confidentiality: "Confidential: this letter contains patient-identifiable information.",
+			PageMark:        "Urgent",
 		},
 		Blocks: []referral.Block{
 			&referral.Letterhead{Name: "Ashgrove Surgery", Lines: []string{"12 Ashgrove Road", "Leeds", "LS2 9JT"},
@@ -109,13 +110,18 @@ func handLetter() *referral.Letter {
 			&referral.Addressee{Lines: []string{"Dr Anjali Patel", "Rheumatology Outpatients", "Leeds General Infirmary"}, Field: "recipient"},
 			&referral.KeyValueList{Items: []referral.KeyValue{{Key: "Date", Value: "21 November 2026", Field: "date"}}, Field: "date"},
 			&referral.Paragraph{Text: "Re: Ms Siobhán Ó Súilleabháin\nBorn 3 March 1961\nNHS number 999 000 0018", Strong: true, Field: "patient"},
-			&referral.Notice{Title: "URGENT REFERRAL", Lines: []string{"Reason for urgency: rising inflammatory markers."}, Field: "priority"},
+			&referral.Summary{Title: "At a glance", Items: []referral.KeyValue{
+				{Key: "Priority", Value: "Urgent", Field: "priority"},
+				{Key: "Allergies", Value: "No known drug allergies", Field: "allergies"},
+			}, Field: "priority"},
+			&referral.Notice{Title: "URGENT REFERRAL", Lines: []string{"Reason for urgency: rising inflammatory markers."}, Urgent: true, Field: "priority"},
 			&referral.Paragraph{Text: "Dear Dr Patel,", Field: "recipient.clinician"},
 			&referral.Paragraph{Text: "I would be grateful if you could see Ms Ó Súilleabháin for assessment of an inflammatory arthritis.", Field: "reason"},
 			&referral.Heading{Text: "History of presenting complaint", Field: "history"},
 			&referral.Paragraph{Text: "Six weeks of morning stiffness lasting two hours, with swelling of both wrists and the small joints of the hands.", Field: "history"},
 			&referral.Heading{Text: "Investigations", Field: "investigations"},
 			&referral.Table{Header: []string{"Investigation", "Result", "Date", "Comment"}, Widths: []float64{3, 4, 2, 3},
+				NoWrap: []bool{false, false, true, false},
 				Rows: [][]string{
 					{"CRP", "34 mg/L", "14 November 2026", "Raised"},
 					{"Rheumatoid factor", "Positive, 86 IU/mL", "14 November 2026", ""},

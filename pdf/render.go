@@ -89,27 +89,12 @@ func Render(w io.Writer, l *referral.Letter, opts ...Option) ([]Warning, error) 
 // warnings for text it had to change (see Warning). The PDF is built in
 // memory and written to w only when complete: on error nothing is written.
 func (r *Renderer) Render(w io.Writer, l *referral.Letter) (warnings []Warning, err error) {
-	if l == nil {
-		return nil, ErrNoLetter
-	}
-	if len(l.Blocks) == 0 {
-		return nil, ErrEmptyLetter
-	}
-	if t := l.Meta.TextSize; t != 0 && !(t >= bodySize && t <= maxTextSize) {
-		return nil, ErrTextSize
-	}
-	pdf, warnings, err := r.build(l)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := w.Write(pdf); err != nil {
-		return nil, fmt.Errorf("pdf: writing the PDF: %w", err)
-	}
-	return warnings, nil
+	return r.RenderAll(w, l)
 }
 
-// build makes the whole PDF in memory.
-func (r *Renderer) build(l *referral.Letter) (pdf []byte, warnings []Warning, err error) {
+// build makes the whole PDF in memory: the letters one after another,
+// each a part with its own page furniture.
+func (r *Renderer) build(ls ...*referral.Letter) (pdf []byte, warnings []Warning, err error) {
 	defer func() {
 		// fpdf panics on some internal failures; none may escape, and the
 		// panic value is not reported since it may hold text.
@@ -118,24 +103,29 @@ func (r *Renderer) build(l *referral.Letter) (pdf []byte, warnings []Warning, er
 		}
 	}()
 	c := newCleaner(r.fs)
-	lay, err := r.layout(l, c)
-	if err != nil {
-		return nil, nil, err
+	tree := pdfobj.NewTree() // one structure for the whole document
+	parts := make([]part, len(ls))
+	for i, l := range ls {
+		lay, err := r.layout(l, c, tree)
+		if err != nil {
+			return nil, nil, err
+		}
+		parts[i] = part{lay, paginate(lay)}
 	}
-	pages := paginate(lay)
-	pdf, err = r.draw(lay, pages, &l.Meta, c)
+	pdf, err = r.draw(parts, &ls[0].Meta, c)
 	if err != nil {
 		return nil, nil, err
 	}
 	return pdf, c.warnings(), nil
 }
 
-// layout lays out the letter's blocks and the footer.
-func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
+// layout lays out the letter's blocks and the footer, adding the letter's
+// structure to tree.
+func (r *Renderer) layout(l *referral.Letter, c *cleaner, tree *pdfobj.Tree) (*layout, error) {
 	g := r.geometry(&l.Meta)
 	m := g.margin
 	b := &builder{fs: r.fs, c: c, cfg: &r.cfg, logo: r.logo, sig: r.sig, x0: m, w: g.pageW - 2*m,
-		out: &layout{tree: pdfobj.NewTree(), figures: map[*picture]int{}, geometry: g}}
+		out: &layout{tree: tree, figures: map[*picture]int{}, geometry: g, signOff: -1}, stacked: -1}
 	b.out.footer = b.footer(&l.Meta)
 	if b.out.footer.h > maxFooter {
 		return nil, ErrFurnitureTooLong
@@ -146,6 +136,13 @@ func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
 	for i, blk := range l.Blocks {
 		n := len(b.out.units)
 		b.cur = b.out.tree.Add(blockRole(blk), 0)
+		b.beforeSignature, b.nextSignature = false, nil
+		if i+1 < len(l.Blocks) {
+			if s, ok := l.Blocks[i+1].(*referral.Signature); ok && s != nil {
+				b.beforeSignature = true
+				b.nextSignature = append([]string{s.Closing}, s.Lines...)
+			}
+		}
 		if err := b.block(i, blk); err != nil {
 			return nil, err
 		}
@@ -154,6 +151,7 @@ func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
 			b.gap(blockGap)
 		}
 	}
+	keepSignOff(b.out)
 	return b.out, nil
 }
 
@@ -201,12 +199,23 @@ func (b *builder) footer(meta *referral.Meta) footer {
 	add("", meta.Patient.Name, "patient")
 	add("Date of birth ", meta.Patient.DateOfBirth, "patient.dateOfBirth")
 	add("NHS number ", meta.Patient.NHSNumber, "patient.nhsNumber")
-	labelW := b.m(bold).width(pageLabel(999, 999), tinySize)
-	b.c.note(pageLabel(1234567890, 1234567890), bold)
 	f := footer{
 		base:     b.baseline(tinySize, tinyLead),
 		confBase: b.baseline(confSize, confLead),
 	}
+	if s := strings.TrimSpace(meta.PageMark); s != "" {
+		f.mark = b.c.clean(s, bold, "priority")
+		if strings.ContainsRune(f.mark, '\n') || b.m(bold).width(f.mark, tinySize) > b.w/4 {
+			f.mark = ""
+			parts = append([]string{b.c.clean(s, regular, "priority")}, parts...)
+		}
+	}
+	labelW := b.m(bold).width(pageLabel(999, 999), tinySize)
+	if f.mark != "" {
+		labelW += b.m(bold).width(f.mark+markGap, tinySize)
+		b.c.note(f.mark, bold)
+	}
+	b.c.note(pageLabel(1234567890, 1234567890), bold)
 	f.ident = trimBlank(wrap(b.m(regular), strings.Join(parts, "   ·   "), tinySize, b.w-labelW-4))
 	conf := b.c.clean(strings.TrimSpace(meta.Confidentiality), regular, "meta.confidentiality")
 	f.conf = trimBlank(wrap(b.m(regular), conf, confSize, b.w))
@@ -237,8 +246,9 @@ func metaText(s string) string {
 
 var langTag = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
 
-// draw makes the PDF with fpdf. It empties the layout as it goes.
-func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *cleaner) ([]byte, error) {
+// draw makes the PDF of the parts with fpdf, its document information
+// from meta. It empties the layouts as it goes.
+func (r *Renderer) draw(parts []part, meta *referral.Meta, c *cleaner) ([]byte, error) {
 	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
 	p.SetMargins(r.cfg.margin, r.cfg.margin, r.cfg.margin)
 	p.SetAutoPageBreak(false, r.cfg.margin)
@@ -273,7 +283,8 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 	p.SetLang(lang)
 
 	fonts := map[string]*[256]rune{} // the characters of each font, for finish
-	d := &drawer{p: p, fs: r.fs, pages: r.fs.pages, release: true, tree: lay.tree, geometry: lay.geometry}
+	tree := parts[0].lay.tree        // the parts share it
+	d := &drawer{p: p, fs: r.fs, pages: r.fs.pages, release: true, tree: tree}
 	for st, f := range r.fs.faces {
 		d.cuts[st] = make([]*[256]rune, len(r.fs.pages.Runes))
 		for _, pg := range r.fs.pages.PagesOf(c.used[st]) {
@@ -295,9 +306,14 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 			p.RegisterImageOptionsReader(pic.name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(pic.png))
 		}
 	}
-	for i, items := range pages {
-		d.page(lay, items, i+1, len(pages), lay.margin)
-		pages[i] = nil
+	index := 0 // of the page in the document
+	for _, pt := range parts {
+		d.geometry = pt.lay.geometry
+		for i, items := range pt.pages {
+			d.page(pt.lay, items, index, i+1, len(pt.pages), pt.lay.margin)
+			pt.pages[i] = nil
+			index++
+		}
 	}
 	if d.err != nil {
 		return nil, d.err
@@ -305,10 +321,10 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 	if err := p.Error(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 	}
-	if lay.tree != nil {
-		lay.tree.Pages = len(pages)
+	if tree != nil {
+		tree.Pages = index
 	}
-	out := finisher{fonts: fonts, tree: lay.tree}
+	out := finisher{fonts: fonts, tree: tree}
 	if err := p.Output(&out); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 	}

@@ -49,6 +49,11 @@ func letterStrings(l *referral.Letter) []want {
 		case *referral.Notice:
 			add(true, v.Field, v.Title)
 			add(true, v.Field, v.Lines...)
+		case *referral.Summary:
+			add(true, v.Field, v.Title)
+			for _, it := range v.Items {
+				add(false, v.Field, it.Key, it.Value)
+			}
 		case *referral.KeyValueList:
 			for _, it := range v.Items {
 				add(false, v.Field, it.Key, it.Value)

@@ -1,6 +1,7 @@
 package proforma
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/refletter/refletter/referral"
@@ -129,9 +130,11 @@ func (f *Form) Check(r *referral.Referral, a Answers) (*Report, error) {
 }
 
 // Section returns what the report adds to the letter: the form's id, title
-// and issuer, whether it is a two-week-wait form, and every answer the
-// referrer gave as question and answer pairs in the form's order. A nil
-// report gives an empty section.
+// and issuer, whether it is a two-week-wait form, every answer the
+// referrer gave as question and answer pairs in the form's order, and the
+// labels of the required questions still open, which the letter lists as
+// not available at the time of referral. A nil report gives an empty
+// section.
 func (rep *Report) Section() referral.FormSection {
 	if rep == nil {
 		return referral.FormSection{}
@@ -142,6 +145,9 @@ func (rep *Report) Section() referral.FormSection {
 			s.Answers = append(s.Answers, referral.FormAnswer{
 				QuestionID: res.Question.ID, Question: res.Question.Label, Answer: res.Answer,
 			})
+		}
+		if res.Status == StatusOpen && res.Question.Required {
+			s.Unavailable = append(s.Unavailable, res.Question.Label)
 		}
 	}
 	return s
@@ -161,8 +167,23 @@ func (rep *Report) Count(s Status) int {
 	return n
 }
 
+// Summary is the report in one line of counts, for the referrer before
+// sending: "9 answered, 10 open (7 required), 3 not needed". It holds no
+// patient data.
+func (rep *Report) Summary() string {
+	required := 0
+	for _, q := range rep.Open() {
+		if q.Required {
+			required++
+		}
+	}
+	return fmt.Sprintf("%d answered, %d open (%d required), %d not needed",
+		rep.Count(StatusAnswered), rep.Count(StatusOpen), required, rep.Count(StatusNotNeeded))
+}
+
 // Open returns the questions nothing answers, for the referrer to consider
-// before sending. They are never printed in the letter.
+// before sending. The letter lists the required ones as not available at
+// the time of referral, by label only.
 func (rep *Report) Open() []Question {
 	if rep == nil {
 		return nil

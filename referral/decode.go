@@ -78,12 +78,21 @@ func checkShape(data []byte, t reflect.Type) FieldErrors {
 func syntaxError(err error, data []byte) FieldError {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		line, col := position(data, se.Offset)
+		// The token decoder's offset is where its current value began;
+		// the scanner's, from checking the whole document, is just past
+		// the byte at fault.
+		off := se.Offset
+		var raw json.RawMessage
+		if errors.As(json.Unmarshal(data, &raw), &se) && se.Offset > 0 {
+			off = se.Offset - 1
+		}
+		line, col := position(data, off)
 		return FieldError{Rule: RuleSyntax, Message: fmt.Sprintf("malformed JSON at line %d, column %d", line, col)}
 	}
 	return FieldError{Rule: RuleSyntax, Message: "malformed or truncated JSON"}
 }
 
+// position gives the 1-based line and column of the byte at offset off.
 func position(data []byte, off int64) (line, col int) {
 	if off > int64(len(data)) {
 		off = int64(len(data))

@@ -27,6 +27,9 @@ type Meta struct {
 	// TextSize is the body text size, in points, the letter must be
 	// printed at (a large-print copy); 0 leaves it to the renderer.
 	TextSize float64
+	// PageMark is printed on every page of a letter that is not routine
+	// ("Urgent"); it is empty for a routine letter.
+	PageMark string
 }
 
 // PageIdentity is what each page carries to tie it to its patient.
@@ -37,8 +40,8 @@ type PageIdentity struct {
 }
 
 // Block is one element of a letter: *Letterhead, *Addressee, *Heading,
-// *Paragraph, *Notice, *KeyValueList, *Table, *StatementBox, *Signature or
-// *CopyList.
+// *Paragraph, *Summary, *Notice, *KeyValueList, *Table, *StatementBox,
+// *Signature or *CopyList.
 type Block interface {
 	// Source is the JSON path of the referral field the block shows
 	// ("patient", "investigations"), for warnings that must name a field
@@ -79,6 +82,18 @@ type Paragraph struct {
 type Notice struct {
 	Title string
 	Lines []string
+	// Urgent marks the priority banner, which renderers show unlike any
+	// information panel.
+	Urgent bool
+	Field  string
+}
+
+// Summary is the short "At a glance" block near the top of the letter: a
+// few labelled facts repeated from the sections that follow, so that a
+// reader finds them first.
+type Summary struct {
+	Title string
+	Items []KeyValue
 	Field string
 }
 
@@ -101,6 +116,9 @@ type Table struct {
 	Header []string
 	Rows   [][]string
 	Widths []float64
+	// NoWrap marks columns, such as dates, whose cells renderers keep on
+	// one line while the other columns can give them room.
+	NoWrap []bool
 	Field  string
 }
 
@@ -139,6 +157,9 @@ func (b *Paragraph) Source() string { return b.Field }
 
 // Source returns the block's field path.
 func (b *Notice) Source() string { return b.Field }
+
+// Source returns the block's field path.
+func (b *Summary) Source() string { return b.Field }
 
 // Source returns the block's field path.
 func (b *KeyValueList) Source() string { return b.Field }

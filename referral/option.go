@@ -23,7 +23,9 @@ func settingsOf(opts []Option) settings {
 	return s
 }
 
-// WithStatement replaces the contractual statement.
+// WithStatement replaces the contractual statement. The letter prints it
+// wherever the practice is, while the default statement is printed only
+// for a practice in England.
 func WithStatement(st Statement) Option {
 	return func(s *settings) { s.statement = &st; s.noStatement = false }
 }
@@ -71,6 +73,10 @@ type FormSection struct {
 	// Answers are the referrer's answers to questions the referral's own
 	// fields do not cover. They are printed as question and answer pairs.
 	Answers []FormAnswer
+	// Unavailable are the labels of questions the form marks required
+	// that nothing answers. The letter lists them as not available at the
+	// time of referral and never claims them as answered.
+	Unavailable []string
 }
 
 // FormAnswer is one question of a local form with its answer.

@@ -15,6 +15,9 @@ const (
 
 // Route is the decision Decide makes.
 type Route struct {
+	// Path is PathLetter or PathERS. It is empty only when Decide was
+	// given no referral: there is then nothing to route, and a caller
+	// must not treat the empty Path as the letter path.
 	Path Path `json:"path"`
 	// Reasons say why the path was taken, in plain words.
 	Reasons []string `json:"reasons"`
@@ -37,24 +40,40 @@ const (
 	WarnPossibleCancer    = "possible-suspected-cancer"
 	WarnRecommendedMissed = "recommended-field-missing"
 	WarnNoPriorityReason  = "priority-reason-missing"
+	// WarnNationInferred: practice.nation was not given, so it was
+	// inferred; the message names the rule used.
+	WarnNationInferred = "nation-inferred"
+	// WarnStatementNotApplicable: the practice is outside England, so the
+	// default statement, which cites England's regulations, is left out.
+	WarnStatementNotApplicable = "statement-not-applicable"
+	// WarnPatientCopyNotStated: copies.patient is not given, so the
+	// patient gets no copy; the referrer should say whether they do.
+	WarnPatientCopyNotStated = "patient-copy-not-stated"
+	// WarnPatientCopyCheck: the patient gets a copy of a letter that holds
+	// a safeguarding concern, a risk or a carer's details; the referrer
+	// should check that the copy cannot cause harm.
+	WarnPatientCopyCheck = "patient-copy-check"
 )
 
 // Decide chooses the path for r: the eRS path when the priority is two-week
 // wait, the recipient is a suspected-cancer service, or a two-week-wait
 // proforma is in use (WithProforma); the letter path otherwise. It is pure
-// and cheap, and does not validate r. Options other than WithProforma are
-// ignored.
+// and cheap, and does not validate r. Of the other options, only
+// WithStatement and WithoutStatement count: they silence the
+// statement-not-applicable warning for a practice outside England.
+//
+// Decide(nil) refuses without panicking: its Route has an empty Path, no
+// Handoff, and the reason "no referral given".
 func Decide(r *Referral, opts ...Option) Route {
 	return decide(r, settingsOf(opts), true)
 }
 
 // decide is Decide; Compose calls it without the warnings it has no use for.
 func decide(r *Referral, s settings, withWarnings bool) Route {
-	rt := Route{Path: PathLetter, Reasons: []string{}, Warnings: []Warning{}}
 	if r == nil {
-		rt.Reasons = append(rt.Reasons, "no referral given")
-		return rt
+		return Route{Reasons: []string{"no referral given"}, Warnings: []Warning{}}
 	}
+	rt := Route{Path: PathLetter, Reasons: []string{}, Warnings: []Warning{}}
 	if r.Priority.canonical() == PriorityTwoWeekWait {
 		rt.Reasons = append(rt.Reasons, "the priority is two-week wait (urgent suspected cancer)")
 	}
@@ -67,13 +86,34 @@ func decide(r *Referral, s settings, withWarnings bool) Route {
 	if len(rt.Reasons) > 0 {
 		rt.Path = PathERS
 		rt.Handoff = newHandoff(r)
+		if withWarnings {
+			rt.Warnings = append(rt.Warnings, nationWarnings(r, s, false)...)
+		}
 		return rt
 	}
 	rt.Reasons = append(rt.Reasons, "not a two-week-wait case: a letter is appropriate")
 	if withWarnings {
-		rt.Warnings = warnings(r)
+		rt.Warnings = append(warnings(r), nationWarnings(r, s, true)...)
 	}
 	return rt
+}
+
+// nationWarnings says when the practice's nation was inferred, and, for a
+// letter, when the default statement is left out because the practice is
+// outside England.
+func nationWarnings(r *Referral, s settings, letter bool) []Warning {
+	var ws []Warning
+	n, rule := r.Practice.EffectiveNation()
+	if rule != "" {
+		ws = append(ws, Warning{Code: WarnNationInferred, Path: "practice.nation",
+			Message: "not given, so taken as " + n.Name() + " because " + rule})
+	}
+	if letter && n != NationEngland && s.statement == nil && !s.noStatement {
+		ws = append(ws, Warning{Code: WarnStatementNotApplicable, Path: "practice.nation",
+			Message: "the default statement cites England's GP contract regulations, so it is left out for a practice in " +
+				n.Name() + "; pass your own with WithStatement"})
+	}
+	return ws
 }
 
 // cancerCues are phrases that suggest suspected cancer in free text.
@@ -109,13 +149,47 @@ func warnings(r *Referral) []Warning {
 			ws = append(ws, Warning{Code: WarnRecommendedMissed, Path: path, Message: "recommended field is empty"})
 		}
 	}
-	ws = append(ws, patientCopyWarnings(r)...)
+	ws = append(ws, patientFormatWarnings(r)...)
 	missing("practice.email", r.Practice.Email == "")
 	missing("examination", strings.TrimSpace(r.Examination) == "")
 	missing("investigations", len(r.Investigations) == 0)
 	missing("managementSoFar", strings.TrimSpace(r.ManagementSoFar) == "")
 	missing("patientView", r.PatientView == nil ||
 		(r.PatientView.Informed == nil && r.PatientView.Agrees == nil && r.PatientView.Concerns == ""))
+	ws = append(ws, patientCopyWarnings(r)...)
+	return ws
+}
+
+// patientCopyWarnings warns when the patient copy is not stated, and when
+// a copy goes to the patient with content that could cause harm if read
+// by someone else or by the patient unprepared.
+func patientCopyWarnings(r *Referral) []Warning {
+	switch {
+	case r.Copies == nil || r.Copies.Patient == nil:
+		return []Warning{{Code: WarnPatientCopyNotStated, Path: "copies.patient",
+			Message: "whether the patient gets a copy is not stated, so no copy will be sent to the patient"}}
+	case !*r.Copies.Patient:
+		return nil
+	}
+	var paths []string
+	if s := r.Safety; s != nil {
+		for _, f := range []struct{ path, text string }{
+			{"safety.safeguarding", s.Safeguarding}, {"safety.riskToSelf", s.RiskToSelf},
+			{"safety.riskToOthers", s.RiskToOthers}, {"safety.riskToStaff", s.RiskToStaff},
+		} {
+			if strings.TrimSpace(f.text) != "" {
+				paths = append(paths, f.path)
+			}
+		}
+	}
+	if r.Communication != nil && r.Communication.Carer != nil {
+		paths = append(paths, "communication.carer")
+	}
+	var ws []Warning
+	for _, p := range paths {
+		ws = append(ws, Warning{Code: WarnPatientCopyCheck, Path: p,
+			Message: "the patient gets a copy of a letter holding this; check that a copy cannot cause harm"})
+	}
 	return ws
 }
 

@@ -41,10 +41,12 @@ func TestDecide(t *testing.T) {
 			if tt.path == PathERS {
 				require.NotNil(t, rt.Handoff)
 				assert.Equal(t, "TWO_WEEK_WAIT", rt.Handoff.PriorityCode)
-				assert.Equal(t, r.Patient.NHSNumber, rt.Handoff.NHSNumber)
-				assert.Equal(t, r.Patient.Address.Postcode, rt.Handoff.Postcode)
-				assert.Equal(t, r.Practice.ODSCode, rt.Handoff.PracticeODS)
-				assert.Equal(t, r.Patient.Phones, rt.Handoff.Phones)
+				assert.Equal(t, r.Patient.NHSNumber, rt.Handoff.Patient.NHSNumber)
+				assert.Equal(t, r.Patient.Address.Postcode, rt.Handoff.Patient.Address.Postcode)
+				assert.Equal(t, r.Practice.ODSCode, rt.Handoff.Practice.ODSCode)
+				assert.Equal(t, r.Patient.Phones, rt.Handoff.Patient.Phones)
+				assert.Equal(t, NationEngland, rt.Handoff.Nation)
+				assert.Equal(t, ReferViaERS, rt.Handoff.Via)
 				assert.Len(t, rt.Handoff.Checklist, 5)
 				assert.Contains(t, rt.Handoff.Summary, r.History)
 				assert.Contains(t, rt.Handoff.Summary, r.Investigations[0].Result)
@@ -56,7 +58,19 @@ func TestDecide(t *testing.T) {
 			}
 		})
 	}
-	assert.Equal(t, PathLetter, Decide(nil).Path)
+}
+
+// TestDecideNil checks that no referral is never routed to a letter (nor to
+// eRS): the Route has an empty Path and says why.
+func TestDecideNil(t *testing.T) {
+	for _, opts := range [][]Option{nil, {WithProforma(nil)}} {
+		rt := Decide(nil, opts...)
+		assert.Empty(t, rt.Path)
+		assert.NotEqual(t, PathLetter, rt.Path)
+		assert.Nil(t, rt.Handoff)
+		assert.Equal(t, []string{"no referral given"}, rt.Reasons)
+		assert.Empty(t, rt.Warnings)
+	}
 }
 
 func TestDecideWarnings(t *testing.T) {
@@ -68,7 +82,8 @@ func TestDecideWarnings(t *testing.T) {
 		return out
 	}
 	r := fullReferral(t)
-	assert.Empty(t, Decide(r).Warnings, "the full referral needs no warning")
+	r.Copies.Patient = new(bool)
+	assert.Empty(t, Decide(r).Warnings, "the full referral, without a copy to the patient, needs no warning")
 
 	r.History = "Weight loss and a change in bowel habit. ?Malignancy."
 	r.Examination = "Red flag: palpable mass"
@@ -81,6 +96,7 @@ func TestDecideWarnings(t *testing.T) {
 	min.Priority = PriorityRoutine
 	min.Practice.Email, min.Examination, min.ManagementSoFar = "", "", ""
 	min.Investigations, min.PatientView = nil, nil
+	min.Copies.Patient = new(bool)
 	assert.ElementsMatch(t, []string{
 		"practice.email recommended-field-missing", "examination recommended-field-missing",
 		"investigations recommended-field-missing", "managementSoFar recommended-field-missing",
@@ -90,6 +106,51 @@ func TestDecideWarnings(t *testing.T) {
 	for _, w := range Decide(r).Warnings {
 		assert.NotContains(t, w.Message, "Malignancy")
 		assert.NotContains(t, w.Message, "mass")
+	}
+}
+
+// TestPatientCopyWarnings: a patient copy that is not stated is no copy
+// and a warning; a copy to the patient of a letter holding safeguarding,
+// a risk or a carer's details is a warning for each, naming the field.
+func TestPatientCopyWarnings(t *testing.T) {
+	codes := func(r *Referral) []string {
+		var out []string
+		for _, w := range Decide(r).Warnings {
+			if strings.HasPrefix(w.Code, "patient-copy") {
+				out = append(out, w.Path+" "+w.Code)
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name   string
+		change func(r *Referral)
+		want   []string
+		copy   bool
+	}{
+		{"no copies part", func(r *Referral) { r.Copies = nil }, []string{"copies.patient patient-copy-not-stated"}, false},
+		{"patient null", func(r *Referral) { r.Copies.Patient = nil }, []string{"copies.patient patient-copy-not-stated"}, false},
+		{"patient false", func(r *Referral) { r.Copies.Patient = new(bool) }, nil, false},
+		{"patient true, nothing sensitive", func(r *Referral) { r.Safety = &Safety{Capacity: "Has capacity"}; r.Communication.Carer = nil }, nil, true},
+		{"patient true, all", func(r *Referral) {}, []string{
+			"safety.safeguarding patient-copy-check", "safety.riskToSelf patient-copy-check",
+			"safety.riskToOthers patient-copy-check", "safety.riskToStaff patient-copy-check",
+			"communication.carer patient-copy-check"}, true},
+		{"patient true, risk to self", func(r *Referral) { r.Safety = &Safety{RiskToSelf: "Passive thoughts"}; r.Communication = nil },
+			[]string{"safety.riskToSelf patient-copy-check"}, true},
+		{"patient true, carer only", func(r *Referral) { r.Safety = nil }, []string{"communication.carer patient-copy-check"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := fullReferral(t)
+			tt.change(r)
+			assert.ElementsMatch(t, tt.want, codes(r))
+			assert.Equal(t, tt.copy, r.CopyToPatient())
+			for _, w := range Decide(r).Warnings {
+				assert.NotContains(t, w.Message, "Róisín")
+				assert.NotContains(t, w.Message, "None known")
+			}
+		})
 	}
 }
 

@@ -11,9 +11,11 @@ import (
 	"github.com/go-playground/validator/v10"
 )
 
-// Input limits (DESIGN.md 10).
+// Input limits. Decode refuses a document over MaxDocumentBytes; Validate
+// refuses a text field of more than MaxTextLength characters (Unicode code
+// points) and a list of more than MaxListItems items.
 const (
-	MaxDocumentBytes = 1 << 20 // a JSON document
+	MaxDocumentBytes = 1 << 20 // bytes in a JSON document
 	MaxTextLength    = 20000   // characters in one text field
 	MaxListItems     = 200     // items in one list
 )
@@ -40,6 +42,7 @@ const (
 	RuleControlChars = "control-chars"
 	RuleEncoding     = "utf8"
 	RuleStateItems   = "state-items"
+	RuleUBRN         = "ubrn"
 )
 
 var (
@@ -65,22 +68,35 @@ func fieldValidator() *validator.Validate {
 				panic(err) // a programming error, found by any test
 			}
 		}
-		must(RuleNHSNumber, str(func(s string) bool { return NHSNumber(s).Valid() }))
-		must(RulePostcode, str(ValidPostcode))
-		must(RuleGMC, str(ValidGMCNumber))
-		must(RuleNMCPin, str(ValidNMCPin))
-		must(RuleHCPC, str(ValidHCPCNumber))
-		must(RuleODSPractice, str(ValidPracticeODSCode))
-		must(RuleUKPhone, str(ValidUKPhone))
-		must("gmp", str(ValidGMPCode))
+		for _, r := range stringRules {
+			if r.valid != nil {
+				must(r.tag, str(r.valid))
+			}
+		}
 		validate = v
 	})
 	return validate
 }
 
-// Validate checks r against the rules of DESIGN.md 3, 9 and 10 and returns
-// FieldErrors listing every failing field, or nil. Messages never hold a
-// field's value. A zero letter date is checked against today.
+// Validate checks r and returns FieldErrors listing every failing field at
+// once, or nil. Messages never hold a field's value. It checks that:
+//   - the mandatory fields are given (see Referral), and a request of kind
+//     "other" has its detail;
+//   - the priority is routine, urgent or two-week wait, or an alias of one
+//     (see ParsePriority);
+//   - the referrer has a GMC number (7 digits), an NMC PIN (such as
+//     12A3456B) or an HCPC number (two letters and 4 to 6 digits);
+//   - the NHS number is 10 digits whose last is the Modulus 11 check digit
+//     (spaces and hyphens are ignored), the practice ODS code is a letter
+//     and five digits, postcodes are UK postcodes (in any case and
+//     spacing), phones are UK numbers and emails are addresses;
+//   - a medication or allergy list has a state, and an unknown list is empty;
+//   - dates are real dates in YYYY-MM-DD form, and the date of birth is
+//     neither after the letter date nor more than 130 years before it (a
+//     zero letter date is taken as today);
+//   - no text is longer than MaxTextLength characters or holds a control
+//     character other than newline and tab, or a text-direction control, and
+//     no list has more than MaxListItems items.
 func (r *Referral) Validate() error {
 	return r.validateAt(time.Now())
 }
@@ -166,26 +182,16 @@ func describe(fe validator.FieldError) (rule, msg string) {
 	case "oneof":
 		return RuleOneOf, "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
 	case RuleNHSNumber:
-		if v, ok := fe.Value().(NHSNumber); ok && len(v) == 10 && strings.Trim(string(v), "0123456789") == "" {
-			return RuleNHSNumber, "fails the NHS number check digit"
+		if v, ok := fe.Value().(NHSNumber); ok {
+			if d := string(ParseNHSNumber(string(v))); len(d) == 10 && strings.Trim(d, "0123456789") == "" {
+				return RuleNHSNumber, "fails the NHS number check digit"
+			}
 		}
-		return RuleNHSNumber, "must be a 10-digit NHS number"
-	case RulePostcode:
-		return RulePostcode, "is not a valid UK postcode"
-	case RuleGMC:
-		return RuleGMC, "must be a 7-digit GMC number"
-	case RuleNMCPin:
-		return RuleNMCPin, "must be an NMC PIN: two digits, a letter, four digits and a letter"
-	case RuleHCPC:
-		return RuleHCPC, "must be an HCPC registration number: two letters and 4 to 6 digits"
-	case RuleODSPractice:
-		return RuleODSPractice, "must be a GP practice ODS code: a letter and five digits"
-	case RuleEmail:
-		return RuleEmail, "is not a valid email address"
-	case RuleUKPhone:
-		return RuleUKPhone, "is not a valid UK phone number"
-	case "gmp":
-		return "gmp", "must be a GP code: G, six digits and a check digit"
+	}
+	for _, r := range stringRules {
+		if r.tag == fe.Tag() {
+			return r.tag, r.message
+		}
 	}
 	return fe.Tag(), "breaks the rule " + fe.Tag()
 }
@@ -235,18 +241,4 @@ func limits(v reflect.Value, path string, add func(path, rule, msg string)) {
 			add(path, RuleControlChars, "holds a control character (other than newline and tab) or a text-direction control")
 		}
 	}
-}
-
-// hasControl reports a C0 or C1 control character other than newline and
-// tab, or a bidirectional embedding, override or isolate control, which
-// would reorder the text around it as displayed (a name shown backwards).
-func hasControl(s string) bool {
-	for _, r := range s {
-		switch {
-		case r < 0x20 && r != '\n' && r != '\t', r >= 0x7f && r <= 0x9f,
-			r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-			return true
-		}
-	}
-	return false
 }

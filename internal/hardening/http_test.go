@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const problemBase = "https://github.com/refletter/refletter/problems/"
+const problemBase = "https://github.com/refletter/refletter/blob/main/docs/problems.md#"
 
 // httpCase is a request of testdata/invalid/http.
 type httpCase struct {

@@ -91,7 +91,7 @@ func largestReferral(t testing.TB, style string) (doc []byte, itemLen int) {
 				Interpreter: &referral.Interpreter{Language: "Tamil", Dialect: item(2)},
 				Carer:       &referral.Carer{Name: "Arjun Natarajan", Relationship: item(3), Phone: "07700 900871"},
 			},
-			Safety:            &referral.Safety{Safeguarding: big, Risks: big, Capacity: big},
+			Safety:            &referral.Safety{Safeguarding: big, RiskToSelf: big, RiskToOthers: big, RiskToStaff: big, Capacity: big},
 			AdviceAndGuidance: &referral.AdviceAndGuidance{Considered: &yes, Reason: big},
 			Copies:            &referral.Copies{Patient: &yes},
 		}

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // BusinessFunction is the eRS role the user acts in, sent as
@@ -56,6 +57,9 @@ type Config struct {
 	ODSCode string
 	// BusinessFunction is ReferringClinician or ReferringClinicianAdmin.
 	BusinessFunction BusinessFunction
+	// Clock gives the time Submit records as each document's indexed time;
+	// nil means time.Now.
+	Clock func() time.Time
 }
 
 // Client calls the eRS FHIR STU3 API as a referrer. It is safe for
@@ -67,6 +71,7 @@ type Client struct {
 	tokens TokenSource
 	ods    string
 	fn     BusinessFunction
+	now    func() time.Time
 }
 
 // NewClient checks cfg and returns a client. A bad field is an error
@@ -95,6 +100,10 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil {
 		hc = cfg.HTTPClient
 	}
+	now := cfg.Clock
+	if now == nil {
+		now = time.Now
+	}
 	noRedirect := *hc
 	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &Client{
@@ -103,6 +112,7 @@ func NewClient(cfg Config) (*Client, error) {
 		tokens: cfg.Tokens,
 		ods:    cfg.ODSCode,
 		fn:     cfg.BusinessFunction,
+		now:    now,
 	}, nil
 }
 
@@ -309,7 +319,7 @@ func (cl *Client) AttachLetters(ctx context.Context, ubrn, etag string, req *Let
 		ch.fail("etag", "etag", `must be the referral's version as eRS gave it, such as W/"1"`)
 	}
 	if req == nil {
-		ch.fail("request", "required", "build the request with MaintainReferralLetter first")
+		ch.fail("request", "required", "build the request with NewLetterRequest first")
 	}
 	if err := ch.err(opLetter); err != nil {
 		return "", err
