@@ -44,7 +44,7 @@ func BenchmarkFloor(b *testing.B) {
 	r, err := NewRenderer()
 	require.NoError(b, err)
 	l := composeFile(b, benchFile)
-	lay, err := r.layout(l, newCleaner(r.fs), pdfobj.NewTree())
+	lay, err := r.layout(l, newCleaner(r.fs, l.Meta.Patient.Name), pdfobj.NewTree())
 	require.NoError(b, err)
 	pages := paginate(lay)
 	require.Len(b, pages, 2)
@@ -104,7 +104,7 @@ func BenchmarkTagging(b *testing.B) {
 			var size int
 			defer reportCPU(b)()
 			for b.Loop() {
-				c := newCleaner(r.fs)
+				c := newCleaner(r.fs, l.Meta.Patient.Name)
 				lay, err := r.layout(l, c, pdfobj.NewTree())
 				if err != nil {
 					b.Fatal(err)

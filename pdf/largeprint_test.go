@@ -82,7 +82,7 @@ func TestLargePrint(t *testing.T) {
 			margin := g.margin * g.scale // mm on the page
 			assert.GreaterOrEqual(t, margin, r.cfg.margin, "margins never narrow")
 			assert.LessOrEqual(t, margin, float64(largeMargin))
-			lay, err := r.layout(l, newCleaner(r.fs), pdfobj.NewTree())
+			lay, err := r.layout(l, newCleaner(r.fs, l.Meta.Patient.Name), pdfobj.NewTree())
 			require.NoError(t, err)
 			doc := readPDF(t, pdf)
 			doc.foot = (margin + lay.footer.h*g.scale) / ptToMM

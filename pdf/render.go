@@ -102,7 +102,11 @@ func (r *Renderer) build(ls ...*referral.Letter) (pdf []byte, warnings []Warning
 			pdf, warnings, err = nil, nil, fmt.Errorf("%w: internal error", ErrPDF)
 		}
 	}()
-	c := newCleaner(r.fs)
+	var names []string // a character replaced in a name's word is blamed on the patient
+	for _, l := range ls {
+		names = append(names, l.Meta.Patient.Name)
+	}
+	c := newCleaner(r.fs, strings.Join(names, " "))
 	tree := pdfobj.NewTree() // one structure for the whole document
 	parts := make([]part, len(ls))
 	for i, l := range ls {

@@ -335,7 +335,7 @@ func TestMarkedContent(t *testing.T) {
 		l := composeFile(t, f)
 		pdf, _ := render(t, r, l)
 		doc := readPDF(t, pdf)
-		lay, err := r.layout(l, newCleaner(r.fs), pdfobj.NewTree())
+		lay, err := r.layout(l, newCleaner(r.fs, l.Meta.Patient.Name), pdfobj.NewTree())
 		require.NoError(t, err)
 		footTop := (r.cfg.margin + lay.footer.h) / ptToMM // from the page's foot, in pt
 		heads := map[string]bool{}                        // table header cells, repeated after a break

@@ -39,6 +39,11 @@ func LoadAnswers(r io.Reader) (Answers, error) {
 	}
 	a := make(Answers, len(ms))
 	for _, m := range ms {
+		if !idPattern.MatchString(m.key) {
+			// No question has such an id; the key is not repeated.
+			p.add("answers", "the "+nthKey(m.n)+" is not a question id")
+			continue
+		}
 		at := answerPath(m.key)
 		s, ok := asString(m.value, at, &p)
 		if !ok {
@@ -56,13 +61,9 @@ func LoadAnswers(r io.Reader) (Answers, error) {
 	return a, nil
 }
 
-// answerPath names the answer to question id in an error.
-func answerPath(id string) string {
-	if idPattern.MatchString(id) {
-		return "answers." + id
-	}
-	return "answers[" + quoteKey(id) + "]"
-}
+// answerPath names the answer to question id, an id of idPattern, in an
+// error.
+func answerPath(id string) string { return "answers." + id }
 
 var numberPattern = regexp.MustCompile(`^[-+]?[0-9]+(\.[0-9]+)?$`)
 

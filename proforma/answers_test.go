@@ -28,13 +28,13 @@ func TestLoadAnswersStrict(t *testing.T) {
 		{"number value", `{"fit-result": 86}`, "answers.fit-result: must be a string"},
 		{"null value", `{"fit-result": null}`, "answers.fit-result: must be a string"},
 		{"object value", `{"a": {"b": "c"}}`, "answers.a: must be a string"},
-		{"duplicate id", `{"a": "yes", "a": "no"}`, `answers: duplicate key "a"`},
+		{"duplicate id", `{"a": "yes", "a": "no"}`, `answers: duplicate key (2nd key)`},
 		{"trailing data", `{"a": "yes"} x`, "unexpected data after the answers (at byte 14)"},
 		{"two objects", `{"a": "yes"}{"b": "no"}`, "unexpected data after the answers (at byte 13)"},
 		{"truncated", `{"a": "yes"`, "answers is not valid JSON: it ends too soon"},
 		{"empty", ``, "answers is not valid JSON: it ends too soon"},
 		{"control character", `{"a": "bell\u0007"}`, "answers.a: holds a control character (only newline and tab are allowed)"},
-		{"odd id is quoted", `{"a b": 1}`, `answers["a b"]: must be a string`},
+		{"odd key is not repeated", `{"a": "yes", "9990000018 José Ferreira": 1}`, `answers: the 2nd key is not a question id`},
 		{"several at once", `{"a": 1, "b": "ok", "c": false}`, "answers.a: must be a string\nanswers.c: must be a string"},
 	}
 	for _, tt := range tests {

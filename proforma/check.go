@@ -2,7 +2,7 @@ package proforma
 
 import (
 	"fmt"
-	"slices"
+	"strconv"
 
 	"github.com/refletter/refletter/referral"
 )
@@ -72,9 +72,10 @@ type Report struct {
 // included); otherwise an answer in a answers it; otherwise a gate or an
 // administrative item is not needed, and anything else is open.
 //
-// Every answer is kept. An answer to a question the form does not have,
-// or one that does not suit its question's kind, is an error naming the
-// question id; all such problems are listed at once in an Errors. A form
+// Every answer is kept. An answer that does not suit its question's kind
+// is an error naming the question id; answers to questions the form does
+// not have are an error that counts them, never naming their keys, which
+// may hold anything. All such problems are listed at once in an Errors. A form
 // that fails Validate is refused with its Errors. Check does not validate
 // r: that is referral's Validate.
 func (f *Form) Check(r *referral.Referral, a Answers) (*Report, error) {
@@ -85,15 +86,19 @@ func (f *Form) Check(r *referral.Referral, a Answers) (*Report, error) {
 		return nil, Errors{{Path: "referral", Message: "no referral given"}}
 	}
 	var p problems
-	var unknown []string
+	// An answer to no question of the form is counted, never named: its
+	// key may hold anything (an NHS number is a valid id).
+	unknown := 0
 	for id := range a {
 		if _, ok := f.Question(id); !ok {
-			unknown = append(unknown, id)
+			unknown++
 		}
 	}
-	slices.Sort(unknown)
-	for _, id := range unknown {
-		p.add(answerPath(id), "no such question on the form")
+	switch {
+	case unknown == 1:
+		p.add("answers", "1 answer is to no question on the form")
+	case unknown > 1:
+		p.add("answers", strconv.Itoa(unknown)+" answers are to no question on the form")
 	}
 	rep := &Report{
 		FormID: f.ID, Title: f.Title, Issuer: f.Issuer, Specialty: f.Specialty,

@@ -64,7 +64,8 @@
 // and an administrative item, a form with no questions, control characters,
 // and input over 1 MiB are all errors. Every problem is listed at once in
 // an [Errors], each naming its place: "questions[3].maps: no such referral
-// field".
+// field". An unknown or repeated key is named by its position ("unknown
+// field (4th key)"), never repeated, since it may hold anything.
 //
 // # Checking
 //

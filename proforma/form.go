@@ -148,7 +148,7 @@ func decodeForm(raw json.RawMessage, p *problems) *Form {
 				f.Questions = append(f.Questions, decodeQuestion(q, "questions["+strconv.Itoa(i)+"]", p))
 			}
 		default:
-			p.add("", "unknown field "+quoteKey(m.key))
+			p.add("", "unknown field ("+nthKey(m.n)+")")
 		}
 	}
 	return f
@@ -190,7 +190,7 @@ func decodeQuestion(raw json.RawMessage, path string, p *problems) Question {
 		case "administrative":
 			q.Administrative, _ = asBool(m.value, at, p)
 		default:
-			p.add(path, "unknown field "+quoteKey(m.key))
+			p.add(path, "unknown field ("+nthKey(m.n)+")")
 		}
 	}
 	return q

@@ -51,10 +51,11 @@ func oneValue(b []byte, what string) (json.RawMessage, *Problem) {
 	return v, nil
 }
 
-// member is one key and value of a JSON object.
+// member is one key and value of a JSON object, and its place there.
 type member struct {
 	key   string
 	value json.RawMessage
+	n     int // 1 for the first key
 }
 
 // members splits a JSON object into its members in order, reporting
@@ -67,7 +68,7 @@ func members(raw json.RawMessage, path string, p *problems) ([]member, bool) {
 	}
 	var ms []member
 	seen := map[string]bool{}
-	for dec.More() {
+	for n := 1; dec.More(); n++ {
 		t, err := dec.Token()
 		key, ok := t.(string)
 		if err != nil || !ok {
@@ -80,23 +81,30 @@ func members(raw json.RawMessage, path string, p *problems) ([]member, bool) {
 			return nil, false
 		}
 		if seen[key] {
-			p.add(path, "duplicate key "+quoteKey(key))
+			p.add(path, "duplicate key ("+nthKey(n)+")")
 			continue
 		}
 		seen[key] = true
-		ms = append(ms, member{key, v})
+		ms = append(ms, member{key, v, n})
 	}
 	return ms, true
 }
 
-// quoteKey quotes a key for a message, shortened so that a long key does
-// not flood it.
-func quoteKey(k string) string {
-	const max = 40
-	if utf8.RuneCountInString(k) > max {
-		k = string([]rune(k)[:max]) + "…"
+// nthKey names a key by its place in its object ("3rd key"): a key that
+// is not one of the format's may hold anything (a patient's name, a
+// control character, a megabyte), so it is never repeated.
+func nthKey(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
 	}
-	return strconv.Quote(k)
+	return strconv.Itoa(n) + suffix + " key"
 }
 
 func isNull(raw json.RawMessage) bool { return string(raw) == "null" }

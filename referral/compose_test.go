@@ -64,7 +64,7 @@ func TestComposeRules(t *testing.T) {
 		{"clinician without title", func(r *Referral) { r.Recipient.Clinician = "Anjali Patel" }, []string{"Dear Anjali Patel,"}, nil, nil},
 		{"unknown allergies", func(r *Referral) { r.Allergies = Allergies{State: StateUnknown} },
 			[]string{"Allergy status not recorded"}, []string{"No known drug allergies"}, nil},
-		{"no known allergies", func(r *Referral) { r.Allergies = Allergies{State: StateRecorded} },
+		{"no known allergies", func(r *Referral) { r.Allergies = Allergies{State: StateRecorded, Items: []Allergy{}} },
 			[]string{"No known drug allergies."}, []string{"not recorded"}, nil},
 		{"unknown medication", func(r *Referral) { r.Medications = Medications{State: StateUnknown} },
 			[]string{"Medication status not recorded"}, []string{"No current medication"}, nil},
@@ -100,7 +100,7 @@ func TestComposeRules(t *testing.T) {
 		}, []string{"18 November 2026", "March 2025", "childhood"}, []string{"2026-11-18", "2025-03"}, nil},
 		{"at a glance, allergies unknown", func(r *Referral) { r.Allergies = Allergies{State: StateUnknown} },
 			[]string{"Allergies: Allergy status not recorded"}, nil, nil},
-		{"at a glance, no allergies", func(r *Referral) { r.Allergies = Allergies{State: StateRecorded} },
+		{"at a glance, no allergies", func(r *Referral) { r.Allergies = Allergies{State: StateRecorded, Items: []Allergy{}} },
 			[]string{"Allergies: No known drug allergies"}, nil, nil},
 		{"at a glance, allergy list", func(r *Referral) {},
 			[]string{"Allergies: Penicillin (Urticarial rash, moderate)", "Interpreter: Irish (Munster)"}, nil, nil},
@@ -383,7 +383,7 @@ func generate(t testing.TB, rng *rand.Rand) *Referral {
 	for i := range rng.IntN(12) {
 		r.Investigations = append(r.Investigations, Investigation{Name: text(), Result: text(), Comment: text(), Date: NewDate(2026, time.Month(1+i%12), 1+i)})
 	}
-	r.Medications.Items = nil
+	r.Medications.Items = []Medication{}
 	for range rng.IntN(15) {
 		r.Medications.Items = append(r.Medications.Items, Medication{Name: text(), Dose: text()})
 	}

@@ -49,7 +49,7 @@ func (rec record) referral() *referral.Referral {
 		Reason:      rec.Why,
 		Request:     referral.Request{Kind: referral.RequestAdvice},
 		History:     rec.HPC,
-		Medications: referral.Medications{State: referral.StateRecorded},
+		Medications: referral.Medications{State: referral.StateRecorded, Items: []referral.Medication{}}, // none
 		Allergies:   referral.Allergies{State: referral.StateUnknown},
 	}
 }

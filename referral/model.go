@@ -166,10 +166,12 @@ const (
 	StateUnknown  State = "unknown"
 )
 
-// Medications is the current medication list with its state.
+// Medications is the current medication list with its state. A recorded
+// list must have non-nil Items: an empty slice means "no current
+// medication", and nil (in JSON, items missing or null) is a field error.
 type Medications struct {
 	State State        `json:"state" validate:"required,oneof=recorded unknown"`
-	Items []Medication `json:"items,omitempty" validate:"dive"`
+	Items []Medication `json:"items,omitzero" validate:"dive"`
 }
 
 // Medication is one current medicine.
@@ -179,10 +181,13 @@ type Medication struct {
 	Since string `json:"since,omitempty"`
 }
 
-// Allergies is the allergy and adverse reaction list with its state.
+// Allergies is the allergy and adverse reaction list with its state. A
+// recorded list must have non-nil Items: an empty slice means "no known
+// drug allergies", and nil (in JSON, items missing or null) is a field
+// error.
 type Allergies struct {
 	State State     `json:"state" validate:"required,oneof=recorded unknown"`
-	Items []Allergy `json:"items,omitempty" validate:"dive"`
+	Items []Allergy `json:"items,omitzero" validate:"dive"`
 }
 
 // Allergy is one allergy or adverse reaction.

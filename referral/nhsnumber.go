@@ -24,10 +24,12 @@ func ParseNHSNumber(s string) NHSNumber {
 }
 
 // Valid reports whether n, without its spaces and hyphens, is 10 digits
-// whose last is the Modulus 11 check digit of the first nine.
+// whose last is the Modulus 11 check digit of the first nine, and not one
+// digit repeated (0000000000 and 5555555555 pass the check but are no
+// one's number).
 func (n NHSNumber) Valid() bool {
 	n = ParseNHSNumber(string(n))
-	if len(n) != 10 {
+	if len(n) != 10 || n.repeated() {
 		return false
 	}
 	sum := 0
@@ -68,4 +70,9 @@ func (n *NHSNumber) UnmarshalJSON(b []byte) error {
 	}
 	*n = ParseNHSNumber(s)
 	return nil
+}
+
+// repeated reports whether n is ten of one digit.
+func (n NHSNumber) repeated() bool {
+	return len(n) == 10 && n[0] >= '0' && n[0] <= '9' && strings.Count(string(n), string(n[:1])) == 10
 }

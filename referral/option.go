@@ -2,7 +2,8 @@ package referral
 
 import "time"
 
-// Option changes how a letter is composed (and, for WithProforma, routed).
+// Option changes how a referral is validated (WithClock), routed
+// (WithProforma) and composed (all of them).
 type Option func(*settings)
 
 type settings struct {
@@ -46,8 +47,9 @@ func ForPatient() Option {
 	return func(s *settings) { s.forPatient = true }
 }
 
-// WithClock sets the clock that gives the letter date when the referral has
-// none, for reproducible output.
+// WithClock sets the clock that says what today is, for reproducible
+// results: Validate and Compose check dates against it, and Compose dates
+// a letter that has no date by it.
 func WithClock(now func() time.Time) Option {
 	return func(s *settings) {
 		if now != nil {

@@ -394,7 +394,7 @@ func TestDecodeReturned(t *testing.T) {
 		name, doc string
 		want      string // path/rule of the first error
 	}{
-		{"unknown field", `{"date": "2026-11-20", "by": "x", "reason": "y", "patient": "Zoë"}`, "patient/unknown-field"},
+		{"unknown field", `{"date": "2026-11-20", "by": "x", "reason": "y", "patient": "Zoë"}`, "/unknown-field"},
 		{"duplicate", `{"date": "2026-11-20", "by": "x", "by": "z", "reason": "y"}`, "by/duplicate-field"},
 		{"wrong type", `{"date": 20261120, "by": "x", "reason": "y"}`, "date/type"},
 		{"copies as a list", `{"date": "2026-11-20", "by": "x", "reason": "y", "copies": []}`, "copies/type"},

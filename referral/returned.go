@@ -9,7 +9,6 @@ import (
 	"reflect"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
@@ -80,8 +79,6 @@ func DecodeReturned(r io.Reader) (*Returned, error) {
 		// The shape checker speaks of the referral form; say which form.
 		for i, e := range errs {
 			switch e.Rule {
-			case RuleUnknownField:
-				errs[i].Message = "is not a field of the returned-referral form"
 			case RuleTrailingData:
 				errs[i].Message = "there is data after the returned-referral document"
 			}
@@ -111,7 +108,8 @@ func (ret *Returned) validateAt(now time.Time) error {
 	add := func(path, rule, msg string) {
 		errs = append(errs, FieldError{Path: path, Rule: rule, Message: msg})
 	}
-	limits(reflect.ValueOf(ret).Elem(), "", add)
+	w := walker{add: add, blank: map[string]bool{}}
+	w.walk(reflect.ValueOf(ret).Elem(), "", fieldInfo{})
 	if err := fieldValidator().Struct(ret); err != nil {
 		var ves validator.ValidationErrors
 		if !errors.As(err, &ves) {
@@ -120,16 +118,6 @@ func (ret *Returned) validateAt(now time.Time) error {
 		for _, fe := range ves {
 			rule, msg := describe(fe)
 			add(strings.TrimPrefix(fe.Namespace(), "Returned."), rule, msg)
-		}
-	}
-	// Required text needs a visible character: white space and invisible
-	// format marks alone are blank.
-	blank := func(s string) bool {
-		return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) }) == ""
-	}
-	for _, f := range []struct{ path, text string }{{"by", ret.By}, {"reason", ret.Reason}} {
-		if f.text != "" && blank(f.text) {
-			add(f.path, RuleRequired, "is required")
 		}
 	}
 	switch d := ret.Date; {

@@ -1,7 +1,9 @@
 package referral
 
 import (
+	"slices"
 	"strings"
+	"unicode"
 )
 
 // Path is where a referral goes: a letter, or the NHS e-Referral Service.
@@ -116,11 +118,111 @@ func nationWarnings(r *Referral, s settings, letter bool) []Warning {
 	return ws
 }
 
-// cancerCues are phrases that suggest suspected cancer in free text.
-var cancerCues = []string{
-	"suspected cancer", "suspicion of cancer", "suspicious of cancer", "query cancer",
-	"?cancer", "? cancer", "?malignan", "? malignan", "malignancy", "2ww", "two week wait",
-	"two-week wait", "two-week-wait", "ng12", "rapid access", "red flag", "urgent suspected",
+// Cancer cues: wording that suggests suspected cancer. Text is matched
+// word by word after folding case: white space of any kind (non-breaking
+// spaces, line breaks) and punctuation break words, invisible marks
+// (zero-width, soft hyphen) are ignored, and "?" is a word of its own.
+//
+// A word warns when it starts with (or, for the names of cancers, holds)
+// one of cancerStems; "mass" or "masses" warns except in "body mass",
+// "muscle mass", "bone mass" and "mass index", or within three words
+// after "no", "nil" or "without" ("no palpable masses", the commonest
+// finding of an examination); "ca" warns after "?", "query", "possible",
+// "likely" or "suspected"; and so do the phrases of cancerPhrases.
+// Otherwise negation is not parsed: "no family history of cancer" and
+// "no red flags" warn. A warning costs the referrer a glance, a missed cue
+// a two-week-wait pathway.
+var (
+	// cancerStems are matched at the start of a word.
+	cancerStems = []string{"cancer", "malignan", "tumour", "tumor", "neoplas", "metasta", "2ww", "usc", "ng12",
+		"fasttrack", "redflag"}
+	// cancerNames are matched anywhere in a word: adenocarcinoma, osteosarcoma.
+	cancerNames = []string{"carcinoma", "melanoma", "lymphoma", "sarcoma", "leukaemia", "leukemia", "myeloma"}
+	// cancerPhrases are runs of words; "|" separates the spellings of a word.
+	cancerPhrases = [][]string{
+		{"two|2", "week|weeks|wk", "wait|waits"},
+		{"2", "ww"},
+		{"ng", "12"},
+		{"red", "flag|flags"},
+		{"fast", "track|tracked|tracking"},
+		{"urgent", "suspected"},
+		{"rapid", "access"},
+	}
+	// cancerQualifiers make "ca" a cue.
+	cancerQualifiers = []string{"?", "query", "possible", "likely", "suspected", "suspect", "suspicious"}
+)
+
+// cueWords splits s into lower-case words for cue matching.
+func cueWords(s string) []string {
+	var words []string
+	var w strings.Builder
+	flush := func() {
+		if w.Len() > 0 {
+			words = append(words, w.String())
+			w.Reset()
+		}
+	}
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.Is(unicode.Cf, r):
+			// zero-width and direction marks inside a word join it
+		case r == '?':
+			flush()
+			words = append(words, "?")
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			w.WriteRune(r)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return words
+}
+
+func hasCancerCue(s string) bool {
+	words := cueWords(s)
+	for i, w := range words {
+		for _, c := range cancerStems {
+			if strings.HasPrefix(w, c) {
+				return true
+			}
+		}
+		for _, c := range cancerNames {
+			if strings.Contains(w, c) {
+				return true
+			}
+		}
+		prev, next := "", ""
+		if i > 0 {
+			prev = words[i-1]
+		}
+		if i+1 < len(words) {
+			next = words[i+1]
+		}
+		if (w == "mass" || w == "masses") && prev != "body" && prev != "muscle" && prev != "bone" && next != "index" &&
+			!slices.ContainsFunc(words[max(0, i-3):i], func(w string) bool { return w == "no" || w == "nil" || w == "without" }) {
+			return true
+		}
+		if w == "ca" && slices.Contains(cancerQualifiers, prev) {
+			return true
+		}
+		if w == "?ca" {
+			return true
+		}
+	phrases:
+		for _, ph := range cancerPhrases {
+			if i+len(ph) > len(words) {
+				continue
+			}
+			for k, alts := range ph {
+				if !slices.Contains(strings.Split(alts, "|"), words[i+k]) {
+					continue phrases
+				}
+			}
+			return true
+		}
+	}
+	return false
 }
 
 func warnings(r *Referral) []Warning {
@@ -137,7 +239,13 @@ func warnings(r *Referral) []Warning {
 	for _, t := range texts {
 		if hasCancerCue(t.text) {
 			ws = append(ws, Warning{Code: WarnPossibleCancer, Path: t.path,
-				Message: "wording suggests suspected cancer: consider whether this is a two-week-wait referral, which must go through eRS"})
+				Message: "wording suggests suspected cancer; consider whether this is a two-week-wait referral, which must go through eRS"})
+		}
+	}
+	for _, t := range []struct{ path, text string }{{"recipient.service", r.Recipient.Service}, {"recipient.specialty", r.Recipient.Specialty}} {
+		if hasCancerCue(t.text) {
+			ws = append(ws, Warning{Code: WarnPossibleCancer, Path: t.path,
+				Message: "the service suggests suspected cancer; if it is a two-week-wait service, mark it so (suspectedCancer), since such a referral must go through eRS"})
 		}
 	}
 	if r.Priority.canonical() != PriorityRoutine && strings.TrimSpace(r.PriorityReason) == "" {
@@ -191,17 +299,4 @@ func patientCopyWarnings(r *Referral) []Warning {
 			Message: "the patient gets a copy of a letter holding this; check that a copy cannot cause harm"})
 	}
 	return ws
-}
-
-func hasCancerCue(s string) bool {
-	if s == "" {
-		return false
-	}
-	l := strings.ToLower(s)
-	for _, c := range cancerCues {
-		if strings.Contains(l, c) {
-			return true
-		}
-	}
-	return false
 }

@@ -113,33 +113,8 @@ var beyondSchema = map[string]string{
 // schema (or listed as beyond it) when it is added.
 func generateSchema(t *testing.T) []byte {
 	t.Helper()
-	r := &jsonschema.Reflector{
-		BaseSchemaID:   "https://github.com/refletter/refletter/referral",
-		ExpandedStruct: true,
-		Mapper: func(t reflect.Type) *jsonschema.Schema {
-			switch t {
-			case reflect.TypeFor[Date]():
-				return &jsonschema.Schema{Ref: "#/$defs/date"}
-			case reflect.TypeFor[Priority]():
-				return &jsonschema.Schema{Ref: "#/$defs/text", Pattern: priorityPattern(), Examples: []any{"routine", "urgent", "two-week-wait"}}
-			}
-			return nil
-		},
-	}
-	require.NoError(t, r.AddGoComments("github.com/refletter/refletter/referral", "./"))
-	s := r.Reflect(&Referral{})
+	s := reflectSchema(t, &Referral{})
 	s.Title = "refletter referral"
-
-	maxText, maxItems := uint64(MaxTextLength), uint64(MaxListItems)
-	s.Definitions["text"] = &jsonschema.Schema{Type: "string", MaxLength: &maxText, Pattern: textPattern,
-		Description: fmt.Sprintf("Text of at most %d characters, with no control characters other than tab and newline, and no text-direction controls.", MaxTextLength)}
-	s.Definitions["visibleText"] = &jsonschema.Schema{Ref: "#/$defs/text", MinLength: ptr(uint64(1)), Pattern: visiblePattern,
-		Description: "Text with at least one visible character: white space, zero-width characters and direction marks alone are blank."}
-	s.Definitions["date"] = &jsonschema.Schema{Type: "string", Format: "date", Pattern: datePattern,
-		Description: "A real date as YYYY-MM-DD."}
-
-	g := schemaRules{t: t, root: s, done: map[reflect.Type]bool{}, maxItems: &maxItems}
-	g.object(s, reflect.TypeFor[Referral]())
 
 	// Rules Validate checks in code rather than in tags.
 	ref := s.Definitions["Referrer"]
@@ -176,7 +151,46 @@ func generateSchema(t *testing.T) []byte {
 	}
 	s.Description = "A GP referral in the JSON form referral.Decode reads. Validate checks every rule of this schema, " +
 		"and besides: " + strings.Join(beyond, "; ") + ". An optional field may be null, read as left out."
+	return encodeSchema(t, s)
+}
 
+// reflectSchema reflects the schema of v, a pointer to a struct of the
+// package, from the Go types and their doc comments, with the text and
+// date definitions and the rules of the validate tags.
+func reflectSchema(t *testing.T, v any) *jsonschema.Schema {
+	t.Helper()
+	r := &jsonschema.Reflector{
+		BaseSchemaID:   "https://github.com/refletter/refletter/referral",
+		ExpandedStruct: true,
+		Mapper: func(t reflect.Type) *jsonschema.Schema {
+			switch t {
+			case reflect.TypeFor[Date]():
+				return &jsonschema.Schema{Ref: "#/$defs/date"}
+			case reflect.TypeFor[Priority]():
+				return &jsonschema.Schema{Ref: "#/$defs/text", Pattern: priorityPattern(), Examples: []any{"routine", "urgent", "two-week-wait"}}
+			}
+			return nil
+		},
+	}
+	require.NoError(t, r.AddGoComments("github.com/refletter/refletter/referral", "./"))
+	s := r.Reflect(v)
+
+	maxText, maxItems := uint64(MaxTextLength), uint64(MaxListItems)
+	s.Definitions["text"] = &jsonschema.Schema{Type: "string", MaxLength: &maxText, Pattern: textPattern,
+		Description: fmt.Sprintf("Text of at most %d characters, with no control characters other than tab and newline, and no text-direction controls.", MaxTextLength)}
+	s.Definitions["visibleText"] = &jsonschema.Schema{Ref: "#/$defs/text", MinLength: ptr(uint64(1)), Pattern: visiblePattern,
+		Description: "Text with at least one visible character: white space, zero-width characters and direction marks alone are blank."}
+	s.Definitions["date"] = &jsonschema.Schema{Type: "string", Format: "date", Pattern: datePattern,
+		Description: "A real date as YYYY-MM-DD."}
+
+	g := schemaRules{t: t, root: s, done: map[reflect.Type]bool{}, maxItems: &maxItems}
+	g.object(s, reflect.TypeOf(v).Elem())
+	return s
+}
+
+// encodeSchema writes s as the schema files are written.
+func encodeSchema(t *testing.T, s *jsonschema.Schema) []byte {
+	t.Helper()
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

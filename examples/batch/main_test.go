@@ -57,6 +57,8 @@ func TestBatch(t *testing.T) {
 	report, err := os.ReadFile(filepath.Join(out, "broken.errors.txt"))
 	require.NoError(t, err)
 	assert.NotEmpty(t, string(report))
+	assert.Contains(t, string(report), "unknown field (2nd key of the document)")
+	assert.NotContains(t, string(report), "oops")
 
 	summary := stdout.String()
 	assert.Contains(t, summary, "letters: "+itoa(letters)+", eRS handoffs: "+itoa(handoffs)+", invalid: 1, failed: 0")
@@ -162,7 +164,7 @@ func TestBatchWarnings(t *testing.T) {
 	put(t, filepath.Join(in, "quiet.json"), "../../testdata/referrals/paediatrics-faltering-growth.json")
 	code, stdout, stderr := batch(t, in, out)
 	assert.Equal(t, 0, code, stderr)
-	assert.Contains(t, stderr, `  warning: "warned.json": history: wording suggests suspected cancer: consider whether this is a two-week-wait referral, which must go through eRS (possible-suspected-cancer)`+"\n")
+	assert.Contains(t, stderr, `  warning: "warned.json": history: wording suggests suspected cancer; consider whether this is a two-week-wait referral, which must go through eRS (possible-suspected-cancer)`+"\n")
 	assert.Contains(t, stderr, `  warning: "warned.json": examination: recommended field is empty (recommended-field-missing)`+"\n")
 	assert.NotContains(t, stderr, `warning: "quiet.json"`)
 	assert.NotContains(t, stderr, "Siobhan")

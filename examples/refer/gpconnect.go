@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -52,7 +53,11 @@ func (d *draftFlags) run(args []string, out string, stdout, stderr io.Writer) in
 	for _, path := range d.bundles {
 		f, err := os.Open(path)
 		if err != nil {
-			fmt.Fprintln(stderr, "refer:", err)
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			fmt.Fprintf(stderr, "refer: %s: %v\n", filepath.Base(path), err)
 			return exitInvalid
 		}
 		defer f.Close()
@@ -71,6 +76,7 @@ func (d *draftFlags) run(args []string, out string, stdout, stderr io.Writer) in
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // a person reads it: "<5 mg/L", not "\u003c5 mg/L"
 	if err := enc.Encode(draft); err != nil {
 		fmt.Fprintln(stderr, "refer:", err)
 		return exitFailed

@@ -69,6 +69,19 @@ func TestReferGPConnectStdout(t *testing.T) {
 	assert.Equal(t, "recorded", draft.Medications.State)
 }
 
+// TestReferGPConnectDraftReadable checks that the draft a person completes
+// prints comparators as written, not as JSON escapes, and that the report
+// names what was not placed.
+func TestReferGPConnectDraftReadable(t *testing.T) {
+	code, stdout, stderr := refer(t, "-gpconnect", bundles+"own_emis_like.json", "-draft")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, `"<5 mg/L; reference range Less than 10 mg/L"`)
+	assert.Contains(t, stderr, "MedicationStatement/s3 (bundle 1, entry 25): medication with status completed: not current")
+	for _, v := range []string{"Brightwater", "9990000034", "900123", "Weaver", "amoxicillin", "Polish"} {
+		assert.NotContains(t, stderr, v)
+	}
+}
+
 // TestReferGPConnectFailures checks bad bundles and flag misuse: exit 2, a
 // message naming the entry, no draft, no patient data.
 func TestReferGPConnectFailures(t *testing.T) {
@@ -83,7 +96,7 @@ func TestReferGPConnectFailures(t *testing.T) {
 		{"no -draft", []string{"-gpconnect", bundles + "own_full_record.json"}, "-gpconnect needs -draft"},
 		{"no -gpconnect", []string{"-draft"}, "-draft needs -gpconnect"},
 		{"a referral too", []string{"-gpconnect", bundles + "own_full_record.json", "-draft", good}, "takes no REFERRAL.json"},
-		{"missing file", []string{"-gpconnect", filepath.Join(t.TempDir(), "none.json"), "-draft"}, "no such file"},
+		{"missing file", []string{"-gpconnect", filepath.Join(t.TempDir(), "none.json"), "-draft"}, "refer: none.json: no such file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

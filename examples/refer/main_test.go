@@ -116,6 +116,8 @@ func TestReferInvalid(t *testing.T) {
 	code, _, stderr = refer(t, "-o", out, in)
 	assert.Equal(t, 2, code)
 	assert.Regexp(t, `^(refer: .+\n)+$`, stderr, "every line carries the prefix")
+	assert.Contains(t, stderr, "unknown field (2nd key of the document)")
+	assert.NotContains(t, stderr, "oops")
 	assertNoFiles(t, dir, "bad.json")
 }
 

@@ -199,7 +199,7 @@ func TestLetterWarnings(t *testing.T) {
 		read(t, resp)
 		require.Equal(t, 200, resp.StatusCode)
 		got := resp.Header.Values(warningHeader)
-		assert.Contains(t, got, "history: wording suggests suspected cancer: consider whether this is a two-week-wait referral, which must go through eRS (possible-suspected-cancer)", accept)
+		assert.Contains(t, got, "history: wording suggests suspected cancer; consider whether this is a two-week-wait referral, which must go through eRS (possible-suspected-cancer)", accept)
 		assert.Contains(t, got, "examination: recommended field is empty (recommended-field-missing)", accept)
 		for _, w := range got {
 			assert.NotContains(t, w, "Siobhan")

@@ -12,14 +12,16 @@ import (
 var openAPITemplate []byte
 
 // openAPIDocument returns the server's OpenAPI 3.1 document, with the
-// referral's own JSON Schema as the request schema, so the two cannot
-// drift apart.
+// referral's own JSON Schemas (the referral's and the returned
+// document's) as the request schemas, so they cannot drift apart.
 var openAPIDocument = sync.OnceValue(func() []byte {
 	var doc map[string]any
 	if err := json.Unmarshal(openAPITemplate, &doc); err != nil {
 		panic("openapi.json: " + err.Error()) // embedded, checked by the tests
 	}
-	doc["components"].(map[string]any)["schemas"].(map[string]any)["Referral"] = json.RawMessage(referral.JSONSchema())
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	schemas["Referral"] = json.RawMessage(referral.JSONSchema())
+	schemas["Returned"] = json.RawMessage(referral.ReturnedJSONSchema())
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		panic("openapi.json: " + err.Error())

@@ -49,6 +49,25 @@ func probes(t *testing.T) []probe {
 			probe{method: "GET", path: path, status: 405},
 		)
 	}
+	reply := replyBody(t, goodFile, string(mustFile(t, returnedFile)))
+	twwReply := replyBody(t, twwFile, string(mustFile(t, returnedFile)))
+	bigReply := append(append([]byte(`{"referral": "`), bytes.Repeat([]byte("a"), 3<<20)...), `"}`...)
+	bigReferral := []byte(`{"returned": {}, "referral": ` + string(big) + `}`)
+	const replies = "/v1/replies"
+	ps = append(ps,
+		probe{method: "POST", path: replies, contentType: "application/json", body: reply, status: 200},
+		probe{method: "POST", path: replies, contentType: "application/json", accept: "text/plain", body: reply, status: 200},
+		probe{method: "POST", path: replies + "?original=false", contentType: "application/json", body: reply, status: 200},
+		probe{method: "POST", path: replies, contentType: "application/json", body: []byte(`{"referral": {`), status: 400},
+		probe{method: "POST", path: replies, contentType: "application/json", accept: "application/json", body: reply, status: 406},
+		probe{method: "POST", path: replies, contentType: "application/json", body: twwReply, status: 409},
+		probe{method: "POST", path: replies, contentType: "application/json", body: bigReply, status: 413},
+		probe{method: "POST", path: replies, contentType: "application/json", body: bigReferral, status: 413},
+		probe{method: "POST", path: replies, contentType: "text/plain", body: reply, status: 415},
+		probe{method: "POST", path: replies, contentType: "application/json", body: []byte(`{"referral": {}, "returned": {}}`), status: 422},
+		probe{method: "POST", path: replies, contentType: "application/json", body: reply, busy: true, status: 503},
+		probe{method: "GET", path: replies, status: 405},
+	)
 	ps = append(ps,
 		probe{method: "POST", path: "/v1/letters", contentType: "application/json", body: good, status: 200},
 		probe{method: "POST", path: "/v1/letters", contentType: "application/json", accept: "text/plain", body: good, status: 200},
@@ -73,12 +92,21 @@ func probes(t *testing.T) []probe {
 // untested lists the documented statuses no probe can make, and why.
 var untested = map[string]string{
 	"POST /v1/letters 500": "a referral that validates always composes and renders",
+	"POST /v1/replies 500": "a reply request that validates always composes and renders",
+}
+
+// requestSchemas is the schema of each route's request body.
+var requestSchemas = map[string]string{
+	"POST /v1/letters": "#/components/schemas/Referral",
+	"POST /v1/route":   "#/components/schemas/Referral",
+	"POST /v1/replies": "#/components/schemas/ReplyRequest",
 }
 
 // TestOpenAPI checks the OpenAPI document against the handler: its
-// operations are the routes, its request schema is referral.JSONSchema(),
-// every answer the handler gives has its status and media type documented,
-// and every documented status is given by some request.
+// operations are the routes, its request schemas are referral.JSONSchema()
+// and, for a reply, referral.ReturnedJSONSchema() beside it, every answer
+// the handler gives has its status, media type and headers documented,
+// and every documented status and query parameter is used by some request.
 func TestOpenAPI(t *testing.T) {
 	r, err := pdf.NewRenderer()
 	require.NoError(t, err)
@@ -91,11 +119,22 @@ func TestOpenAPI(t *testing.T) {
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &doc))
 	assert.Equal(t, "3.1.0", doc["openapi"])
 
-	// The request schema is the referral's schema.
-	var want, got any
-	require.NoError(t, json.Unmarshal(referral.JSONSchema(), &want))
-	got = lookup(t, doc, "#/components/schemas/Referral")
-	assert.Equal(t, want, got, "the request schema is referral.JSONSchema()")
+	// The request schemas are the referral package's.
+	for ref, schema := range map[string][]byte{
+		"#/components/schemas/Referral": referral.JSONSchema(),
+		"#/components/schemas/Returned": referral.ReturnedJSONSchema(),
+	} {
+		var want any
+		require.NoError(t, json.Unmarshal(schema, &want))
+		assert.Equal(t, want, lookup(t, doc, ref), ref)
+	}
+	replyRequest := resolve(t, doc, map[string]any{"$ref": "#/components/schemas/ReplyRequest"})
+	assert.ElementsMatch(t, []any{"referral", "returned"}, replyRequest["required"])
+	assert.Equal(t, false, replyRequest["additionalProperties"])
+	props := replyRequest["properties"].(map[string]any)
+	assert.Len(t, props, 2)
+	assert.Equal(t, "#/components/schemas/Referral", props["referral"].(map[string]any)["$ref"])
+	assert.Equal(t, "#/components/schemas/Returned", props["returned"].(map[string]any)["$ref"])
 
 	// The operations are the routes.
 	paths := doc["paths"].(map[string]any)
@@ -115,13 +154,18 @@ func TestOpenAPI(t *testing.T) {
 		op, _ := item[strings.ToLower(method)].(map[string]any)
 		return op
 	}
-	// Each operation that takes a body takes a referral.
+	// Each operation that takes a body takes its documented schema.
 	for _, rt := range routes {
 		op := operation(rt.method, rt.path)
+		var got any
 		if rb, ok := op["requestBody"]; ok {
 			rb := resolve(t, doc, rb)
-			schema := rb["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)
-			assert.Equal(t, "#/components/schemas/Referral", schema["$ref"], rt.path)
+			got = rb["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)["$ref"]
+		}
+		if want, ok := requestSchemas[rt.method+" "+rt.path]; ok {
+			assert.Equal(t, want, got, rt.path)
+		} else {
+			assert.Nil(t, got, "%s takes no body", rt.path)
 		}
 	}
 
@@ -135,6 +179,7 @@ func TestOpenAPI(t *testing.T) {
 			h.queueWait = time.Millisecond
 		}
 		req := httptest.NewRequest(p.method, p.path, bytes.NewReader(p.body))
+		path := req.URL.Path
 		if p.contentType != "" {
 			req.Header.Set("Content-Type", p.contentType)
 		}
@@ -143,7 +188,6 @@ func TestOpenAPI(t *testing.T) {
 		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
-		path, _, _ := strings.Cut(p.path, "?")
 		name := p.method + " " + path + " " + strconv.Itoa(p.status)
 		require.Equal(t, p.status, rec.Code, p.method+" "+p.path)
 		media, _, err := mime.ParseMediaType(rec.Header().Get("Content-Type"))
@@ -154,6 +198,9 @@ func TestOpenAPI(t *testing.T) {
 		case op != nil:
 			resp = resolve(t, doc, op["responses"].(map[string]any)[strconv.Itoa(p.status)])
 			covered[name] = true
+			for q := range req.URL.Query() {
+				covered[p.method+" "+path+" ?"+q] = true
+			}
 		case p.status == 404:
 			resp = responses["NotFound"].(map[string]any)
 		case p.status == 405:
@@ -172,10 +219,18 @@ func TestOpenAPI(t *testing.T) {
 	}
 	for path, item := range paths {
 		for method, op := range item.(map[string]any) {
-			for status := range op.(map[string]any)["responses"].(map[string]any) {
+			op := op.(map[string]any)
+			for status := range op["responses"].(map[string]any) {
 				name := strings.ToUpper(method) + " " + path + " " + status
 				if untested[name] == "" {
 					assert.True(t, covered[name], "no probe gives %s", name)
+				}
+			}
+			params, _ := op["parameters"].([]any)
+			for _, p := range params {
+				if p := resolve(t, doc, p); p["in"] == "query" {
+					name := strings.ToUpper(method) + " " + path + " ?" + p["name"].(string)
+					assert.True(t, covered[name], "no probe uses %s", name)
 				}
 			}
 		}

@@ -16,6 +16,7 @@ const problemBase = "https://github.com/refletter/refletter/blob/main/docs/probl
 const (
 	problemNotJSON       = problemBase + "not-json"
 	problemInvalid       = problemBase + "invalid-referral"
+	problemInvalidReply  = problemBase + "invalid-reply-request"
 	problemTwoWeekWait   = problemBase + "two-week-wait"
 	problemTooLarge      = problemBase + "too-large"
 	problemMediaType     = problemBase + "unsupported-media-type"
@@ -29,8 +30,9 @@ const (
 )
 
 // problemTypes lists every problem type the server answers with.
-var problemTypes = []string{problemNotJSON, problemInvalid, problemTwoWeekWait, problemTooLarge,
-	problemMediaType, problemNotAcceptable, problemNotFound, problemMethod, problemBusy, problemInternal, problemBadCopy, problemNoCopy}
+var problemTypes = []string{problemNotJSON, problemInvalid, problemInvalidReply, problemTwoWeekWait, problemTooLarge,
+	problemMediaType, problemNotAcceptable, problemNotFound, problemMethod, problemBusy, problemInternal,
+	problemBadCopy, problemNoCopy}
 
 // problem is an RFC 9457 problem document.
 type problem struct {

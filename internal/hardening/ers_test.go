@@ -153,9 +153,11 @@ func TestERSContext(t *testing.T) {
 					}, context.Canceled},
 				} {
 					t.Run(call.name+"/"+mode.name, func(t *testing.T) {
+						// The clock starts before the context's timer, so
+						// that the wait is all inside elapsed.
+						start := time.Now()
 						ctx, cancel := mode.ctx()
 						defer cancel()
-						start := time.Now()
 						err := within(t, caseTimeout, func() error { return call.call(ctx, c) })
 						elapsed := time.Since(start)
 						require.Error(t, err)

@@ -73,6 +73,11 @@ func TestHTTPRequests(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			hc := parseHTTPCase(t, c)
 			vals := patientValues(hc.body)
+			// A reply request holds the referral under "referral".
+			var reply struct{ Referral json.RawMessage }
+			if json.Unmarshal(hc.body, &reply) == nil && reply.Referral != nil {
+				vals = append(vals, patientValues(reply.Referral)...)
+			}
 			allValues = append(allValues, vals...)
 			req, err := http.NewRequest(hc.method, s.url(hc.path), bytes.NewReader(hc.body))
 			require.NoError(t, err)

@@ -20,16 +20,30 @@
 //     list "none". A transfer-degraded drug allergy (196461000000101) is
 //     named by its original term (the text, else the note). Ended and
 //     resolved allergies are never active.
+//   - An active allergy, or a medication not ended, that no list holds
+//     (one from a consultation, say) gives a Warning and keeps its list
+//     from being read as "none".
 //   - A List carrying a warning code (confidential-items, data-in-transit,
 //     data-awaiting-filing) gives a Warning, and never lets its list be
 //     read as "none": with no items it is "unknown".
 //   - Medication: only an active MedicationStatement is current medication,
-//     named from its Medication, with its dosage text and start; completed
-//     and stopped ones are not. An empty medication List with an
-//     emptyReason is "unknown".
+//     named from its Medication, with its dosage text (and the patient's
+//     instruction) and start; completed and stopped ones are not. A
+//     transfer-degraded medication entry (196421000000109) is named by its
+//     original term. An empty medication List with an emptyReason is
+//     "unknown".
 //   - Past history comes from the problems List (active and significant
-//     first); investigations from Observations, with value, unit,
+//     first; a problem is called significant or minor only when the record
+//     says so); investigations from Observations, with value, unit,
 //     reference range and date, a DiagnosticReport's results named under it.
+//     A preliminary result says so; the results of a report entered in
+//     error or cancelled are never placed.
+//
+// References are followed by "Type/id" (also absolute, or with a version),
+// by an entry's fullUrl (such as "urn:uuid:..."), and by "#id" to a
+// contained resource. A Patient that has died, and an OperationOutcome in
+// which the GP system says it could not return part of the record, give a
+// Warning.
 //
 // Nothing is dropped silently: every resource, or element of one, that
 // the draft does not carry is listed in Report.Unplaced. Bundles about

@@ -1,9 +1,6 @@
 package gpconnect
 
-import (
-	"encoding/json"
-	"strings"
-)
+import "encoding/json"
 
 // The FHIR STU3 elements this package reads, as plain structs. Only the
 // elements the mapping uses are declared; encoding/json skips the rest. A
@@ -14,6 +11,7 @@ type bundle struct {
 	Type         string `json:"type"`
 	Meta         meta   `json:"meta"`
 	Entry        []struct {
+		FullURL  string          `json:"fullUrl"`
 		Resource json.RawMessage `json:"resource"`
 	} `json:"entry"`
 }
@@ -59,14 +57,16 @@ type humanName struct {
 }
 
 type contactPoint struct {
-	System string `json:"system"`
-	Value  string `json:"value"`
-	Use    string `json:"use"`
+	System string  `json:"system"`
+	Value  string  `json:"value"`
+	Use    string  `json:"use"`
+	Period *period `json:"period"`
 }
 
 type address struct {
 	Use        string   `json:"use"`
 	Type       string   `json:"type"`
+	Text       string   `json:"text"`
 	Line       []string `json:"line"`
 	City       string   `json:"city"`
 	District   string   `json:"district"`
@@ -86,6 +86,7 @@ type annotation struct {
 type extension struct {
 	URL                  string           `json:"url"`
 	ValueCode            string           `json:"valueCode"`
+	ValueBoolean         *bool            `json:"valueBoolean"`
 	ValueCodeableConcept *codeableConcept `json:"valueCodeableConcept"`
 	Extension            []extension      `json:"extension"`
 }
@@ -98,14 +99,19 @@ type quantity struct {
 }
 
 type patient struct {
-	Identifier []identifier   `json:"identifier"`
-	Name       []humanName    `json:"name"`
-	Telecom    []contactPoint `json:"telecom"`
-	Gender     string         `json:"gender"`
-	BirthDate  string         `json:"birthDate"`
-	Address    []address      `json:"address"`
-	GP         []reference    `json:"generalPractitioner"`
-	Managing   *reference     `json:"managingOrganization"`
+	Identifier []identifier      `json:"identifier"`
+	Name       []humanName       `json:"name"`
+	Telecom    []contactPoint    `json:"telecom"`
+	Extension  []extension       `json:"extension"`
+	Gender     string            `json:"gender"`
+	BirthDate  string            `json:"birthDate"`
+	DeceasedB  *bool             `json:"deceasedBoolean"`
+	DeceasedDT string            `json:"deceasedDateTime"`
+	Address    []address         `json:"address"`
+	Contact    []json.RawMessage `json:"contact"`
+	Comm       []json.RawMessage `json:"communication"`
+	GP         []reference       `json:"generalPractitioner"`
+	Managing   *reference        `json:"managingOrganization"`
 }
 
 type organization struct {
@@ -142,6 +148,7 @@ type allergyIntolerance struct {
 	Note               []annotation    `json:"note"`
 	Reaction           []struct {
 		Manifestation []codeableConcept `json:"manifestation"`
+		Description   string            `json:"description"`
 		Severity      string            `json:"severity"`
 	} `json:"reaction"`
 }
@@ -154,7 +161,8 @@ type medicationStatement struct {
 	EffectiveDateTime   string           `json:"effectiveDateTime"`
 	Note                []annotation     `json:"note"`
 	Dosage              []struct {
-		Text string `json:"text"`
+		Text               string `json:"text"`
+		PatientInstruction string `json:"patientInstruction"`
 	} `json:"dosage"`
 }
 
@@ -174,30 +182,47 @@ type condition struct {
 }
 
 type observation struct {
-	Status               string           `json:"status"`
-	Code                 codeableConcept  `json:"code"`
-	EffectiveDateTime    string           `json:"effectiveDateTime"`
-	EffectivePeriod      *period          `json:"effectivePeriod"`
-	Issued               string           `json:"issued"`
-	ValueQuantity        *quantity        `json:"valueQuantity"`
-	ValueString          string           `json:"valueString"`
-	ValueCodeableConcept *codeableConcept `json:"valueCodeableConcept"`
-	Interpretation       *codeableConcept `json:"interpretation"`
-	Comment              string           `json:"comment"`
-	ReferenceRange       []struct {
+	Status            string          `json:"status"`
+	Code              codeableConcept `json:"code"`
+	EffectiveDateTime string          `json:"effectiveDateTime"`
+	EffectivePeriod   *period         `json:"effectivePeriod"`
+	Issued            string          `json:"issued"`
+	value
+	Interpretation *codeableConcept `json:"interpretation"`
+	Comment        string           `json:"comment"`
+	ReferenceRange []struct {
 		Low  *quantity `json:"low"`
 		High *quantity `json:"high"`
 		Text string    `json:"text"`
 	} `json:"referenceRange"`
 	Component []struct {
-		Code          codeableConcept `json:"code"`
-		ValueQuantity *quantity       `json:"valueQuantity"`
-		ValueString   string          `json:"valueString"`
+		Code codeableConcept `json:"code"`
+		value
 	} `json:"component"`
 	Related []struct {
 		Type   string    `json:"type"`
 		Target reference `json:"target"`
 	} `json:"related"`
+}
+
+// value is an Observation's or component's value[x], in every STU3 type
+// but SampledData and Attachment.
+type value struct {
+	ValueQuantity        *quantity        `json:"valueQuantity"`
+	ValueString          string           `json:"valueString"`
+	ValueCodeableConcept *codeableConcept `json:"valueCodeableConcept"`
+	ValueBoolean         *bool            `json:"valueBoolean"`
+	ValueRange           *struct {
+		Low  *quantity `json:"low"`
+		High *quantity `json:"high"`
+	} `json:"valueRange"`
+	ValueRatio *struct {
+		Numerator   *quantity `json:"numerator"`
+		Denominator *quantity `json:"denominator"`
+	} `json:"valueRatio"`
+	ValueDateTime string  `json:"valueDateTime"`
+	ValueTime     string  `json:"valueTime"`
+	ValuePeriod   *period `json:"valuePeriod"`
 }
 
 type diagnosticReport struct {
@@ -213,17 +238,4 @@ type diagnosticReport struct {
 type subjects struct {
 	Subject *reference `json:"subject"`
 	Patient *reference `json:"patient"`
-}
-
-// about reports whether a reference names a Patient other than id.
-func (s subjects) about(id string) bool {
-	for _, r := range []*reference{s.Subject, s.Patient} {
-		if r == nil {
-			continue
-		}
-		if t, rid, ok := strings.Cut(r.Reference, "/"); ok && t == "Patient" && rid != id {
-			return true
-		}
-	}
-	return false
 }

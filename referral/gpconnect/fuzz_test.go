@@ -22,6 +22,11 @@ func FuzzRead(f *testing.F) {
 	}
 	f.Add([]byte(bundleOf(listOf(allergiesList, []string{"AllergyIntolerance/n1"}, warningCode("data-in-transit")), nka)))
 	f.Add([]byte(bundleOf(`{"resourceType": "List", "contained": [{"resourceType": "AllergyIntolerance", "id": "c"}], "code": {"coding": [{"code": "886921000000105"}]}, "entry": [{"item": {"reference": "#c"}}]}`)))
+	f.Add([]byte(bundleURLs([2]string{"urn:uuid:1", testPatient}, [2]string{"", listOf(allergiesList, []string{"urn:uuid:2", "https://x/AllergyIntolerance/a1/_history/1"}, "")},
+		[2]string{"urn:uuid:2", nka}, [2]string{"", penicillin})))
+	f.Add([]byte(bundleOf(`{"resourceType": "DiagnosticReport", "id": "r", "status": "cancelled", "result": [{"reference": "Observation/g"}]}`,
+		`{"resourceType": "Observation", "id": "g", "related": [{"type": "has-member", "target": {"reference": "Observation/g"}}], "valueRange": {"low": {"value": 1}}}`,
+		`{"resourceType": "OperationOutcome", "issue": []}`)))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		draft, rep, err := gpconnect.Read(strings.NewReader(string(b)))
 		if err != nil {

@@ -36,11 +36,8 @@ func (rd *reader) lists() (map[string][]*aList, error) {
 				code = strings.TrimSpace(c.Code)
 			}
 		}
-		if code == "" {
-			if hasCode(l.Code, resultLists) {
-				x.used = true // its Observations and reports are read on their own
-				rd.resultLists = append(rd.resultLists, x.ref)
-			}
+		results := code == "" && hasCode(l.Code, resultLists)
+		if code == "" && !results {
 			continue
 		}
 		x.used = true
@@ -61,6 +58,9 @@ func (rd *reader) lists() (map[string][]*aList, error) {
 				al.missingRefs++
 				continue
 			}
+			if results {
+				continue // its Observations and reports are read on their own
+			}
 			if t.ref.Type != want[code] {
 				return nil, rd.entryErr(x, ErrWrongType, fmt.Sprintf("list entry %d is %s, not %s", i, article(typeName(t.ref.Type)), article(want[code])))
 			}
@@ -70,7 +70,11 @@ func (rd *reader) lists() (map[string][]*aList, error) {
 			}
 			al.items = append(al.items, t)
 		}
-		out[code] = append(out[code], al)
+		if results {
+			rd.resultLists = append(rd.resultLists, al)
+		} else {
+			out[code] = append(out[code], al)
+		}
 	}
 	return out, nil
 }
@@ -118,6 +122,7 @@ func (rd *reader) listWarnings(part string, al *aList) bool {
 func (rd *reader) mapAllergies(lists map[string][]*aList) error {
 	al := &rd.draft.Allergies
 	for _, e := range lists[listEndedAllergy] {
+		rd.unplaced(e.x.ref, "", "the ended allergies list: its allergies are never printed as active")
 		rd.listWarnings("allergies", e)
 		for _, t := range e.items {
 			t.used = true
@@ -169,6 +174,15 @@ func (rd *reader) mapAllergies(lists map[string][]*aList) error {
 				al.Items = append(al.Items, rd.allergy(t, a))
 			}
 		}
+	}
+	for _, t := range rd.outside("AllergyIntolerance", seen, func(t *res) bool {
+		a := as[allergyIntolerance](t)
+		return a.ClinicalStatus != "resolved" && a.ClinicalStatus != "inactive" &&
+			a.VerificationStatus != "entered-in-error" && a.VerificationStatus != "refuted" &&
+			!hasCode(a.Code, noKnownAllergy) && !hasCode(a.Code, partialNoKnown)
+	}) {
+		incomplete = true
+		rd.warn(WarnOutsideList, "allergies", t, "an active allergy outside the allergies list: check the record")
 	}
 	switch {
 	case len(al.Items) > 0:
@@ -231,9 +245,12 @@ func (rd *reader) allergy(t *res, a *allergyIntolerance) referral.Allergy {
 	var reactions, severities []string
 	for _, r := range a.Reaction {
 		for _, m := range r.Manifestation {
-			if s := conceptText(m); s != "" {
+			if s := conceptText(m); s != "" && !slices.Contains(reactions, s) {
 				reactions = append(reactions, s)
 			}
+		}
+		if s := clean(r.Description); s != "" && !slices.Contains(reactions, s) {
+			reactions = append(reactions, s)
 		}
 		if s := clean(r.Severity); s != "" && !slices.Contains(severities, s) {
 			severities = append(severities, s)
@@ -307,8 +324,10 @@ func (rd *reader) mapMedications(lists map[string][]*aList) error {
 			m := referral.Medication{Name: name}
 			var doses []string
 			for _, d := range s.Dosage {
-				if v := strings.TrimSpace(d.Text); v != "" {
-					doses = append(doses, v)
+				for _, v := range []string{clean(d.Text), clean(d.PatientInstruction)} {
+					if v != "" && !slices.Contains(doses, v) {
+						doses = append(doses, v)
+					}
 				}
 			}
 			m.Dose = strings.Join(doses, "; ")
@@ -327,6 +346,13 @@ func (rd *reader) mapMedications(lists map[string][]*aList) error {
 			rd.source(fmt.Sprintf("medications.items[%d]", len(ms.Items)), src...)
 			ms.Items = append(ms.Items, m)
 		}
+	}
+	for _, t := range rd.outside("MedicationStatement", seen, func(t *res) bool {
+		st := as[medicationStatement](t).Status
+		return st != "completed" && st != "stopped" && st != "entered-in-error"
+	}) {
+		incomplete = true
+		rd.warn(WarnOutsideList, "medications", t, "a medication not ended, outside the medication list: check the record")
 	}
 	switch {
 	case len(ms.Items) > 0:
@@ -347,6 +373,19 @@ func (rd *reader) mapMedications(lists map[string][]*aList) error {
 	return nil
 }
 
+// outside returns the resources of type typ, about the patient, that no
+// list placed (their type and id are not in seen) and for which keep holds:
+// record entries that lists claiming to be whole leave out.
+func (rd *reader) outside(typ string, seen map[string]bool, keep func(*res) bool) []*res {
+	var out []*res
+	for _, x := range rd.all {
+		if x.ref.Type == typ && !x.used && !x.foreign && !seen[typ+"/"+x.ref.ID] && keep(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 func statusWord(s string) string {
 	switch s {
 	case "intended", "on-hold":
@@ -362,12 +401,26 @@ func (rd *reader) medicationName(t *res, s *medicationStatement) (string, *res) 
 			return "", nil
 		}
 		m.used = true
-		return conceptText(as[medication](m).Code), m
+		return rd.medicineName(t, as[medication](m).Code), m
 	}
 	if s.MedicationConcept != nil {
-		return conceptText(*s.MedicationConcept), nil
+		return rd.medicineName(t, *s.MedicationConcept), nil
 	}
 	return "", nil
+}
+
+// medicineName is a medicine in words. A transfer-degraded medication
+// entry is named by its original term (the text), never by the code's
+// display alone.
+func (rd *reader) medicineName(t *res, c codeableConcept) string {
+	if !hasCode(c, map[string]bool{transferDegradedMed: true}) {
+		return conceptText(c)
+	}
+	if term := clean(c.Text); term != "" {
+		return term + " (transfer-degraded medication entry)"
+	}
+	rd.warn(WarnDegradedTerm, "medications", t, "a transfer-degraded medication without its original term: check the record")
+	return "Medication: original term not given in the record"
 }
 
 // mapProblems puts problem Conditions in the past history: active and
@@ -403,19 +456,20 @@ func (rd *reader) mapProblems(lists map[string][]*aList) error {
 				rd.unplaced(t.ref, "", "a problem with no code or text")
 				continue
 			}
-			major := false
+			sig := "" // major, minor, or not stated
 			for _, e := range c.Extension {
 				if strings.Contains(e.URL, significanceExt) {
 					for _, s := range e.Extension {
-						if s.URL == "type" && s.ValueCode == "major" {
-							major = true
+						if s.URL == "type" && s.ValueCode != "" {
+							sig = s.ValueCode
 						}
 					}
-					if e.ValueCode == "major" {
-						major = true
+					if e.ValueCode != "" {
+						sig = e.ValueCode
 					}
 				}
 			}
+			major := sig == "major"
 			activeP := c.ClinicalStatus == "active"
 			rank := 3
 			switch {
@@ -427,9 +481,10 @@ func (rd *reader) mapProblems(lists map[string][]*aList) error {
 				rank = 2
 			}
 			var note []string
-			if major {
+			switch sig {
+			case "major":
 				note = append(note, "significant")
-			} else {
+			case "minor":
 				note = append(note, "minor")
 			}
 			switch {
@@ -440,6 +495,9 @@ func (rd *reader) mapProblems(lists map[string][]*aList) error {
 			case c.ClinicalStatus != "":
 				note = append(note, statusWordProblem(c.ClinicalStatus))
 			}
+			if len(note) > 0 { // our own words, so ASCII
+				note[0] = strings.ToUpper(note[0][:1]) + note[0][1:]
+			}
 			if n := notes(c.Note); n != "" {
 				note = append(note, n)
 			}
@@ -447,7 +505,6 @@ func (rd *reader) mapProblems(lists map[string][]*aList) error {
 			if since == "" && c.OnsetPeriod != nil {
 				since = dateWords(c.OnsetPeriod.Start)
 			}
-			note[0] = strings.ToUpper(note[0][:1]) + note[0][1:]
 			ps = append(ps, problem{rank: rank, ref: t.ref, c: referral.Condition{Condition: name, Since: since, Note: strings.Join(note, "; ")}})
 		}
 	}

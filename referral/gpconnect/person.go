@@ -1,6 +1,7 @@
 package gpconnect
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -114,11 +115,27 @@ func (rd *reader) mapPatient(x *res) {
 	}
 	pt.GivenName = clean(strings.Join(n.Given, " "))
 	pt.FamilyName = clean(n.Family)
+	// A preferred name is a nickname, or a usual name whose first given
+	// name is not the official one's.
+	first := ""
+	if len(n.Given) > 0 {
+		first = clean(n.Given[0])
+	}
 	for _, o := range p.Name {
-		if (o.Use == "usual" || o.Use == "nickname") && len(o.Given) > 0 && clean(o.Given[0]) != pt.GivenName {
+		if (o.Use == "usual" || o.Use == "nickname") && len(o.Given) > 0 && clean(o.Given[0]) != first && clean(o.Given[0]) != "" {
 			pt.PreferredName = clean(o.Given[0])
 			break
 		}
+	}
+	if (p.DeceasedB != nil && *p.DeceasedB) || strings.TrimSpace(p.DeceasedDT) != "" {
+		rd.warn(WarnDeceased, "patient", x, "the record says the patient has died: check before referring")
+	}
+	rd.mapInterpreter(x, p)
+	for i := range p.Contact {
+		rd.unplaced(x.ref, fmt.Sprintf("contact[%d]", i), "a contact person (next of kin, carer or emergency contact): add a carer by hand if one is needed")
+	}
+	for i := range p.Comm {
+		rd.unplaced(x.ref, fmt.Sprintf("communication[%d]", i), "a language the patient speaks: add an interpreter need by hand if there is one")
 	}
 	if d, err := referral.ParseDate(p.BirthDate); err == nil {
 		pt.DateOfBirth = d
@@ -133,16 +150,25 @@ func (rd *reader) mapPatient(x *res) {
 	case "male", "female", "other":
 		pt.Sex = p.Gender
 	}
-	if a, ok := homeAddress(p.Address); ok {
+	a, pick := homeAddress(p.Address)
+	if pick >= 0 {
 		pt.Address = a
 	} else {
-		rd.toWrite("patient.address", "the Patient has no home address")
+		rd.toWrite("patient.address", "the Patient has no current home address")
 	}
-	for _, t := range p.Telecom {
+	for i := range p.Address {
+		if i != pick {
+			rd.unplaced(x.ref, fmt.Sprintf("address[%d]", i), "another address (temporary, old or ended): the draft carries one")
+		}
+	}
+	for i, t := range p.Telecom {
 		v := clean(t.Value)
+		why := ""
 		switch {
-		case v == "" || t.Use == "old":
-		case t.System == "phone":
+		case v == "":
+		case t.Use == "old" || (t.Period != nil && t.Period.End != ""):
+			why = "a contact no longer in use, or with an end date: check whether it is current"
+		case t.System == "phone" || t.System == "sms":
 			kind := ""
 			switch t.Use {
 			case "mobile", "home", "work":
@@ -151,6 +177,13 @@ func (rd *reader) mapPatient(x *res) {
 			pt.Phones = append(pt.Phones, referral.Phone{Kind: kind, Number: v})
 		case t.System == "email" && pt.Email == "":
 			pt.Email = v
+		case t.System == "email":
+			why = "a second email address: the draft carries one"
+		default:
+			why = "a contact of a kind the referral does not carry (such as fax)"
+		}
+		if why != "" {
+			rd.unplaced(x.ref, fmt.Sprintf("telecom[%d]", i), why)
 		}
 	}
 	if len(pt.Phones) == 0 {
@@ -159,24 +192,34 @@ func (rd *reader) mapPatient(x *res) {
 	rd.source("patient", append([]Ref{x.ref}, rd.patients...)...)
 }
 
-// homeAddress picks the home address, else the first current one.
-func homeAddress(as []address) (referral.Address, bool) {
-	var pick *address
-	for i := range as {
-		if as[i].Use == "old" || (as[i].Period != nil && as[i].Period.End != "") {
+// homeAddress picks the home address, else the first current one, and
+// returns its index (-1 when none is current). An address given only as
+// text is split into lines at its commas.
+func homeAddress(as []address) (referral.Address, int) {
+	i := -1
+	for j := range as {
+		if as[j].Use == "old" || (as[j].Period != nil && as[j].Period.End != "") {
 			continue
 		}
-		if pick == nil || (as[i].Use == "home" && pick.Use != "home") {
-			pick = &as[i]
+		if i < 0 || (as[j].Use == "home" && as[i].Use != "home") {
+			i = j
 		}
 	}
-	if pick == nil {
-		return referral.Address{}, false
+	if i < 0 {
+		return referral.Address{}, -1
 	}
+	pick := &as[i]
 	a := referral.Address{Town: clean(pick.City), Postcode: clean(pick.PostalCode)}
 	for _, l := range pick.Line {
 		if l = clean(l); l != "" {
 			a.Lines = append(a.Lines, l)
+		}
+	}
+	if len(a.Lines) == 0 && a.Town == "" {
+		for _, l := range strings.Split(pick.Text, ",") {
+			if l = clean(l); l != "" && !strings.EqualFold(l, a.Postcode) {
+				a.Lines = append(a.Lines, l)
+			}
 		}
 	}
 	// The district (county) is not part of a UK postal address; it is kept
@@ -184,7 +227,38 @@ func homeAddress(as []address) (referral.Address, bool) {
 	if d := clean(pick.District); d != "" {
 		a.Lines = append(a.Lines, d)
 	}
-	return a, true
+	return a, i
+}
+
+// nhsCommunication is the CareConnect extension for the patient's
+// language and whether they need an interpreter.
+const nhsCommunication = "Extension-CareConnect-NHSCommunication-1"
+
+// mapInterpreter puts a language the patient needs an interpreter for in
+// the draft; a language without that need is listed as not placed.
+func (rd *reader) mapInterpreter(x *res, p *patient) {
+	for i, e := range p.Extension {
+		if !strings.Contains(e.URL, nhsCommunication) {
+			continue
+		}
+		lang, need := "", false
+		for _, s := range e.Extension {
+			switch {
+			case s.URL == "language" && s.ValueCodeableConcept != nil:
+				lang = conceptText(*s.ValueCodeableConcept)
+			case s.URL == "interpreterRequired" && s.ValueBoolean != nil:
+				need = *s.ValueBoolean
+			}
+		}
+		switch {
+		case lang == "":
+		case need && rd.draft.Communication == nil:
+			rd.draft.Communication = &referral.Communication{Interpreter: &referral.Interpreter{Language: lang}}
+			rd.source("communication.interpreter", x.ref)
+		default:
+			rd.unplaced(x.ref, fmt.Sprintf("extension[%d]", i), "a language the patient speaks, without an interpreter need the draft can carry")
+		}
+	}
 }
 
 func (rd *reader) mapPractice(pat *res) {
@@ -192,6 +266,12 @@ func (rd *reader) mapPractice(pat *res) {
 	var org *res
 	if p.Managing != nil {
 		org = rd.resolve(pat, p.Managing.Reference)
+	}
+	// Some records name the practice only as the general practitioner.
+	for _, gp := range p.GP {
+		if org == nil || org.ref.Type != "Organization" {
+			org = rd.resolve(pat, gp.Reference)
+		}
 	}
 	if org == nil || org.ref.Type != "Organization" {
 		rd.toWrite("practice", "the Patient names no registered practice in the bundle")
@@ -206,7 +286,7 @@ func (rd *reader) mapPractice(pat *res) {
 			pr.ODSCode = clean(id.Value)
 		}
 	}
-	if a, ok := homeAddress(o.Address); ok {
+	if a, i := homeAddress(o.Address); i >= 0 {
 		pr.Address = a
 	}
 	for _, t := range o.Telecom {
@@ -227,6 +307,18 @@ func (rd *reader) mapPractice(pat *res) {
 // patient's usual GP (or the only Practitioner) in the draft for the
 // caller to confirm.
 func (rd *reader) mapReferrer(pat *res) {
+	// Each PractitionerRole, by the Practitioner it names.
+	roles := map[*res][]*res{}
+	for _, y := range rd.all {
+		if y.ref.Type != "PractitionerRole" {
+			continue
+		}
+		if r := as[practitionerRole](y); r.Practitioner != nil {
+			if x := rd.resolve(y, r.Practitioner.Reference); x != nil {
+				roles[x] = append(roles[x], y)
+			}
+		}
+	}
 	byKey := map[string]int{}
 	for _, x := range rd.all {
 		if x.ref.Type != "Practitioner" {
@@ -240,17 +332,11 @@ func (rd *reader) mapReferrer(pat *res) {
 				s.GMCNumber = gmcNumber(clean(id.Value))
 			}
 		}
-		for _, y := range rd.all {
-			if y.ref.Type != "PractitionerRole" {
-				continue
-			}
-			r := as[practitionerRole](y)
-			if r.Practitioner != nil && rd.resolve(y, r.Practitioner.Reference) == x {
-				y.used = true
-				s.From = append(s.From, y.ref)
-				if len(r.Code) > 0 && s.Role == "" {
-					s.Role = conceptText(r.Code[0])
-				}
+		for _, y := range roles[x] {
+			y.used = true
+			s.From = append(s.From, y.ref)
+			if r := as[practitionerRole](y); len(r.Code) > 0 && s.Role == "" {
+				s.Role = conceptText(r.Code[0])
 			}
 		}
 		k := strings.ToLower(s.Name) + "|" + s.GMCNumber

@@ -17,19 +17,21 @@ const MaxBundleBytes = 32 << 20
 
 // Identifiers and codes of GP Connect Access Record: Structured.
 const (
-	bundleProfile     = "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-StructuredRecord-Bundle-1"
-	nhsNumberSystem   = "https://fhir.nhs.uk/Id/nhs-number"
-	odsSystem         = "https://fhir.nhs.uk/Id/ods-organization-code"
-	gmcSystem         = "https://fhir.hl7.org.uk/Id/gmc-number"
-	listAllergies     = "886921000000105"
-	listEndedAllergy  = "1103671000000101"
-	listMedication    = "933361000000108"
-	listProblems      = "717711000000103"
-	transferDegraded  = "196461000000101"
-	significanceExt   = "ProblemSignificance-1"
-	listWarningExt    = "ListWarningCode"
-	emptyNoContent    = "no-content-recorded"
-	emptyNoContentOld = "noContent"
+	bundleProfile    = "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-StructuredRecord-Bundle-1"
+	nhsNumberSystem  = "https://fhir.nhs.uk/Id/nhs-number"
+	odsSystem        = "https://fhir.nhs.uk/Id/ods-organization-code"
+	gmcSystem        = "https://fhir.hl7.org.uk/Id/gmc-number"
+	listAllergies    = "886921000000105"
+	listEndedAllergy = "1103671000000101"
+	listMedication   = "933361000000108"
+	listProblems     = "717711000000103"
+	transferDegraded = "196461000000101"
+	// transferDegradedMed is "Transfer-degraded medication entry".
+	transferDegradedMed = "196421000000109"
+	significanceExt     = "ProblemSignificance-1"
+	listWarningExt      = "ListWarningCode"
+	emptyNoContent      = "no-content-recorded"
+	emptyNoContentOld   = "noContent"
 )
 
 // noKnownAllergy holds "No known allergy" (716186003) and "No known drug
@@ -48,11 +50,12 @@ var resourceTypes = map[string]bool{
 	"Medication": true, "Condition": true, "Observation": true, "DiagnosticReport": true,
 	"Specimen": true, "ProcedureRequest": true, "ReferralRequest": true, "Encounter": true,
 	"Immunization": true, "DocumentReference": true, "Location": true, "Device": true,
+	"OperationOutcome": true, // the GP system's note of a part it could not return
 }
 
 // otherTypes are FHIR types named in errors though a bundle may not hold them.
 var otherTypes = map[string]bool{
-	"Bundle": true, "OperationOutcome": true, "Composition": true, "Parameters": true,
+	"Bundle": true, "Composition": true, "Parameters": true,
 	"Appointment": true, "Slot": true, "Schedule": true, "HealthcareService": true,
 	"CarePlan": true, "Procedure": true, "FamilyMemberHistory": true, "Questionnaire": true,
 }
@@ -76,12 +79,14 @@ type res struct {
 type reader struct {
 	all   []*res
 	byKey map[string]*res // "bundle:Type/id", and "bundle:Type/id#cid" when contained
+	byURL map[string]*res // "bundle:fullUrl"
 	draft *referral.Referral
 	rep   *Report
 	// resultLists are the Lists of results, read through their resources.
-	resultLists []Ref
+	resultLists []*aList
 	patients    []Ref
 	seenObs     map[string]bool // Observations met, by type and id
+	prelim      map[Ref]bool    // reports not yet final
 	nhs         referral.NHSNumber
 	family      string
 	dob         string
@@ -102,7 +107,7 @@ func Read(bundles ...io.Reader) (*referral.Referral, *Report, error) {
 	if len(bundles) == 0 {
 		return nil, nil, ErrNoBundle
 	}
-	rd := &reader{byKey: map[string]*res{}, seenObs: map[string]bool{}, draft: &referral.Referral{}, rep: &Report{}}
+	rd := &reader{byKey: map[string]*res{}, byURL: map[string]*res{}, seenObs: map[string]bool{}, prelim: map[Ref]bool{}, draft: &referral.Referral{}, rep: &Report{}}
 	var patients []*res
 	for i, r := range bundles {
 		p, err := rd.load(i+1, r)
@@ -122,6 +127,9 @@ func Read(bundles ...io.Reader) (*referral.Referral, *Report, error) {
 		case x.foreign:
 			rd.unplaced(x.ref, "", "about another patient: never placed")
 			rd.warn(WarnOtherPatient, "patient", x, "a resource about another patient is in the bundle: check the record")
+		case x.ref.Type == "OperationOutcome":
+			rd.unplaced(x.ref, "", "the GP system's note of a problem with the request")
+			rd.warn(WarnOperationOutcome, "record", x, "the GP system reported a problem with part of the request: parts of the record may be missing")
 		case !x.used:
 			rd.unplaced(x.ref, "", unplacedWhy(x.ref.Type))
 		}
@@ -164,7 +172,7 @@ func (rd *reader) load(n int, r io.Reader) (*res, error) {
 	if err := strictUnmarshal(data, &b); err != nil {
 		return nil, bad(-1, "", ErrMalformed, jsonDetail(err))
 	}
-	if b.ResourceType != "Bundle" || !slices.Contains(b.Meta.Profile, bundleProfile) {
+	if b.ResourceType != "Bundle" || !slices.ContainsFunc(b.Meta.Profile, isBundleProfile) {
 		return nil, bad(-1, "", ErrNotStructuredRecord, "")
 	}
 	var patient *res
@@ -179,7 +187,7 @@ func (rd *reader) load(n int, r io.Reader) (*res, error) {
 		if !resourceTypes[h.ResourceType] {
 			return nil, bad(i, h.ResourceType, ErrWrongType, "not a type a structured record holds")
 		}
-		if h.ID == "" && h.ResourceType != "List" {
+		if h.ID == "" && h.ResourceType != "List" && h.ResourceType != "OperationOutcome" {
 			return nil, bad(i, h.ResourceType, ErrMalformed, "resource has no id")
 		}
 		key := fmt.Sprintf("%d:%s/%s", n, h.ResourceType, h.ID)
@@ -194,6 +202,9 @@ func (rd *reader) load(n int, r io.Reader) (*res, error) {
 			return nil, bad(i, h.ResourceType, ErrMalformed, "a second resource with the same type and id")
 		}
 		rd.byKey[key] = x
+		if u := strings.TrimSpace(e.FullURL); u != "" {
+			rd.byURL[fmt.Sprintf("%d:%s", n, u)] = x
+		}
 		rd.all = append(rd.all, x)
 		for ci, c := range h.Contained {
 			var ch header
@@ -222,12 +233,53 @@ func (rd *reader) load(n int, r io.Reader) (*res, error) {
 	}
 	for _, x := range rd.all {
 		if x.ref.Bundle == n && x != patient {
-			var s subjects
-			_ = json.Unmarshal(x.raw, &s)
-			x.foreign = s.about(patient.ref.ID)
+			x.foreign = rd.aboutOther(x, patient)
 		}
 	}
 	return patient, nil
+}
+
+// aboutOther reports whether x's subject or patient is someone other than
+// the bundle's Patient: a reference that neither leads to that Patient nor
+// names its id.
+func (rd *reader) aboutOther(x, patient *res) bool {
+	var s subjects
+	_ = json.Unmarshal(x.raw, &s)
+	for _, r := range []*reference{s.Subject, s.Patient} {
+		if r == nil || strings.TrimSpace(r.Reference) == "" {
+			continue
+		}
+		if t := rd.resolve(x, r.Reference); t != nil {
+			if t != patient {
+				return true
+			}
+			continue
+		}
+		if typ, id := typeAndID(r.Reference); typ != "Patient" || id != patient.ref.ID {
+			return true
+		}
+	}
+	return false
+}
+
+// typeAndID are the resource type and id a reference ends in: "Type/id",
+// "BASE/Type/id" or either followed by "/_history/version".
+func typeAndID(ref string) (string, string) {
+	parts := strings.Split(strings.TrimSpace(ref), "/")
+	if n := len(parts); n >= 4 && parts[n-2] == "_history" {
+		parts = parts[:n-2]
+	}
+	if len(parts) < 2 {
+		return "", ""
+	}
+	return parts[len(parts)-2], parts[len(parts)-1]
+}
+
+// isBundleProfile reports whether p is the structured record bundle
+// profile, with or without a "|version".
+func isBundleProfile(p string) bool {
+	p, _, _ = strings.Cut(strings.TrimSpace(p), "|")
+	return p == bundleProfile
 }
 
 // strictUnmarshal decodes one JSON value and nothing after it.
@@ -303,18 +355,22 @@ func as[T any](x *res) *T {
 	return v
 }
 
-// resolve finds what a reference from x points to: in x's bundle, or in
-// its container for "#id".
+// resolve finds what a reference from x points to, in x's bundle: an
+// entry's fullUrl (such as "urn:uuid:..."), "Type/id" (also absolute or
+// with a version), or "#id" in x's container.
 func (rd *reader) resolve(from *res, ref string) *res {
+	ref = strings.TrimSpace(ref)
 	if strings.HasPrefix(ref, "#") {
 		return rd.byKey[from.key+ref]
 	}
-	// Absolute references end in Type/id.
-	parts := strings.Split(ref, "/")
-	if len(parts) < 2 {
+	if x := rd.byURL[fmt.Sprintf("%d:%s", from.ref.Bundle, ref)]; x != nil {
+		return x
+	}
+	typ, id := typeAndID(ref)
+	if typ == "" {
 		return nil
 	}
-	return rd.byKey[fmt.Sprintf("%d:%s/%s", from.ref.Bundle, parts[len(parts)-2], parts[len(parts)-1])]
+	return rd.byKey[fmt.Sprintf("%d:%s/%s", from.ref.Bundle, typ, id)]
 }
 
 // again reports whether a resource of the same type and id was met before

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 )
 
@@ -37,13 +38,36 @@ type Ref struct {
 	ID     string // the resource's id, "#id" when contained, empty when none
 }
 
-// String returns "Type/id (bundle B, entry E)".
+// String returns "Type/id (bundle B, entry E)". An id that is not of the
+// form FHIR allows, or that looks like an NHS number or a date, is left
+// out ("Type (bundle B, entry E)"), since it may be patient data.
 func (r Ref) String() string {
-	if r.ID == "" {
+	if r.ID == "" || !plainID(r.ID) {
 		return fmt.Sprintf("%s (bundle %d, entry %d)", r.Type, r.Bundle, r.Entry)
 	}
 	return fmt.Sprintf("%s/%s (bundle %d, entry %d)", r.Type, r.ID, r.Bundle, r.Entry)
 }
+
+// plainID reports whether id (after a "#" for a contained resource) is a
+// FHIR id, 1 to 64 letters, digits, "-" and ".", with no run of exactly
+// 10 digits (an NHS number) and no date (digits, "-", digits, "-", digits).
+func plainID(id string) bool {
+	id = strings.TrimPrefix(id, "#")
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return !nhsLike.MatchString(id) && !dateLike.MatchString(id)
+}
+
+var (
+	nhsLike  = regexp.MustCompile(`(^|\D)\d{10}(\D|$)`)
+	dateLike = regexp.MustCompile(`\d{2}[-.]\d{1,2}[-.]\d{2}`)
+)
 
 // Source is one part of the draft, by its JSON path (such as
 // "allergies.items[0]"), and the resources it came from.
@@ -75,6 +99,10 @@ const (
 	WarnIncompleteNone    = "incomplete-none"      // "no known allergies" on a list that may be incomplete
 	WarnOtherPatient      = "other-patient"        // a resource about another patient
 	WarnNotActive         = "not-active"           // a medication on hold or intended
+	WarnOperationOutcome  = "operation-outcome"    // the GP system could not return part of the record
+	WarnDeceased          = "deceased"             // the record says the patient has died
+	WarnPreliminary       = "preliminary"          // a result not yet final
+	WarnOutsideList       = "outside-list"         // an active allergy or medication no list holds
 )
 
 // Warning is something the clinician must check before the draft is sent.

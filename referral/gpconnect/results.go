@@ -2,6 +2,7 @@ package gpconnect
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/refletter/refletter/referral"
@@ -21,9 +22,17 @@ func (rd *reader) mapInvestigations() error {
 		r := as[diagnosticReport](x)
 		if invalidResult(r.Status) {
 			rd.unplaced(x.ref, "", "a report "+r.Status+": not placed")
+			for _, ref := range r.Result {
+				if o := rd.resolve(x, ref.Reference); o != nil && o.ref.Type == "Observation" {
+					rd.discard(o, done, "a result of a report "+r.Status+": not placed")
+				}
+			}
 			continue
 		}
 		name := conceptText(r.Code)
+		if r.Status == "registered" || r.Status == "partial" || r.Status == "preliminary" {
+			rd.prelim[x.ref] = true
+		}
 		date := firstDate(r.EffectiveDateTime, r.Issued)
 		n := 0
 		for i, ref := range r.Result {
@@ -59,11 +68,36 @@ func (rd *reader) mapInvestigations() error {
 			rd.observation(x, nil, referral.Date{}, nil, done)
 		}
 	}
-	if len(rd.resultLists) > 0 {
-		rd.source("investigations", rd.resultLists...)
+	var from []Ref
+	for _, l := range rd.resultLists {
+		rd.listWarnings("investigations", l)
+		from = append(from, l.x.ref)
+	}
+	if len(from) > 0 {
+		rd.source("investigations", from...)
 	}
 	return nil
 }
+
+// discard marks an Observation of a report that must not be used, and the
+// members of its test group, as not placed.
+func (rd *reader) discard(x *res, done map[*res]bool, why string) {
+	if done[x] || x.foreign {
+		return
+	}
+	done[x] = true
+	x.used = true
+	rd.unplaced(x.ref, "", why)
+	for _, r := range as[observation](x).Related {
+		if m := rd.resolve(x, r.Target.Reference); r.Type == "has-member" && m != nil && m.ref.Type == "Observation" {
+			rd.discard(m, done, why)
+		}
+	}
+}
+
+// maxGroupDepth is how deep test groups are followed; real ones are a
+// report, a group and its results.
+const maxGroupDepth = 8
 
 // isMember reports whether an Observation is a member of a test group,
 // and so is read with the group.
@@ -100,8 +134,8 @@ func (rd *reader) observation(x *res, under []string, reportDate referral.Date, 
 	name := conceptText(o.Code)
 	var members []*res
 	for _, r := range o.Related {
-		if r.Type != "has-member" {
-			continue
+		if r.Type != "has-member" || len(parents) >= maxGroupDepth {
+			continue // a group too deep: its members are placed on their own
 		}
 		if m := rd.resolve(x, r.Target.Reference); m != nil && m.ref.Type == "Observation" {
 			members = append(members, m)
@@ -136,6 +170,10 @@ func (rd *reader) observation(x *res, under []string, reportDate referral.Date, 
 		raw = o.Issued
 	}
 	var comment []string
+	if o.Status == "preliminary" || o.Status == "registered" || slices.ContainsFunc(parents, func(p Ref) bool { return rd.prelim[p] }) {
+		comment = append(comment, "preliminary result")
+		rd.warn(WarnPreliminary, "investigations", x, "a result is preliminary, not final: check the record")
+	}
 	if d, ok := dateOf(raw); ok {
 		inv.Date = d
 	} else if raw != "" {
@@ -179,11 +217,11 @@ func firstDate(ss ...string) referral.Date {
 // interpretation and reference range.
 func resultText(o *observation) string {
 	var parts []string
-	if v := valueText(o.ValueQuantity, o.ValueString, o.ValueCodeableConcept); v != "" {
+	if v := valueText(o.value); v != "" {
 		parts = append(parts, v)
 	}
 	for _, c := range o.Component {
-		if v := valueText(c.ValueQuantity, c.ValueString, nil); v != "" {
+		if v := valueText(c.value); v != "" {
 			parts = append(parts, conceptText(c.Code)+" "+v)
 		}
 	}
@@ -217,14 +255,46 @@ func resultText(o *observation) string {
 	return s
 }
 
-func valueText(q *quantity, s string, c *codeableConcept) string {
+func valueText(v value) string {
 	switch {
-	case q != nil:
-		return quantityText(q)
-	case strings.TrimSpace(s) != "":
-		return strings.TrimSpace(s)
-	case c != nil:
-		return conceptText(*c)
+	case v.ValueQuantity != nil:
+		return quantityText(v.ValueQuantity)
+	case strings.TrimSpace(v.ValueString) != "":
+		return strings.TrimSpace(v.ValueString)
+	case v.ValueCodeableConcept != nil:
+		return conceptText(*v.ValueCodeableConcept)
+	case v.ValueBoolean != nil && *v.ValueBoolean:
+		return "Yes"
+	case v.ValueBoolean != nil:
+		return "No"
+	case v.ValueRange != nil:
+		lo, hi := quantityText(v.ValueRange.Low), quantityText(v.ValueRange.High)
+		switch {
+		case lo != "" && hi != "":
+			return lo + " to " + hi
+		case lo != "":
+			return "at least " + lo
+		case hi != "":
+			return "up to " + hi
+		}
+	case v.ValueRatio != nil:
+		n, d := quantityText(v.ValueRatio.Numerator), quantityText(v.ValueRatio.Denominator)
+		if n != "" && d != "" {
+			return n + " / " + d
+		}
+	case strings.TrimSpace(v.ValueDateTime) != "":
+		return dateWords(v.ValueDateTime)
+	case strings.TrimSpace(v.ValueTime) != "":
+		return clean(v.ValueTime)
+	case v.ValuePeriod != nil:
+		var s []string
+		if d := dateWords(v.ValuePeriod.Start); d != "" {
+			s = append(s, "from "+d)
+		}
+		if d := dateWords(v.ValuePeriod.End); d != "" {
+			s = append(s, "to "+d)
+		}
+		return strings.Join(s, " ")
 	}
 	return ""
 }
