@@ -1,6 +1,9 @@
 package referral
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // A stringRule is a rule for a string field, named by its tag in the
 // field's validate struct tag. It carries the JSON Schema that says the
@@ -28,7 +31,7 @@ var stringRules = []stringRule{
 	{tag: RuleNHSNumber, valid: func(s string) bool { return NHSNumber(s).Valid() },
 		message: "must be a 10-digit NHS number",
 		pattern: `^[ -]*(?:[0-9][ -]*){10}$`,
-		beyond:  "the Modulus 11 check digit of an NHS number"},
+		beyond:  "the Modulus 11 check digit of an NHS number, and that it is not one digit repeated (such as 0000000000)"},
 	{tag: RulePostcode, valid: ValidPostcode, message: "is not a valid UK postcode",
 		pattern: postcodeInputPattern},
 	{tag: RuleGMC, valid: ValidGMCNumber, message: "must be a 7-digit GMC number",
@@ -58,16 +61,52 @@ var controlRanges = [][2]rune{
 	{0x00, 0x08}, {0x0b, 0x1f}, {0x7f, 0x9f}, {0x202a, 0x202e}, {0x2066, 0x2069},
 }
 
+// formatRanges are the Unicode format characters (category Cf): zero-width
+// characters, text-direction marks, the byte-order mark, the soft hyphen,
+// tags. None shows on its own.
+var formatRanges = [][2]rune{
+	{0xad, 0xad}, {0x600, 0x605}, {0x61c, 0x61c}, {0x6dd, 0x6dd}, {0x70f, 0x70f}, {0x890, 0x891},
+	{0x8e2, 0x8e2}, {0x180e, 0x180e}, {0x200b, 0x200f}, {0x202a, 0x202e}, {0x2060, 0x2064},
+	{0x2066, 0x206f}, {0xfeff, 0xfeff}, {0xfff9, 0xfffb}, {0x110bd, 0x110bd}, {0x110cd, 0x110cd},
+	{0x13430, 0x1343f}, {0x1bca0, 0x1bca3}, {0x1d173, 0x1d17a}, {0xe0001, 0xe0001}, {0xe0020, 0xe007f},
+}
+
+// invisibleRanges are the characters that show nothing on their own:
+// control characters, white space (non-breaking spaces included), format
+// characters, the combining grapheme joiner and the fillers that print
+// blank (Hangul fillers, the blank Braille pattern). A text of these alone
+// is blank.
+var invisibleRanges = slices.Concat([][2]rune{
+	{0x00, 0x20}, {0x7f, 0xa0}, {0x34f, 0x34f}, {0x115f, 0x1160}, {0x1680, 0x1680},
+	{0x2000, 0x200a}, {0x2028, 0x2029}, {0x202f, 0x202f}, {0x205f, 0x205f}, {0x2800, 0x2800},
+	{0x3000, 0x3000}, {0x3164, 0x3164}, {0xffa0, 0xffa0},
+}, formatRanges)
+
+// notInNameRanges are the characters a name may not hold besides those of
+// controlRanges: line breaks, the tab, the combining grapheme joiner and
+// the format characters.
+var notInNameRanges = slices.Concat([][2]rune{
+	{'\t', '\n'}, {'\r', '\r'}, {0x85, 0x85}, {0x34f, 0x34f}, {0x2028, 0x2029},
+}, formatRanges)
+
+// inRanges reports whether r lies in one of ranges.
+func inRanges(r rune, ranges [][2]rune) bool {
+	for _, rr := range ranges {
+		if r >= rr[0] && r <= rr[1] {
+			return true
+		}
+	}
+	return false
+}
+
 // hasControl reports whether s holds a character of controlRanges.
 func hasControl(s string) bool {
 	for _, r := range s {
 		if r >= 0x20 && r < 0x7f {
 			continue // printable ASCII, most of any text
 		}
-		for _, cr := range controlRanges {
-			if r >= cr[0] && r <= cr[1] {
-				return true
-			}
+		if inRanges(r, controlRanges) {
+			return true
 		}
 	}
 	return false

@@ -22,23 +22,35 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// blankRanges are the characters that are not visible on their own: white
-// space, zero-width characters and bidirectional marks. A required text
-// needs one character that is neither blank nor a control character.
-var blankRanges = [][2]rune{
-	{'\t', '\r'}, {' ', ' '}, {0x85, 0x85}, {0xa0, 0xa0}, {0xad, 0xad}, {0x34f, 0x34f},
-	{0x61c, 0x61c}, {0x115f, 0x1160}, {0x1680, 0x1680}, {0x180e, 0x180e},
-	{0x2000, 0x200f}, {0x2028, 0x202f}, {0x205f, 0x2064}, {0x3000, 0x3000},
-	{0x3164, 0x3164}, {0xfeff, 0xfeff}, {0xffa0, 0xffa0},
-}
-
 // Patterns of the schema's text definitions, built from the rune tables
-// Validate uses.
+// Validate uses. A text is empty or holds a visible character (one not in
+// invisibleRanges), and holds no character of controlRanges; the first
+// group takes only invisible characters, so that no engine backtracks. A
+// name holds no character of notInNameRanges either.
 var (
-	textPattern    = "^[^" + classBody(controlRanges) + "]*$"
-	visiblePattern = "^[^" + classBody(controlRanges) + "]*[^" + classBody(controlRanges) + classBody(blankRanges) +
-		"][^" + classBody(controlRanges) + "]*$"
+	textPattern = "^(?:[" + classBody(subtractRanges(invisibleRanges, controlRanges)) + "]*[^" +
+		classBody(invisibleRanges) + "][^" + classBody(controlRanges) + "]*)?$"
+	namePattern = "^[^" + classBody(slices.Concat(controlRanges, notInNameRanges)) + "]*$"
 )
+
+// subtractRanges returns the runes of a that are not in b, as ranges.
+func subtractRanges(a, b [][2]rune) [][2]rune {
+	var out [][2]rune
+	for _, r := range a {
+		start := rune(-1)
+		for c := r[0]; c <= r[1]+1; c++ {
+			in := c <= r[1] && !inRanges(c, b)
+			switch {
+			case in && start < 0:
+				start = c
+			case !in && start >= 0:
+				out = append(out, [2]rune{start, c - 1})
+				start = -1
+			}
+		}
+	}
+	return out
+}
 
 // classBody writes rune ranges as the body of a regular expression
 // character class that ECMA-262 and Go read alike: ASCII as \xHH escapes,
@@ -53,6 +65,15 @@ func classBody(ranges [][2]rune) string {
 		}
 	}
 	for _, r := range ranges {
+		if r[0] > 0xffff {
+			// Outside the BMP, one by one: a range of them would be a
+			// range of surrogates, out of order, to an ECMA-262 engine
+			// not in Unicode mode.
+			for c := r[0]; c <= r[1]; c++ {
+				one(c)
+			}
+			continue
+		}
 		one(r[0])
 		if r[1] != r[0] {
 			b.WriteByte('-')
@@ -97,7 +118,10 @@ func priorityPattern() string {
 // Rules Validate and Decode check that a JSON Schema cannot express, by
 // FieldError.Rule, in words for the schema's description.
 var beyondSchema = map[string]string{
-	RuleDOBFuture:    "that the date of birth is not after the letter date (today when none is given)",
+	RuleLetterDate:   fmt.Sprintf("that the letter date lies within %d year before and %d days after today", MaxLetterDateAge, MaxLetterDateAhead),
+	RuleNameLength:   fmt.Sprintf("that the patient's title, given and family names together are at most %d characters", MaxNameLength),
+	RuleMoreErrors:   "", // a count of further errors, not a rule
+	RuleDOBFuture:    "that the date of birth is not after today nor after the letter date",
 	RuleDOBTooOld:    "that the date of birth is not more than 130 years before the letter date",
 	RuleDuplicate:    "that no key appears twice in an object",
 	RuleEncoding:     "that the document is valid UTF-8",
@@ -135,6 +159,10 @@ func generateSchema(t *testing.T) []byte {
 		s.Definitions[def].AllOf = append(s.Definitions[def].AllOf, &jsonschema.Schema{
 			If:   withProp(&jsonschema.Schema{Required: []string{"state"}}, "state", &jsonschema.Schema{Const: string(StateUnknown)}),
 			Then: withProp(&jsonschema.Schema{}, "items", &jsonschema.Schema{MaxItems: ptr(uint64(0))}),
+		}, &jsonschema.Schema{
+			// A recorded list says what was recorded: an empty list for none.
+			If:   withProp(&jsonschema.Schema{Required: []string{"state"}}, "state", &jsonschema.Schema{Const: string(StateRecorded)}),
+			Then: withProp(&jsonschema.Schema{Required: []string{"items"}}, "items", &jsonschema.Schema{Type: "array"}),
 		})
 	}
 
@@ -150,7 +178,9 @@ func generateSchema(t *testing.T) []byte {
 		}
 	}
 	s.Description = "A GP referral in the JSON form referral.Decode reads. Validate checks every rule of this schema, " +
-		"and besides: " + strings.Join(beyond, "; ") + ". An optional field may be null, read as left out."
+		"and besides: " + strings.Join(beyond, "; ") + ". An optional field may be null, read as left out. " +
+		"Patterns are meant for Unicode mode (the ECMA-262 u flag); without it they still compile, but may refuse " +
+		"a name holding a character outside the Basic Multilingual Plane."
 	return encodeSchema(t, s)
 }
 
@@ -177,9 +207,14 @@ func reflectSchema(t *testing.T, v any) *jsonschema.Schema {
 
 	maxText, maxItems := uint64(MaxTextLength), uint64(MaxListItems)
 	s.Definitions["text"] = &jsonschema.Schema{Type: "string", MaxLength: &maxText, Pattern: textPattern,
-		Description: fmt.Sprintf("Text of at most %d characters, with no control characters other than tab and newline, and no text-direction controls.", MaxTextLength)}
-	s.Definitions["visibleText"] = &jsonschema.Schema{Ref: "#/$defs/text", MinLength: ptr(uint64(1)), Pattern: visiblePattern,
-		Description: "Text with at least one visible character: white space, zero-width characters and direction marks alone are blank."}
+		Description: fmt.Sprintf("Text of at most %d characters, with no control characters other than tab and newline, and no text-direction controls; "+
+			"if given, with at least one visible character: white space, zero-width characters and direction marks alone are blank.", MaxTextLength)}
+	s.Definitions["visibleText"] = &jsonschema.Schema{Ref: "#/$defs/text", MinLength: ptr(uint64(1)),
+		Description: "Text that is given: at least one visible character."}
+	s.Definitions["name"] = &jsonschema.Schema{Ref: "#/$defs/text", Pattern: namePattern,
+		Description: "A name: one line, with no tabs, zero-width or text-direction marks."}
+	s.Definitions["visibleName"] = &jsonschema.Schema{Ref: "#/$defs/name", MinLength: ptr(uint64(1)),
+		Description: "A name that is given: at least one visible character."}
 	s.Definitions["date"] = &jsonschema.Schema{Type: "string", Format: "date", Pattern: datePattern,
 		Description: "A real date as YYYY-MM-DD."}
 
@@ -267,6 +302,10 @@ func (g *schemaRules) object(s *jsonschema.Schema, typ reflect.Type) {
 		field := typ.Name() + "." + f.Name
 		optional := opts != ""
 		g.value(p, f.Type, tags, elemTags, field, optional)
+		if names[typ][f.Name] {
+			require.Contains(g.t, []string{"#/$defs/text", "#/$defs/visibleText"}, p.Ref, "%s: a name is text", field)
+			p.Ref = map[string]string{"#/$defs/text": "#/$defs/name", "#/$defs/visibleText": "#/$defs/visibleName"}[p.Ref]
+		}
 		if optional && f.Type.Kind() != reflect.Bool {
 			// Decode reads null as the field left out; a null flag is
 			// never read as false, so flags stay true or false.
@@ -374,6 +413,9 @@ func (g *schemaRules) value(p *jsonschema.Schema, typ reflect.Type, tags, elemTa
 			}
 		}
 		require.NotNil(g.t, p.Items, field)
+		if typ.Elem().Kind() == reflect.String && !slices.Contains(elemTags, "required") {
+			elemTags = append([]string{"required"}, elemTags...) // Validate requires every item of a list of text
+		}
 		g.value(p.Items, typ.Elem(), elemTags, nil, field+"[]", false)
 	case typ.Kind() == reflect.Struct:
 		g.known(tags, field)
@@ -556,7 +598,7 @@ func TestSchemaParity(t *testing.T) {
 	// The catalogue exercises the rules the schema should hold.
 	for _, rule := range []string{RuleRequired, RuleNHSNumber, RulePostcode, RuleGMC, RuleNMCPin, RuleHCPC,
 		RuleODSPractice, RuleEmail, RuleUKPhone, RuleOneOf, RulePriority, RuleRegistration, RuleDate,
-		RuleMaxLength, RuleMaxItems, RuleControlChars, RuleStateItems, RuleUnknownField, RuleType} {
+		RuleMaxLength, RuleMaxItems, RuleControlChars, RuleStateItems, RuleUnknownField, RuleType, RuleNameChars} {
 		assert.Positive(t, checked[rule], "no invalid document breaks only-expressible rule %s", rule)
 	}
 }
@@ -602,10 +644,15 @@ func patternChecks(t testing.TB) []patternCheck {
 			valid: func(s string) bool { return ParsePriority(s).Valid() }},
 		patternCheck{name: "date", pattern: regexp.MustCompile(datePattern),
 			valid: func(s string) bool { _, err := ParseDate(s); return err == nil }},
-		patternCheck{name: "text", pattern: regexp.MustCompile(textPattern),
-			valid: func(s string) bool { return !hasControl(s) }},
+		patternCheck{name: "text", pattern: regexp.MustCompile(textPattern), valid: validText},
+		patternCheck{name: "name", pattern: regexp.MustCompile(namePattern),
+			valid: func(s string) bool { return validText(s) && !badInName(s) }},
 	)
 }
+
+// validText reports whether Validate accepts s as an optional text: no
+// control character, and empty or with a visible character.
+func validText(s string) bool { return !hasControl(s) && (s == "" || !blank(s)) }
 
 func checkPatterns(t *testing.T, checks []patternCheck, s string) {
 	if !utf8.ValidString(s) {
@@ -615,8 +662,8 @@ func checkPatterns(t *testing.T, checks []patternCheck, s string) {
 	ascii := strings.IndexFunc(s, func(r rune) bool { return r >= utf8.RuneSelf }) < 0
 	for _, c := range checks {
 		// Every text of the schema is also under the text definition.
-		match, valid := c.pattern.MatchString(s) && text.MatchString(s), c.valid(s) && !hasControl(s)
-		if valid && (ascii || c.name == "text") {
+		match, valid := c.pattern.MatchString(s) && text.MatchString(s), c.valid(s) && validText(s)
+		if valid && (ascii || c.name == "text" || c.name == "name") {
 			assert.True(t, match, "%s: the pattern refuses %q, which Validate accepts", c.name, s)
 		}
 		switch {
@@ -668,10 +715,18 @@ func TestSchemaPatterns(t *testing.T) {
 	for _, goOnly := range []string{`\x{`, `(?P`, `(?i`, `\p`, `\A`, `\z`, `[[:`, `\Q`} {
 		assert.NotContains(t, string(JSONSchema()), strings.ReplaceAll(goOnly, `\`, `\\`), "Go-only regular expression syntax")
 	}
-	visible := regexp.MustCompile(visiblePattern)
-	for s, want := range map[string]bool{"a": true, " a ": true, "": false, " \t\n": false, "\u200b\u200e\u00a0": false,
-		"\ufeff": false, "\u3000": false, "Łukasz": true, "٣": true, "a\x01": false} {
-		assert.Equal(t, want, visible.MatchString(s), "%q", s)
+	text, name := regexp.MustCompile(textPattern), regexp.MustCompile(namePattern)
+	for s, want := range map[string]bool{"a": true, " a ": true, "": true, " \t\n": false, "\u200b\u200e\u00a0": false,
+		"\ufeff": false, "\u3000": false, "Łukasz": true, "٣": true, "a\x01": false, "\u2800\u3164": false,
+		"\U000e0041": false, "𝄞": true, "\U000e0041𝄞": true} {
+		assert.Equal(t, want, text.MatchString(s), "text %q", s)
+		assert.Equal(t, validText(s), text.MatchString(s), "text and Validate on %q", s)
+	}
+	for s, want := range map[string]bool{"Siobhán": true, "Mary Ann": true, "O'Brien-Smith": true, "": true,
+		"Ann\nMarie": false, "Ann\tMarie": false, "Ann\u200bMarie": false, "Ann\u2028Marie": false,
+		"Ann\u200fMarie": false, "Ann\u00adMarie": false, "Ann\U000e0041": false, "𝄞": true} {
+		assert.Equal(t, want, name.MatchString(s), "name %q", s)
+		assert.Equal(t, !badInName(s) && !hasControl(s), name.MatchString(s), "name and Validate on %q", s)
 	}
 }
 
@@ -690,16 +745,22 @@ func TestSchemaRefuses(t *testing.T) {
 	tests := []struct {
 		name   string
 		change func(doc map[string]any)
-		// schemaOnly: Validate does not refuse it yet (a required text of
-		// blanks alone, whose rule Validate is being given).
-		schemaOnly bool
 	}{
 		{name: "priority soon", change: func(d map[string]any) { d["priority"] = "soon" }},
 		{name: "postcode XYZ", change: func(d map[string]any) { obj(d, "patient", "address")["postcode"] = "XYZ" }},
 		{name: "email not-an-email", change: func(d map[string]any) { obj(d, "patient")["email"] = "not-an-email" }},
 		{name: "no phones", change: func(d map[string]any) { obj(d, "patient")["phones"] = []any{} }},
 		{name: "empty reason", change: func(d map[string]any) { d["reason"] = "" }},
-		{name: "blank reason", change: func(d map[string]any) { d["reason"] = " \u200b\t" }, schemaOnly: true},
+		{name: "blank reason", change: func(d map[string]any) { d["reason"] = " \u200b\t" }},
+		{name: "blank optional text", change: func(d map[string]any) { d["history"] = "\u00a0\u2060" }},
+		{name: "blank address line", change: func(d map[string]any) { obj(d, "patient", "address")["lines"] = []any{"1 High St", "\u200b"} }},
+		{name: "line break in a name", change: func(d map[string]any) { obj(d, "patient")["familyName"] = "Ferreira\nSmith" }},
+		{name: "zero-width mark in a name", change: func(d map[string]any) { obj(d, "referrer")["name"] = "Dr A\u200d Khan" }},
+		{name: "recorded allergies without items", change: func(d map[string]any) { d["allergies"] = map[string]any{"state": "recorded"} }},
+		{name: "suspectedCancer null", change: func(d map[string]any) { obj(d, "recipient")["suspectedCancer"] = nil }},
+		{name: "recorded medications, items null", change: func(d map[string]any) {
+			d["medications"] = map[string]any{"state": "recorded", "items": nil}
+		}},
 		{name: "30,000-character history", change: func(d map[string]any) { d["history"] = strings.Repeat("x", 30000) }},
 		{name: "no registration", change: func(d map[string]any) {
 			r := obj(d, "referrer")
@@ -730,11 +791,12 @@ func TestSchemaRefuses(t *testing.T) {
 			tt.change(doc)
 			b, err := json.Marshal(doc)
 			require.NoError(t, err)
+			// Decode refuses a list over its limit before Validate sees it.
 			ref, err := Decode(bytes.NewReader(b))
-			require.NoError(t, err)
-			if !tt.schemaOnly {
-				require.Error(t, ref.Validate(), "Validate must refuse it too")
+			if err == nil {
+				err = ref.Validate()
 			}
+			require.Error(t, err, "Decode or Validate must refuse it too")
 			inst, err := sjs.UnmarshalJSON(bytes.NewReader(b))
 			require.NoError(t, err)
 			assert.Error(t, sch.Validate(inst))

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
@@ -418,10 +417,8 @@ func capped(v reflect.Value) reflect.Value {
 	return v
 }
 
-// blank reports whether s has no visible character: only white space
-// (non-breaking spaces included), format characters (zero-width and
-// text-direction marks, U+FEFF), controls, and the filler characters that
-// look blank.
+// blank reports whether s has no visible character: only characters of
+// invisibleRanges.
 func blank(s string) bool {
 	for _, r := range s {
 		if !invisible(r) {
@@ -432,20 +429,17 @@ func blank(s string) bool {
 }
 
 func invisible(r rune) bool {
-	switch r {
-	case '\u2800', '\u3164', '\u115f', '\u1160', '\uffa0', '\u034f':
-		return true
+	if r > ' ' && r < 0x7f {
+		return false // printable ASCII
 	}
-	return unicode.IsSpace(r) || unicode.Is(unicode.Zs, r) || unicode.Is(unicode.Cf, r) || unicode.IsControl(r)
+	return inRanges(r, invisibleRanges)
 }
 
-// badInName reports a line break, a tab, or a format character (zero-width
-// and text-direction marks, U+FEFF, soft hyphen) in a name.
+// badInName reports a character of notInNameRanges (a line break, a tab,
+// a zero-width or text-direction mark) in a name.
 func badInName(s string) bool {
 	for _, r := range s {
-		switch {
-		case r == '\n', r == '\r', r == '\t', r == '\u0085', r == '\u2028', r == '\u2029', r == '\u034f',
-			unicode.Is(unicode.Cf, r):
+		if (r < ' ' || r > '~') && inRanges(r, notInNameRanges) {
 			return true
 		}
 	}

@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -258,4 +260,31 @@ func TestValidateErrorCap(t *testing.T) {
 	r.Reason = ""
 	require.ErrorAs(t, r.validateAt(fixedClock()), &fes)
 	assert.Len(t, fes, 1, "no count when under the cap")
+}
+
+// TestCharacterTables keeps the rune tables that Validate and the schema's
+// patterns share in step with the Unicode categories they stand for, in
+// the Unicode version of the Go release that builds them: format
+// characters are category Cf; invisible ones are those, controls, white
+// space and the fillers; a name refuses line breaks, the tab, U+034F and
+// the format characters.
+func TestCharacterTables(t *testing.T) {
+	fillers := []rune{0x34f, 0x115f, 0x1160, 0x2800, 0x3164, 0xffa0}
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		cf := unicode.Is(unicode.Cf, r)
+		if inRanges(r, formatRanges) != cf {
+			t.Fatalf("formatRanges and category Cf disagree on %U", r)
+		}
+		want := cf || unicode.IsControl(r) || unicode.IsSpace(r) || unicode.Is(unicode.Zs, r) || slices.Contains(fillers, r)
+		if invisible(r) != want {
+			t.Fatalf("invisible(%U) = %v, want %v", r, !want, want)
+		}
+		wantName := cf || strings.ContainsRune("\t\n\r\u0085\u2028\u2029\u034f", r)
+		if badInName(string(r)) != wantName {
+			t.Fatalf("badInName(%U) = %v, want %v", r, !wantName, wantName)
+		}
+	}
+	for _, r := range controlRanges {
+		assert.True(t, invisible(r[0]) && invisible(r[1]), "%U: a control character is invisible", r[0])
+	}
 }
