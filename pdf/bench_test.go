@@ -10,6 +10,8 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/stretchr/testify/require"
+
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
 )
 
 // benchFile is a typical letter: two pages, tables, a notice and the
@@ -42,7 +44,7 @@ func BenchmarkFloor(b *testing.B) {
 	r, err := NewRenderer()
 	require.NoError(b, err)
 	l := composeFile(b, benchFile)
-	lay, err := r.layout(l, newCleaner(r.fs, l.Meta.Patient.Name))
+	lay, err := r.layout(l, newCleaner(r.fs, l.Meta.Patient.Name), pdfobj.NewTree())
 	require.NoError(b, err)
 	pages := paginate(lay)
 	require.Len(b, pages, 2)
@@ -53,9 +55,9 @@ func BenchmarkFloor(b *testing.B) {
 		p := fpdf.New("P", "mm", "A4", "")
 		p.SetAutoPageBreak(false, 20)
 		p.SetCompression(true)
-		d := &drawer{p: p, fs: r.fs, tr: p.UnicodeTranslatorFromDescriptor("")}
+		d := &drawer{p: p, fs: r.fs, tr: p.UnicodeTranslatorFromDescriptor(""), geometry: lay.geometry}
 		for i, items := range pages {
-			d.page(lay, items, i+1, len(pages), 20)
+			d.page(lay, items, i, i+1, len(pages), 20)
 		}
 		var buf bytes.Buffer
 		if err := p.Output(&buf); err != nil {
@@ -82,6 +84,43 @@ func BenchmarkRender(b *testing.B) {
 		size = buf.Len()
 	}
 	b.ReportMetric(float64(size), "pdf-bytes")
+}
+
+// BenchmarkTagging measures what tagging costs: the same letter rendered
+// untagged (no marked content, no structure tree: the output before the
+// PDF was tagged) and tagged, in one run. The layout builds the tree in
+// both, so the time of building it is not in the difference.
+func BenchmarkTagging(b *testing.B) {
+	r, err := NewRenderer()
+	require.NoError(b, err)
+	l := composeFile(b, benchFile)
+	for _, tagged := range []bool{false, true} {
+		name := "untagged"
+		if tagged {
+			name = "tagged"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			var size int
+			defer reportCPU(b)()
+			for b.Loop() {
+				c := newCleaner(r.fs, l.Meta.Patient.Name)
+				lay, err := r.layout(l, c, pdfobj.NewTree())
+				if err != nil {
+					b.Fatal(err)
+				}
+				if !tagged {
+					lay.tree = nil
+				}
+				pdf, err := r.draw([]part{{lay, paginate(lay)}}, &l.Meta, c)
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = len(pdf)
+			}
+			b.ReportMetric(float64(size), "pdf-bytes")
+		})
+	}
 }
 
 // BenchmarkPipeline goes from the referral's JSON bytes to PDF bytes:

@@ -17,8 +17,10 @@ type part struct {
 // reply to a returned referral followed by the original letter, so that
 // one file can be sent. Each letter starts on a new page and keeps its own
 // page furniture: its patient line, its confidentiality line, and "Page X
-// of Y" counting the pages of that letter alone. The document's title and
-// other information are the first letter's.
+// of Y" counting the pages of that letter alone, marked as artifacts. The
+// document's title and other information are the first letter's; its one
+// structure tree holds the letters' text in order. Each letter prints at
+// its own Meta.TextSize.
 //
 // It returns the warnings of every letter (see Warning) and the errors of
 // Render; on error nothing is written to w.
@@ -32,6 +34,9 @@ func (r *Renderer) RenderAll(w io.Writer, letters ...*referral.Letter) ([]Warnin
 		}
 		if len(l.Blocks) == 0 {
 			return nil, ErrEmptyLetter
+		}
+		if t := l.Meta.TextSize; t != 0 && !(t >= bodySize && t <= maxTextSize) {
+			return nil, ErrTextSize
 		}
 	}
 	pdf, warnings, err := r.build(letters...)

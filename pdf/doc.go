@@ -22,6 +22,32 @@
 // never leaves a single line behind, and the signature block and short
 // boxes are never split.
 //
+// # Tagged PDF
+//
+// The PDF is tagged, for screen readers and reflow: a structure tree in
+// reading order holds every piece of the letter's text exactly once, by
+// role. The practice's name is H1; headings, and the titles of notices,
+// of the At a glance block and of the statement, are H2; paragraphs,
+// addresses and the sign-off are P; key and value lists (the At a glance
+// facts too) are L, LI, Lbl and LBody; tables are Table,
+// TR, TH (with a column scope) and TD; a logo or signature image is a
+// Figure with alternative text. The page furniture, a table header
+// repeated after a page break, and the backgrounds and borders of boxes
+// are artifacts; a rule drawn among an element's text stays in it. The
+// catalog says the document is marked, gives its language and asks
+// viewers to show its title; each page's tab order follows the structure.
+// Each drawn line ends in a space, so that text read from the structure
+// keeps its words apart. A statement drawn beside the signature is its
+// own element, read before the signature. RenderAll's document has one
+// structure tree holding its letters in order.
+//
+// The tests read the structure back with poppler (pdfinfo -struct-text)
+// and pdfcpu: that the file is tagged, that the structure's text in order
+// is the letter's without the furniture, where its headings and table
+// cells are, that the images have alternative text, and that every line
+// drawn is in exactly one marked-content sequence. No validator for
+// PDF/UA or PDF/A has been run, and the file claims neither.
+//
 // # Text the font cannot show
 //
 // Liberation Sans covers the Latin, Greek and Cyrillic scripts. Any other
@@ -54,6 +80,15 @@
 // screen readers. Page 0 (ASCII, Latin-1 and the symbols letters use) is
 // cut once per process, without its hinting; a letter that needs another
 // page gets a cut of just the characters it uses.
+//
+// # Large print
+//
+// WithTextSize, or a letter's Meta.TextSize, prints the body text larger,
+// up to 36 pt, for a patient's large-print copy: the letter is laid out on
+// a page as many times smaller than A4 and drawn scaled up to fill it, so
+// headings, tables, rules, images and the page furniture grow in
+// proportion, margins widen (up to 30 mm), text rewraps and repaginates,
+// and nothing is clipped. The pages stay A4.
 //
 // # Performance
 //

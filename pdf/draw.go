@@ -6,6 +6,9 @@ import (
 	"strconv"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
+	"github.com/refletter/refletter/pdf/internal/ttf"
 )
 
 // footer is the page furniture at the foot of every page: who the letter
@@ -37,7 +40,7 @@ type drawer struct {
 	fs *fontSet
 	// pages encodes text for the embedded font. With nil, text is drawn
 	// in core Helvetica through tr (the benchmark floor).
-	pages *codePages
+	pages *ttf.CodePages
 	tr    func(string) string
 	// cuts are the characters each embedded font holds, by face and code
 	// page: text is checked against them as it is drawn.
@@ -56,6 +59,13 @@ type drawer struct {
 	// a long letter's layout shrinks as its pages are made.
 	release bool
 	err     error // the first text that could not be encoded
+	// tree is the structure the drawing is marked for (see tag.go); with
+	// nil, nothing is marked.
+	tree      *pdfobj.Tree
+	geometry      // the page being drawn on
+	marked    int // the element whose content is open, artifact, or 0
+	pageIndex int // from 0
+	mcid      int // the page's next MCID
 }
 
 func (d *drawer) setText(page int, st style, size float64, c rgb) {
@@ -76,8 +86,10 @@ func (d *drawer) setText(page int, st style, size float64, c rgb) {
 }
 
 // text draws clean text s with its baseline starting at x, y, as one run
-// for each code page it uses.
-func (d *drawer) text(x, y float64, st style, size float64, c rgb, s string) {
+// for each code page it uses. In a tagged PDF, with space the line ends
+// in a space, so that the words of consecutive lines stay apart in the
+// structure's text; a line that ends inside a cut word has none.
+func (d *drawer) text(x, y float64, st style, size float64, c rgb, s string, space bool) {
 	if d.pages == nil {
 		d.setText(0, st, size, c)
 		d.p.Text(x, y, d.tr(s))
@@ -95,7 +107,7 @@ func (d *drawer) text(x, y float64, st style, size float64, c rgb, s string) {
 	}
 	var cut *[256]rune
 	for _, r := range s {
-		p, code, ok := d.pages.lookup(r)
+		p, code, ok := d.pages.Lookup(r)
 		if ok && p != page {
 			flush()
 			page, cut = p, nil
@@ -114,13 +126,22 @@ func (d *drawer) text(x, y float64, st style, size float64, c rgb, s string) {
 		}
 		run = append(run, code)
 	}
+	if d.tree != nil && space {
+		// Each line ends in a space, so that text read from the structure
+		// (which joins an element's lines) keeps its words apart.
+		if page != 0 {
+			flush()
+			page = 0
+		}
+		run = append(run, ' ')
+	}
 	flush()
 }
 
 // advance is the width in mm of run, codes of a code page, at size pt, as
 // a viewer adds it up: from the font's widths, in thousandths of an em.
 func (d *drawer) advance(st style, page int, run []byte, size float64) float64 {
-	widths := &d.fs.faces[st].widths[page]
+	widths := &d.fs.faces[st].Widths[page]
 	w := 0
 	for _, c := range run {
 		w += widths[c]
@@ -132,7 +153,7 @@ func (d *drawer) op(o op, top float64) {
 	x, y, w, h := float64(o.x), top+float64(o.y), float64(o.w), float64(o.h)
 	switch o.kind {
 	case opText:
-		d.text(x, y, o.st, float64(o.size), o.colour, o.text)
+		d.text(x, y, o.st, float64(o.size), o.colour, o.text, !o.joined)
 	case opLine:
 		d.p.SetDrawColor(int(o.colour.r), int(o.colour.g), int(o.colour.b))
 		d.p.SetLineWidth(float64(o.lw))
@@ -147,9 +168,16 @@ func (d *drawer) op(o op, top float64) {
 }
 
 // page draws one page: box backgrounds, the units, box borders, footer.
-func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
+// index counts the document's pages from 0; n counts the part's from 1.
+func (d *drawer) page(l *layout, items []placed, index, n, total int, margin float64) {
 	d.p.AddPage()
+	if d.scale != 1 {
+		d.p.TransformBegin()
+		d.p.TransformScale(100*d.scale, 100*d.scale, 0, 0)
+	}
 	d.fresh = true
+	d.pageIndex, d.mcid = index, 0
+	d.mark(artifact)
 	type extent struct{ top, bottom float64 }
 	var boxes []int
 	ext := map[int]*extent{}
@@ -164,7 +192,7 @@ func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 			e.bottom = math.Max(e.bottom, it.y+it.u.h)
 		}
 	}
-	x0, w := margin, pageW-2*margin
+	x0, w := margin, d.pageW-2*margin
 	for _, b := range boxes {
 		st, e := l.boxes[b-1], ext[b]
 		d.synced = false
@@ -178,8 +206,10 @@ func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 		}
 	}
 	for _, it := range items {
-		for _, o := range it.u.ops {
-			d.op(o, it.y)
+		repeat := it.u.kind == kindTableHeader && it.u == &l.headers[it.u.header-1]
+		for i := range it.u.ops {
+			d.markOp(l, it.u, &it.u.ops[i], repeat)
+			d.op(it.u.ops[i], it.y)
 		}
 		// A table's repeated header is drawn from l.headers; each unit
 		// of l.units is drawn once.
@@ -187,6 +217,7 @@ func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 			it.u.ops = nil
 		}
 	}
+	d.mark(artifact)
 	for _, b := range boxes {
 		st, e := l.boxes[b-1], ext[b]
 		if st.hasBorder {
@@ -200,31 +231,35 @@ func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 		}
 	}
 	d.footer(&l.footer, n, total, margin)
+	d.mark(0)
+	if d.scale != 1 {
+		d.p.TransformEnd()
+	}
 }
 
 func (d *drawer) footer(f *footer, n, total int, margin float64) {
-	x0, w := margin, pageW-2*margin
-	top := pageH - margin - f.h
+	x0, w := margin, d.pageW-2*margin
+	top := d.pageH - margin - f.h
 	d.p.SetDrawColor(int(lightRule.r), int(lightRule.g), int(lightRule.b))
 	d.p.SetLineWidth(0.3)
 	d.p.Line(x0, top, x0+w, top)
 	y := top + 1.2
 	label := pageLabel(n, total)
 	lw := d.fs.faces[bold].m.width(label, tinySize)
-	d.text(x0+w-lw, y+f.base, bold, tinySize, inkColour, label)
+	d.text(x0+w-lw, y+f.base, bold, tinySize, inkColour, label, true)
 	if f.mark != "" {
 		mw := d.fs.faces[bold].m.width(f.mark+markGap, tinySize)
-		d.text(x0+w-lw-mw, y+f.base, bold, tinySize, urgentRed, f.mark)
+		d.text(x0+w-lw-mw, y+f.base, bold, tinySize, urgentRed, f.mark, true)
 	}
 	for _, l := range f.ident {
-		d.text(x0, y+f.base, regular, tinySize, inkColour, l)
+		d.text(x0, y+f.base, regular, tinySize, inkColour, l, true)
 		y += tinyLead
 	}
 	if len(f.ident) == 0 {
 		y += tinyLead
 	}
 	for _, l := range f.conf {
-		d.text(x0, y+f.confBase, regular, confSize, greyText, l)
+		d.text(x0, y+f.confBase, regular, confSize, greyText, l, true)
 		y += confLead
 	}
 }

@@ -11,8 +11,6 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/go-fonts/liberation/liberationsansbold"
-	"github.com/pdfcpu/pdfcpu/pkg/api"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/image/font"
@@ -74,15 +72,15 @@ func TestTextRuns(t *testing.T) {
 	for _, pg := range []int{0, 1} {
 		prog, err := fs.faces[bold].program(fs.pages, bold, pg, runeSet(text))
 		require.NoError(t, err)
-		def, err := definition(fs.faces[bold], pg, prog)
+		def, err := fs.faces[bold].Definition(pg, prog)
 		require.NoError(t, err)
-		p.AddFontFromBytes(pageFamily(pg), "B", def, prog.z)
-		cuts[pg] = &prog.codes
+		p.AddFontFromBytes(pageFamily(pg), "B", def, prog.Z)
+		cuts[pg] = &prog.Codes
 	}
 	p.AddPage()
 	d := &drawer{p: p, fs: fs, pages: fs.pages, fresh: true}
 	d.cuts[bold] = cuts
-	d.text(20, 30, bold, 10, inkColour, text)
+	d.text(20, 30, bold, 10, inkColour, text, true)
 	require.NoError(t, d.err)
 	require.NoError(t, p.Error())
 	var out bytes.Buffer
@@ -114,12 +112,12 @@ func TestTextRuns(t *testing.T) {
 	}
 	assert.Equal(t, "|||||||||| Dr ", tj[0][2])
 	assert.Equal(t, "ukasz Nowak", tj[2][2])
-	_, code, _ := fs.pages.lookup('Ł')
+	_, code, _ := fs.pages.Lookup('Ł')
 	assert.Equal(t, string([]byte{code}), tj[1][2])
 
 	// Text whose characters the embedded cut lacks is an error, not a
 	// blank: "ń" is on page 1, whose cut here holds only what text uses.
-	d.text(20, 40, bold, 10, inkColour, "Zieliński")
+	d.text(20, 40, bold, 10, inkColour, "Zieliński", true)
 	assert.ErrorIs(t, d.err, ErrPDF)
 }
 
@@ -150,62 +148,4 @@ func TestFinish(t *testing.T) {
 	assert.NotEmpty(t, fonts)
 	assert.Len(t, withMap, len(fonts), "every font has a ToUnicode CMap")
 	assert.NotContains(t, string(pdf), "/Encoding", "the fonts are symbolic, with no encoding")
-}
-
-// plainPDF is fpdf's uncompressed output for one page of text in a core
-// font, as finish receives it.
-func plainPDF(t *testing.T, font, text string) []byte {
-	t.Helper()
-	p := fpdf.New("P", "mm", "A4", "")
-	p.SetCompression(false)
-	p.AddPage()
-	p.SetFont(font, "", 10)
-	p.Text(20, 20, text)
-	var raw bytes.Buffer
-	require.NoError(t, p.Output(&raw))
-	return raw.Bytes()
-}
-
-// TestFinishDamaged: output not laid out as fpdf lays it out is an error,
-// never a panic, and finish never makes a valid PDF invalid.
-func TestFinishDamaged(t *testing.T) {
-	raw := bytes.NewBuffer(plainPDF(t, "Helvetica", "endstream endobj xref startxref /BaseFont /Size 9"))
-	good, err := finish(raw.Bytes(), nil)
-	require.NoError(t, err)
-	validate(t, good)
-	_, err = finish(raw.Bytes(), map[string]*[256]rune{"AAAAAA+LiberationSans": {}})
-	assert.ErrorIs(t, err, errLayout, "a font finish was told of is not in the PDF")
-
-	// A font without the WinAnsi encoding fpdf gives TrueType fonts is not
-	// one of the renderer's: ZapfDingbats has no encoding at all.
-	_, err = finish(plainPDF(t, "ZapfDingbats", "a"), map[string]*[256]rune{"ZapfDingbats": {}})
-	assert.ErrorIs(t, err, errLayout)
-	helv, err := finish(raw.Bytes(), map[string]*[256]rune{"Helvetica": {'a': 'a'}})
-	require.NoError(t, err, "a font that ends with the WinAnsi encoding gains a CMap")
-	validate(t, helv)
-	assert.Contains(t, string(helv), "/Subtype /Type1\n/ToUnicode ")
-
-	b := raw.Bytes()
-	for n := 0; n < len(b); n += 7 {
-		assert.NotPanics(t, func() {
-			if out, err := finish(b[:n], nil); err == nil {
-				t.Errorf("cut at %d: no error (%d bytes)", n, len(out))
-			}
-		})
-	}
-	conf := model.NewDefaultConfiguration()
-	conf.ValidationMode = model.ValidationStrict
-	valid := 0
-	for i := 0; i < len(b); i += 5 {
-		bad := bytes.Clone(b)
-		bad[i] ^= 0x5a
-		var out []byte
-		var err error
-		require.NotPanics(t, func() { out, err = finish(bad, nil) }, "byte %d changed", i)
-		if err == nil && api.Validate(bytes.NewReader(bad), conf) == nil {
-			valid++
-			assert.NoError(t, api.Validate(bytes.NewReader(out), conf), "byte %d changed: finish spoilt a valid PDF", i)
-		}
-	}
-	t.Logf("%d changed PDFs still valid, and still valid after finish", valid)
 }

@@ -21,6 +21,9 @@ var (
 	// confidentiality line of Letter.Meta, repeated at the foot of every
 	// page, would take more than 40 mm of it.
 	ErrFurnitureTooLong = errors.New("pdf: the page furniture is too long for the foot of the page")
+	// ErrTextSize is returned for a letter whose Meta.TextSize is neither
+	// 0 nor from 10.5 to 36 points.
+	ErrTextSize = errors.New("pdf: the letter's text size is not from 10.5 to 36 points")
 	// ErrPDF is wrapped by failures inside the PDF library.
 	ErrPDF = errors.New("pdf: the PDF library failed")
 )

@@ -1,17 +1,17 @@
 package pdf
 
 import (
-	"compress/zlib"
 	"fmt"
-	"hash/fnv"
 	"strconv"
 	"sync"
 
 	"github.com/go-fonts/liberation/liberationsansbold"
 	"github.com/go-fonts/liberation/liberationsansregular"
+
+	"github.com/refletter/refletter/pdf/internal/ttf"
 )
 
-const ptToMM = 25.4 / 72
+const ptToMM = ttf.PtToMM
 
 // style is a face of the letter's font family.
 type style uint8
@@ -31,116 +31,65 @@ var psName = [numStyles]string{regular: "LiberationSans", bold: "LiberationSans-
 // pageFamily is fpdf's family name for a code page.
 func pageFamily(page int) string { return "liberationsans" + strconv.Itoa(page) }
 
-// face is one TrueType face of the family.
+// metrics are what the layout asks of a face: coverage and widths.
+type metrics struct {
+	*ttf.Metrics
+	unitsPerEm, ascent, descent float64
+}
+
+func (m *metrics) has(r rune) bool                        { return m.Has(r) }
+func (m *metrics) width(s string, size float64) float64   { return m.Width(s, size) }
+func (m *metrics) runeWidth(r rune, size float64) float64 { return m.RuneWidth(r, size) }
+
+// face is one face of the family.
 type face struct {
-	ttf  []byte
-	name string // PostScript name
-	m    *metrics
-	// widths are the advance of each code of each code page, in
-	// thousandths of an em, as the PDF gives them.
-	widths [][256]int
+	*ttf.Face
+	m *metrics
 	// page0 is the cut for code page 0, which every letter uses, made once
 	// and shared by concurrent renders: nothing may change its bytes (fpdf
 	// would encrypt them in place, were encryption ever turned on).
-	page0 func() (*program, error)
-}
-
-// program is a font program ready to embed: a cut of a face for one code
-// page, compressed, and what the PDF says of it.
-type program struct {
-	file  string // fpdf's key for it; ".z" tells fpdf it is compressed
-	name  string // PostScript name with its subset tag
-	z     []byte
-	size  int       // before compression
-	codes [256]rune // the character of each code the cut has, 0 for none
+	page0 func() (*ttf.Program, error)
 }
 
 // program returns a program for code page page that holds the runes of
 // used on it. Page 0's is cut once per process, whole. The other pages are
 // cut for each letter, to the characters it uses: few letters need them,
 // and a whole page would add half again to a letter's size.
-func (f *face) program(cp *codePages, st style, page int, used map[rune]struct{}) (*program, error) {
-	switch {
-	case page == 0:
+func (f *face) program(cp *ttf.CodePages, st style, page int, used map[rune]struct{}) (*ttf.Program, error) {
+	if page == 0 {
 		return f.page0()
-	case page < 0 || page >= len(cp.runes):
-		return nil, fmt.Errorf("pdf: no code page %d", page)
 	}
-	return f.newProgram(cp, st, page, func(r rune) bool {
+	return f.NewProgram(cp, int(st), page, func(r rune) bool {
 		_, ok := used[r]
 		return ok
 	})
 }
 
-// newProgram cuts from f the characters of code page page that keep
-// accepts, and compresses the cut.
-func (f *face) newProgram(cp *codePages, st style, page int, keep func(rune) bool) (*program, error) {
-	p := &program{file: "liberationsans-" + strconv.Itoa(int(st)) + "-" + strconv.Itoa(page) + ".z"}
-	for c, r := range cp.runes[page] {
-		if r != 0 && f.m.has(r) && keep(r) {
-			p.codes[c] = r
-		}
-	}
-	cut, err := subsetFont(f.ttf, &p.codes)
-	if err != nil {
-		return nil, err
-	}
-	if p.z, err = compress(nil, cut, zlib.BestCompression); err != nil {
-		return nil, err
-	}
-	p.size = len(cut)
-	p.name = subsetTag(cut, st, page) + "+" + f.name
-	return p, nil
-}
-
-// subsetTag is the six capital letters PDF puts before the name of a
-// subset font. The last two are the face and the page, so a letter's fonts
-// never share a name; the first four come from the cut, so that different
-// cuts of a page (each letter's own) differ too, even in merged files.
-func subsetTag(cut []byte, st style, page int) string {
-	h := fnv.New64a()
-	h.Write(cut)
-	v := h.Sum64()
-	var tag [6]byte
-	for i := range 4 {
-		tag[i] = 'A' + byte(v%26)
-		v /= 26
-	}
-	tag[4], tag[5] = 'A'+byte(st), 'A'+byte(page)
-	return string(tag[:])
-}
-
 // fontSet is the letter's font family, loaded once per process.
 type fontSet struct {
 	faces  [numStyles]*face
-	pages  *codePages
+	pages  *ttf.CodePages
 	marker string // shown in place of text the font cannot show
 }
 
 var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 	fs := &fontSet{}
-	for st, ttf := range [numStyles][]byte{regular: liberationsansregular.TTF, bold: liberationsansbold.TTF} {
-		f, err := newFace(ttf, psName[st])
+	for st, data := range [numStyles][]byte{regular: liberationsansregular.TTF, bold: liberationsansbold.TTF} {
+		f, err := ttf.NewFace(data, psName[st], unprintable)
 		if err != nil {
 			return nil, fmt.Errorf("pdf: loading Liberation Sans %q: %w", fpdfStyle[st], err)
 		}
-		fs.faces[st] = f
+		m := f.M
+		fs.faces[st] = &face{Face: f, m: &metrics{Metrics: m, unitsPerEm: m.UnitsPerEm, ascent: m.Ascent, descent: m.Descent}}
 	}
-	fs.pages = newCodePages(func(r rune) bool { return fs.faces[regular].m.has(r) || fs.faces[bold].m.has(r) })
-	if len(fs.pages.runes) > 26 {
-		return nil, fmt.Errorf("pdf: %d code pages, more than subset tags can name", len(fs.pages.runes))
+	fs.pages = ttf.NewCodePages(func(r rune) bool { return fs.faces[regular].m.has(r) || fs.faces[bold].m.has(r) })
+	if len(fs.pages.Runes) > 26 {
+		return nil, fmt.Errorf("pdf: %d code pages, more than subset tags can name", len(fs.pages.Runes))
 	}
 	for st, f := range fs.faces {
-		f.widths = make([][256]int, len(fs.pages.runes))
-		for pg, runes := range fs.pages.runes {
-			for c, r := range runes {
-				if r != 0 && f.m.has(r) {
-					f.widths[pg][c] = f.m.em(float64(f.m.adv[r]))
-				}
-			}
-		}
-		f.page0 = sync.OnceValues(func() (*program, error) {
-			return f.newProgram(fs.pages, style(st), 0, func(rune) bool { return true })
+		f.SetWidths(fs.pages)
+		f.page0 = sync.OnceValues(func() (*ttf.Program, error) {
+			return f.NewProgram(fs.pages, st, 0, func(rune) bool { return true })
 		})
 		// Cut page 0 now, so that a problem shows at NewRenderer.
 		if _, err := f.page0(); err != nil {
@@ -153,23 +102,10 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 	return fs, nil
 })
 
-// rightToLeft are the right-to-left ranges Liberation Sans has glyphs for
-// (Hebrew). fpdf draws text left to right only, so Hebrew would print
-// backwards: it is treated as text the font cannot show.
-var rightToLeft = [][2]rune{{0x0590, 0x05ff}, {0xfb1d, 0xfb4f}}
-
-func newFace(ttf []byte, name string) (*face, error) {
-	m, err := parseMetrics(ttf)
-	if err != nil {
-		return nil, err
-	}
-	for _, rg := range rightToLeft {
-		for r := rg[0]; r <= rg[1]; r++ {
-			m.adv[r] = -1
-		}
-	}
-	for r := range rune(0x20) {
-		m.adv[r] = -1 // control characters are never drawn
-	}
-	return &face{ttf: ttf, name: name, m: m}, nil
+// unprintable reports the runes never drawn though the font has them:
+// control characters, and the right-to-left ranges Liberation Sans has
+// glyphs for (Hebrew). fpdf draws text left to right only, so Hebrew would
+// print backwards: it is treated as text the font cannot show.
+func unprintable(r rune) bool {
+	return r < 0x20 || r >= 0x0590 && r <= 0x05ff || r >= 0xfb1d && r <= 0xfb4f
 }

@@ -1,14 +1,10 @@
 package pdf
 
 import (
-	"bytes"
-	"compress/zlib"
-	"io"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/image/font/sfnt"
 )
 
 func runeSet(s string) map[rune]struct{} {
@@ -19,64 +15,37 @@ func runeSet(s string) map[rune]struct{} {
 	return m
 }
 
-// TestFontPrograms: every code page's program, as embedded, draws each of
-// its codes with the whole font's glyph for the code's character, and
-// gives its width as PDF wants it.
+// TestFontPrograms: page 0 is cut once per face, whole; a letter's own
+// cut of a later page holds just what it uses; the faces show what the
+// letter's scripts need and nothing drawn backwards or invisible. The cuts
+// themselves are checked glyph by glyph in package ttf.
 func TestFontPrograms(t *testing.T) {
 	fs, err := loadFonts()
 	require.NoError(t, err)
 	for st := range numStyles {
 		f := fs.faces[st]
-		orig, err := sfnt.Parse(f.ttf)
+		whole, err := f.NewProgram(fs.pages, int(st), 0, func(rune) bool { return true })
 		require.NoError(t, err)
-		all := func(rune) bool { return true }
-		for pg := range fs.pages.runes {
-			// Page 0's program is cut once; the others per letter, here
-			// whole, so that every character of every page is checked.
-			prog, err := f.newProgram(fs.pages, st, pg, all)
-			require.NoError(t, err)
-			if pg == 0 {
-				once, err := f.program(fs.pages, st, 0, nil)
-				require.NoError(t, err)
-				assert.Equal(t, prog, once)
-				again, err := f.program(fs.pages, st, 0, nil)
-				require.NoError(t, err)
-				assert.Same(t, once, again, "page 0 is cut once")
-				t.Logf("style %d: page 0 cut %d bytes, %d compressed", st, prog.size, len(prog.z))
-				assert.Less(t, len(prog.z), 16_000, "page 0 compressed")
-			}
-			zr, err := zlib.NewReader(bytes.NewReader(prog.z))
-			require.NoError(t, err)
-			ttf, err := io.ReadAll(zr)
-			require.NoError(t, err)
-			require.Len(t, ttf, prog.size)
-			cut, err := sfnt.Parse(ttf)
-			require.NoError(t, err)
-			assertSameGlyphs(t, orig, cut, &prog.codes)
-			assertMacCmap(t, ttf, cut, &prog.codes)
-			assertChecksums(t, ttf)
-			for c, r := range fs.pages.runes[pg] {
-				if r != 0 && f.m.has(r) {
-					assert.Equal(t, r, prog.codes[c])
-					assert.Equal(t, f.m.em(float64(f.m.adv[r])), f.widths[pg][c], "width of %q", r)
-				} else {
-					assert.Zero(t, prog.codes[c])
-					assert.Zero(t, f.widths[pg][c])
-				}
-			}
-		}
-		// A letter's own cut of a later page holds what it uses.
+		once, err := f.program(fs.pages, st, 0, nil)
+		require.NoError(t, err)
+		assert.Equal(t, whole, once)
+		again, err := f.program(fs.pages, st, 0, nil)
+		require.NoError(t, err)
+		assert.Same(t, once, again, "page 0 is cut once")
+		t.Logf("style %d: page 0 cut %d bytes, %d compressed", st, once.Size, len(once.Z))
+		assert.Less(t, len(once.Z), 16_000, "page 0 compressed")
+
 		prog, err := f.program(fs.pages, st, 1, runeSet("Łukasz Zieliński"))
 		require.NoError(t, err)
 		var got []rune
-		for _, r := range prog.codes {
+		for _, r := range prog.Codes {
 			if r != 0 {
 				got = append(got, r)
 			}
 		}
 		assert.ElementsMatch(t, []rune("Łń"), got)
-		assert.Less(t, len(prog.z), 3_000)
-		_, err = f.program(fs.pages, st, len(fs.pages.runes), nil)
+		assert.Less(t, len(prog.Z), 3_000)
+		_, err = f.program(fs.pages, st, len(fs.pages.Runes), nil)
 		assert.Error(t, err)
 
 		for _, r := range "Zoë Siobhán Ó Súilleabháin µ≤ Nguyễn β∑Ольга" {
@@ -98,7 +67,7 @@ func TestCodePages(t *testing.T) {
 	seen := map[[2]int]rune{}
 	for r := rune(0); r < 0x10000; r++ {
 		has := fs.faces[regular].m.has(r) || fs.faces[bold].m.has(r)
-		p, c, ok := cp.lookup(r)
+		p, c, ok := cp.Lookup(r)
 		require.Equal(t, has, ok, "rune U+%04X", r)
 		if !ok {
 			continue
@@ -108,20 +77,20 @@ func TestCodePages(t *testing.T) {
 		} else {
 			assert.Greater(t, c, byte(32), "code 32 is only ever a space")
 		}
-		assert.Equal(t, r, cp.runes[p][c])
+		assert.Equal(t, r, cp.Runes[p][c])
 		key := [2]int{p, int(c)}
 		require.NotContains(t, seen, key, "rune U+%04X shares a code with U+%04X", r, seen[key])
 		seen[key] = r
 	}
-	t.Logf("%d characters on %d code pages", len(seen), len(cp.runes))
+	t.Logf("%d characters on %d code pages", len(seen), len(cp.Runes))
 	for r := rune(' '); r <= '~'; r++ {
-		p, c, _ := cp.lookup(r)
+		p, c, _ := cp.Lookup(r)
 		assert.Equal(t, [2]int{0, int(r)}, [2]int{p, int(c)}, "ASCII keeps its codes")
 	}
 	for _, r := range "é£°µ½–—‘’“”•…€≤≥→" {
-		p, _, _ := cp.lookup(r)
+		p, _, _ := cp.Lookup(r)
 		assert.Zero(t, p, "%q is on page 0", r)
 	}
-	assert.Equal(t, []int{0, 1}, cp.pagesOf(runeSet("Łukasz")))
-	assert.Equal(t, []int{0}, cp.pagesOf(runeSet("Siobhán Ó Súilleabháin, 5 µg")))
+	assert.Equal(t, []int{0, 1}, cp.PagesOf(runeSet("Łukasz")))
+	assert.Equal(t, []int{0}, cp.PagesOf(runeSet("Siobhán Ó Súilleabháin, 5 µg")))
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/referral"
 )
 
@@ -78,6 +79,11 @@ type op struct {
 	kind       opKind
 	st         style
 	colour     rgb
+	// sub is the structure element of text, counted from its unit's
+	// elem: a table row's cells, a list item's label and body.
+	sub uint8
+	// joined marks a line that ends inside a word cut to fit.
+	joined bool
 }
 
 type unitKind uint8
@@ -101,6 +107,9 @@ type unit struct {
 	// a page break falls before this unit.
 	header int32
 	kind   unitKind
+	// elem is the structure element the unit's text belongs to (see
+	// tag.go); 0 until the block is tagged.
+	elem int32
 	// keep asks for this unit to be on the same page as the next one.
 	keep bool
 	// gap marks blank space, dropped at the top of a page.
@@ -120,8 +129,11 @@ type layout struct {
 	headers []unit
 	boxes   []boxStyle
 	footer  footer
-	top     float64 // body top, mm from the page top
-	bottom  float64 // body bottom
+	tree    *pdfobj.Tree
+	figures map[*picture]int // the Figure element of each image
+	geometry
+	top    float64 // body top, mm from the page top
+	bottom float64 // body bottom
 	// signOff and signOffEnd bound the units of the sign-off run: the
 	// signature, a statement stacked right above it and the copies right
 	// after it. signOff is -1 when the letter has no signature.
@@ -138,6 +150,7 @@ type builder struct {
 	maxH   float64 // body height
 	out    *layout
 	groups int
+	cur    int // the structure element of the block being laid out
 	// beforeSignature says the block being laid out is followed by a
 	// signature, whose lines are nextSignature; beside holds a statement
 	// laid out to go beside it.
@@ -163,6 +176,7 @@ func (b *builder) baseline(size, lead float64) float64 {
 // textOp makes a text op for clean text and notes its runes.
 func (b *builder) textOp(x, y float64, st style, size float64, c rgb, s string) op {
 	b.c.note(s, st)
+	b.c.used[st][' '] = struct{}{} // each line ends in a space (see drawer.text)
 	return op{kind: opText, x: float32(x), y: float32(y), st: st, size: float32(size), colour: c, text: s}
 }
 
@@ -178,10 +192,10 @@ func (b *builder) lines(text string, field string, st style, size, lead float64,
 
 // cleanLines is lines for text already cleaned.
 func (b *builder) cleanLines(text string, st style, size, lead float64, c rgb, x, width float64, align int) []unit {
-	ls := trimBlank(wrap(b.m(st), text, size, width))
+	ls, cut := wrapTrim(b.m(st), text, size, width)
 	us := make([]unit, 0, len(ls))
 	base := b.baseline(size, lead)
-	for _, l := range ls {
+	for i, l := range ls {
 		u := unit{h: lead}
 		if l == "" {
 			u.h, u.gap = lead/2, true // a paragraph break
@@ -191,10 +205,25 @@ func (b *builder) cleanLines(text string, st style, size, lead float64, c rgb, x
 				lx = x + width - b.m(st).width(l, size)
 			}
 			u.ops = []op{b.textOp(lx, base, st, size, c, l)}
+			u.ops[0].joined = cut[i]
 		}
 		us = append(us, u)
 	}
 	return us
+}
+
+// wrapTrim is trimBlank(wrapCut(...)), trimming the cut marks alike.
+func wrapTrim(m *metrics, text string, size, width float64) ([]string, []bool) {
+	ls, cut := wrapCut(m, text, size, width)
+	t := trimBlank(ls)
+	if len(t) == 0 {
+		return t, nil
+	}
+	start := 0
+	for ls[start] == "" {
+		start++
+	}
+	return t, cut[start : start+len(t)]
 }
 
 // trimBlank drops blank lines at either end.
@@ -345,13 +374,16 @@ func (b *builder) letterhead(v *referral.Letterhead) {
 	textX, textW := b.x0, b.w
 	var logoW, logoH float64
 	if b.logo != nil {
-		logoW, logoH = fitPicture(b.logo, 55, 24)
+		logoW, logoH = fitPicture(b.logo, min(55, b.w/3), 24) // large print's page is narrow
 		textX, textW = b.x0+logoW+6, b.w-logoW-6
 	}
+	if b.logo != nil {
+		b.figure(b.logo, "Logo of "+v.Name)
+	}
 	var us []unit
-	us = append(us, b.lines(v.Name, v.Field, bold, nameSize, nameLead, b.cfg.accent, textX, textW, alignRight)...)
-	us = append(us, b.inline(v.Lines, v.Field, textX, textW)...)
-	us = append(us, b.details(v.Details, v.Field, textX, textW)...)
+	us = append(us, b.tag(b.lines(v.Name, v.Field, bold, nameSize, nameLead, b.cfg.accent, textX, textW, alignRight), "H1")...)
+	us = append(us, b.tag(b.inline(v.Lines, v.Field, textX, textW), "P")...)
+	us = append(us, b.tag(b.details(v.Details, v.Field, textX, textW), "P")...)
 	textH := 0.0
 	for _, u := range us {
 		textH += u.h
@@ -502,9 +534,9 @@ func (b *builder) notice(v *referral.Notice) {
 		title = urgentRed
 		st = boxStyle{fill: urgentRed.mix(0.08), hasFill: true, bar: urgentRed, hasBar: true, border: urgentRed, hasBorder: true, borderW: 0.8}
 	}
-	us := b.lines(v.Title, v.Field, bold, bodySize, bodyLead, title, x, w, alignLeft)
+	us := b.tag(b.lines(v.Title, v.Field, bold, bodySize, bodyLead, title, x, w, alignLeft), "H2")
 	for _, l := range v.Lines {
-		us = append(us, b.lines(l, v.Field, regular, bodySize, bodyLead, inkColour, x, w, alignLeft)...)
+		us = append(us, b.tag(b.lines(l, v.Field, regular, bodySize, bodyLead, inkColour, x, w, alignLeft), "P")...)
 	}
 	b.add(b.group(b.boxed(us, st))...)
 }
@@ -512,7 +544,7 @@ func (b *builder) notice(v *referral.Notice) {
 // summary lays out the At a glance block: a titled list of labelled facts
 // in small type, under a thin rule, without a panel's colour.
 func (b *builder) summary(v *referral.Summary) {
-	us := b.lines(v.Title, v.Field, bold, smallSize, smallLead, b.cfg.accent, b.x0, b.w, alignLeft)
+	us := b.tag(b.lines(v.Title, v.Field, bold, smallSize, smallLead, b.cfg.accent, b.x0, b.w, alignLeft), "H2")
 	if len(us) > 0 {
 		us[0].ops = append(us[0].ops, op{kind: opLine, x: float32(b.x0), y: 0, w: float32(b.w), lw: 0.3, colour: b.cfg.accent})
 		for i := range us[0].ops {
@@ -522,7 +554,7 @@ func (b *builder) summary(v *referral.Summary) {
 		}
 		us[0].h += 1
 	}
-	us = append(us, b.pairs(v.Items, v.Field, smallSize, smallLead)...)
+	us = append(us, b.pairs(v.Items, v.Field, smallSize, smallLead, b.out.tree.Add("L", b.cur))...)
 	if len(us) > 0 {
 		last := &us[len(us)-1]
 		last.ops = append(last.ops, op{kind: opLine, x: float32(b.x0), y: float32(last.h + 0.8), w: float32(b.w), lw: 0.3, colour: lightRule})
@@ -532,15 +564,16 @@ func (b *builder) summary(v *referral.Summary) {
 }
 
 func (b *builder) keyValues(v *referral.KeyValueList) {
-	for _, us := range b.pairRows(v.Items, v.Field, bodySize, bodyLead) {
+	for _, us := range b.pairRows(v.Items, v.Field, bodySize, bodyLead, b.cur) {
 		b.add(us...)
 	}
 }
 
-// pairs lays out labelled items as one run of units.
-func (b *builder) pairs(items []referral.KeyValue, field string, size, lead float64) []unit {
+// pairs lays out labelled items as one run of units, items of list
+// element list.
+func (b *builder) pairs(items []referral.KeyValue, field string, size, lead float64, list int) []unit {
 	var out []unit
-	for _, us := range b.pairRows(items, field, size, lead) {
+	for _, us := range b.pairRows(items, field, size, lead, list) {
 		out = append(out, us...)
 	}
 	return out
@@ -548,8 +581,9 @@ func (b *builder) pairs(items []referral.KeyValue, field string, size, lead floa
 
 // pairRows lays out labelled items, key in bold on the left and value on
 // the right, one slice of units per item. An item is grouped so that it
-// never splits across pages unless it is taller than a page.
-func (b *builder) pairRows(items []referral.KeyValue, field string, size, lead float64) [][]unit {
+// never splits across pages unless it is taller than a page. Each item is
+// a list item (LI, with Lbl and LBody) of list element list.
+func (b *builder) pairRows(items []referral.KeyValue, field string, size, lead float64, list int) [][]unit {
 	keys := make([]string, len(items))
 	vals := make([]string, len(items))
 	keyW := 0.0
@@ -569,17 +603,25 @@ func (b *builder) pairRows(items []referral.KeyValue, field string, size, lead f
 	base := b.baseline(size, lead)
 	var out [][]unit
 	for i := range items {
-		key := trimBlank(wrap(b.m(bold), keys[i], size, keyW-3))
-		val := trimBlank(wrap(b.m(regular), vals[i], size, valW))
+		key, kcut := wrapTrim(b.m(bold), keys[i], size, keyW-3)
+		val, vcut := wrapTrim(b.m(regular), vals[i], size, valW)
 		n := max(len(key), len(val))
 		us := make([]unit, n)
+		item := b.out.tree.Add("LI", list)
+		lbl := b.out.tree.Add("Lbl", item)
+		b.out.tree.Add("LBody", item)
 		for i := range us {
 			us[i].h = lead
+			us[i].elem = int32(lbl)
 			if i < len(key) && key[i] != "" {
-				us[i].ops = append(us[i].ops, b.textOp(b.x0, base, bold, size, inkColour, key[i]))
+				o := b.textOp(b.x0, base, bold, size, inkColour, key[i])
+				o.joined = kcut[i]
+				us[i].ops = append(us[i].ops, o)
 			}
 			if i < len(val) && val[i] != "" {
-				us[i].ops = append(us[i].ops, b.textOp(valX, base, regular, size, inkColour, val[i]))
+				o := b.textOp(valX, base, regular, size, inkColour, val[i])
+				o.sub, o.joined = 1, vcut[i]
+				us[i].ops = append(us[i].ops, o)
 			}
 		}
 		if n > 0 {
@@ -661,15 +703,21 @@ func (b *builder) table(v *referral.Table) {
 	hdr := 0
 	if hasHeader {
 		head = b.row(v.Header, ws, v.Field, bold, b.maxH)[0]
+		head.elem = int32(b.cells("TH", cols))
 		head.ops = append([]op{{kind: opFill, x: float32(b.x0), y: 0, w: float32(b.w), h: float32(head.h), colour: headFill}}, head.ops...)
 		head.ops = append(head.ops, op{kind: opLine, x: float32(b.x0), y: float32(head.h), w: float32(b.w), lw: 0.3, colour: ruleColour})
 		head.kind, head.keep = kindTableHeader, true
+		hdr = len(b.out.headers) + 1
+		head.header = int32(hdr)
 		b.out.headers = append(b.out.headers, head)
-		hdr = len(b.out.headers)
 		b.add(head)
 	}
 	for i, r := range v.Rows {
 		us := b.row(r, ws, v.Field+"["+strconv.Itoa(i)+"]", regular, b.maxH-head.h-1)
+		first := b.cells("TD", cols)
+		for j := range us {
+			us[j].elem = int32(first)
+		}
 		last := &us[len(us)-1]
 		last.ops = append(last.ops, op{kind: opLine, x: float32(b.x0), y: float32(last.h), w: float32(b.w), lw: 0.2, colour: lightRule})
 		for j := range us {
@@ -733,10 +781,11 @@ func (b *builder) fitNoWrap(v *referral.Table, ws []float64) []float64 {
 func (b *builder) row(cells []string, ws []float64, field string, st style, maxH float64) []unit {
 	m := b.m(st)
 	cellLines := make([][]string, len(ws))
+	cellCut := make([][]bool, len(ws))
 	n := 1
 	for i := range ws {
 		if i < len(cells) {
-			cellLines[i] = trimBlank(wrap(m, b.c.clean(cells[i], st, field), smallSize, ws[i]-2*cellPadX))
+			cellLines[i], cellCut[i] = wrapTrim(m, b.c.clean(cells[i], st, field), smallSize, ws[i]-2*cellPadX)
 		}
 		n = max(n, len(cellLines[i]))
 	}
@@ -757,7 +806,9 @@ func (b *builder) row(cells []string, ws []float64, field string, st style, maxH
 		for i, w := range ws {
 			for k := start; k < end && k < len(cellLines[i]); k++ {
 				if l := cellLines[i][k]; l != "" {
-					u.ops = append(u.ops, b.textOp(x+cellPadX, top+float64(k-start)*smallLead+base, st, smallSize, inkColour, l))
+					o := b.textOp(x+cellPadX, top+float64(k-start)*smallLead+base, st, smallSize, inkColour, l)
+					o.sub, o.joined = uint8(min(i, maxCells-1)), cellCut[i][k]
+					u.ops = append(u.ops, o)
 				}
 			}
 			x += w
@@ -781,15 +832,15 @@ func (b *builder) statement(v *referral.StatementBox) {
 // statementLines lays out the statement's title, paragraphs and source in
 // small grey type at x, width w.
 func (b *builder) statementLines(v *referral.StatementBox, x, w float64) []unit {
-	us := b.lines(v.Title, v.Field, bold, tinySize, tinyLead, greyText, x, w, alignLeft)
+	us := b.tag(b.lines(v.Title, v.Field, bold, tinySize, tinyLead, greyText, x, w, alignLeft), "H2")
 	for _, p := range v.Paragraphs {
-		ps := b.lines(p, v.Field, regular, tinySize, tinyLead, greyText, x, w, alignLeft)
+		ps := b.tag(b.lines(p, v.Field, regular, tinySize, tinyLead, greyText, x, w, alignLeft), "P")
 		if len(ps) > 0 && len(us) > 0 {
 			us[len(us)-1].h += 0.8
 		}
 		us = append(us, ps...)
 	}
-	if cs := b.lines(v.Citation, v.Field, regular, tinySize, tinyLead, greyText, x, w, alignLeft); len(cs) > 0 {
+	if cs := b.tag(b.lines(v.Citation, v.Field, regular, tinySize, tinyLead, greyText, x, w, alignLeft), "P"); len(cs) > 0 {
 		if len(us) > 0 {
 			us[len(us)-1].h += 0.8
 		}
@@ -844,21 +895,29 @@ func keepSignOff(l *layout) {
 }
 
 func (b *builder) signature(v *referral.Signature) {
-	us := b.lines(v.Closing, v.Field, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)
+	us := b.tag(b.lines(v.Closing, v.Field, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft), "P")
 	space := unit{h: 9}
 	if b.sig != nil {
-		w, h := fitPicture(b.sig, 55, 18)
+		who := ""
+		if len(v.Lines) > 0 {
+			who = " of " + v.Lines[0]
+		}
+		b.figure(b.sig, "Signature"+who)
+		w, h := fitPicture(b.sig, min(55, b.w/2), 18)
 		space = unit{h: h + 2, ops: []op{{kind: opImage, x: float32(b.x0), y: 1, w: float32(w), h: float32(h), pic: b.sig}}}
 	}
 	us = append(us, space)
+	var sign []unit
 	for i, l := range v.Lines {
 		st := regular
 		if i == 0 {
 			st = bold
 		}
-		us = append(us, b.lines(l, v.Field, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)...)
+		sign = append(sign, b.lines(l, v.Field, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)...)
 	}
+	us = append(us, b.tag(sign, "P")...)
 	if b.beside != nil {
+		b.tagRest(us)
 		us = []unit{merge(b.beside, us)}
 		b.beside = nil
 	}
@@ -880,7 +939,7 @@ const (
 func (b *builder) statementBeside(v *referral.StatementBox) bool {
 	sigW := 50.0
 	if b.sig != nil {
-		w, _ := fitPicture(b.sig, 55, 18)
+		w, _ := fitPicture(b.sig, min(55, b.w/2), 18)
 		sigW = math.Max(sigW, w)
 	}
 	for i, s := range b.nextSignature {
@@ -910,15 +969,28 @@ func (b *builder) statementBeside(v *referral.StatementBox) bool {
 	return true
 }
 
-// merge makes one unit of two columns of units: a's ops first, then b's,
-// each at its own line's offset, as tall as the taller column.
+// merge makes one unit of two columns of tagged units: a's ops first,
+// then b's, each at its own line's offset, as tall as the taller column.
+// Its text keeps each op's structure element, counted from the first: a
+// statement beside a signature is at most besideMaxH tall, so the two
+// blocks' elements are far fewer than an op's sub can count.
 func merge(a, b []unit) unit {
 	var out unit
+	for _, col := range [][]unit{a, b} {
+		for _, u := range col {
+			if u.elem != 0 && (out.elem == 0 || u.elem < out.elem) {
+				out.elem = u.elem
+			}
+		}
+	}
 	for _, col := range [][]unit{a, b} {
 		y := 0.0
 		for _, u := range col {
 			for _, o := range u.ops {
 				o.y += float32(y)
+				if o.kind == opText {
+					o.sub = uint8(int32(o.sub) + u.elem - out.elem)
+				}
 				out.ops = append(out.ops, o)
 			}
 			y += u.h

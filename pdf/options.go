@@ -20,6 +20,7 @@ type config struct {
 	accent          rgb
 	created         time.Time
 	margin          float64 // mm
+	textSize        float64 // pt; 0 for the default
 }
 
 func defaultConfig() config {
@@ -82,6 +83,26 @@ func WithMargins(mm float64) Option {
 			return &OptionError{Option: "WithMargins", Reason: "margins must be from 10 to 40 mm"}
 		}
 		c.margin = mm
+		return nil
+	})
+}
+
+// maxTextSize is the largest body text size, in points, WithTextSize and
+// a letter's Meta.TextSize may ask for.
+const maxTextSize = 36
+
+// WithTextSize prints the body text at pt points, from the default 10.5
+// up to 36, for a large-print copy. Everything else (headings, tables,
+// page furniture, rules, images) grows in proportion and the margins
+// widen to match, up to 30 mm; the page stays A4, and text rewraps and
+// repaginates, so nothing is clipped. A letter whose Meta.TextSize is
+// larger is printed at that size.
+func WithTextSize(pt float64) Option {
+	return optionFunc(func(c *config) error {
+		if math.IsNaN(pt) || pt < bodySize || pt > maxTextSize {
+			return &OptionError{Option: "WithTextSize", Reason: "the text size must be from 10.5 to 36 points"}
+		}
+		c.textSize = pt
 		return nil
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/referral"
 )
 
@@ -190,7 +191,7 @@ func TestUrgentBannerDistinct(t *testing.T) {
 	at := blockIndex(t, l, "priority", &referral.Notice{})
 	l.Blocks = append(l.Blocks[:at+1], append([]referral.Block{&referral.Notice{Title: "Communication needs",
 		Lines: []string{"Interpreter needed: Polish"}, Field: "communication"}}, l.Blocks[at+1:]...)...)
-	lay, err := r.layout(l, newCleaner(r.fs, ""))
+	lay, err := r.layout(l, newCleaner(r.fs, ""), pdfobj.NewTree())
 	require.NoError(t, err)
 	require.Len(t, lay.boxes, 2, "one urgent banner and one information panel")
 	urgent, info := lay.boxes[0], lay.boxes[1]
@@ -212,7 +213,7 @@ func TestUrgentBannerDistinct(t *testing.T) {
 	assert.Equal(t, "Urgent", lay.footer.mark)
 
 	l.Meta.PageMark = ""
-	lay, err = r.layout(l, newCleaner(r.fs, ""))
+	lay, err = r.layout(l, newCleaner(r.fs, ""), pdfobj.NewTree())
 	require.NoError(t, err)
 	assert.Empty(t, lay.footer.mark, "a routine letter's footer has no mark")
 }

@@ -15,14 +15,19 @@ func paginate(l *layout) [][]placed {
 	pages := [][]placed{nil}
 	y, atTop := l.top, true
 	body := l.bottom - l.top
+	kept := 0.0 // the height of the keep-marked units just placed
 	newPage := func() {
 		pages = append(pages, nil)
-		y, atTop = l.top, true
+		y, atTop, kept = l.top, true, 0
 	}
 	place := func(u *unit) {
 		pages[len(pages)-1] = append(pages[len(pages)-1], placed{u: u, y: y})
 		y += u.h
 		atTop = false
+		kept += u.h
+		if !u.keep {
+			kept = 0
+		}
 	}
 	for i := 0; i < len(l.units); i++ {
 		u := &l.units[i]
@@ -43,6 +48,12 @@ func paginate(l *layout) [][]placed {
 		}
 		room := l.bottom - y
 		need := keepHeight(l.units, i)
+		if max := body - headHeight(head); need > max || kept > 0 && kept+need > max {
+			// Too tall to keep whole even on an empty page (large
+			// print), with the kept units above it: keep at least the
+			// run of keep-marked units together.
+			need = keptRun(l.units, i)
+		}
 		if !atTop && (u.h > room || need > room && need <= body-headHeight(head)) {
 			newPage()
 		}
@@ -77,6 +88,19 @@ func keepHeight(us []unit, i int) float64 {
 			break
 		}
 		whole = startsGroup(us, j+1)
+	}
+	return h
+}
+
+// keptRun is the height of unit i and the units marked keep from it: a
+// heading and a table's header row, without the row they lead into.
+func keptRun(us []unit, i int) float64 {
+	h := 0.0
+	for j := i; j < len(us); j++ {
+		h += us[j].h
+		if !us[j].keep || j+1 < len(us) && !us[j+1].keep {
+			break
+		}
 	}
 	return h
 }

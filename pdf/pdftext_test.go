@@ -40,12 +40,18 @@ type textRun struct {
 	size float64 // pt
 	bold bool
 	text string
+	// marks is how many marked-content sequences hold the text (a
+	// tagged PDF's text is in exactly one), artifact whether the
+	// innermost is an artifact.
+	marks    int
+	artifact bool
 }
 
 // pdfDoc is a PDF read back for tests.
 type pdfDoc struct {
 	ctx   *model.Context
 	pages [][]textRun
+	foot  float64 // the footer's top, when not footerTop
 }
 
 // validate runs pdfcpu's strict validation.
@@ -220,6 +226,9 @@ func parseContent(t testing.TB, c []byte, fonts map[string]*pdfFont) []textRun {
 	var stack []string // operands as raw tokens
 	var strs [][]byte  // string operands
 	var font *pdfFont
+	var marks []bool             // open marked content: whether each is an artifact
+	cm := [4]float64{1, 1, 0, 0} // the page's scale and offset (large print)
+	var saved [][4]float64       // by q, restored by Q
 	var size float64
 	var x, y float64
 	num := func(i int) float64 {
@@ -267,6 +276,18 @@ func parseContent(t testing.TB, c []byte, fonts map[string]*pdfFont) []textRun {
 				continue
 			}
 			switch tok {
+			case "BDC", "BMC":
+				tag := ""
+				for _, v := range stack {
+					if strings.HasPrefix(v, "/") {
+						tag = v
+						break
+					}
+				}
+				marks = append(marks, tag == "/Artifact")
+			case "EMC":
+				require.NotEmpty(t, marks, "EMC without BDC")
+				marks = marks[:len(marks)-1]
 			case "Tf":
 				if len(stack) >= 2 {
 					name := strings.TrimPrefix(stack[len(stack)-2], "/")
@@ -274,10 +295,21 @@ func parseContent(t testing.TB, c []byte, fonts map[string]*pdfFont) []textRun {
 					require.NotNil(t, font, "font %s", name)
 					size = num(len(stack) - 1)
 				}
+			case "q":
+				saved = append(saved, cm)
+			case "Q":
+				require.NotEmpty(t, saved, "Q without q")
+				cm, saved = saved[len(saved)-1], saved[:len(saved)-1]
+			case "cm": // scales and moves only: b and c are 0
+				if len(stack) >= 6 {
+					a, d, e, f := num(len(stack)-6), num(len(stack)-3), num(len(stack)-2), num(len(stack)-1)
+					cm = [4]float64{a * cm[0], d * cm[1], cm[0]*e + cm[2], cm[1]*f + cm[3]}
+				}
 			case "Td":
 				x, y = num(len(stack)-2), num(len(stack)-1)
 			case "Tj", "TJ":
 				require.NotNil(t, font, "text before a font is set")
+				x, y, size := cm[0]*x+cm[2], cm[1]*y+cm[3], size*cm[0]
 				var text []rune
 				w := 0.0
 				for _, s := range strs {
@@ -290,17 +322,24 @@ func parseContent(t testing.TB, c []byte, fonts map[string]*pdfFont) []textRun {
 				}
 				if n := len(runs); n > 0 {
 					prev := &runs[n-1]
-					if prev.y == y && prev.size == size && prev.bold == font.bold && math.Abs(ends[n-1]-x) < 0.011 {
+					if prev.y == y && prev.size == size && prev.bold == font.bold && math.Abs(ends[n-1]-x) < 0.011 &&
+						prev.marks == len(marks) && prev.artifact == (len(marks) > 0 && marks[len(marks)-1]) {
 						prev.text += string(text)
 						ends[n-1] = x + w
 						break
 					}
 				}
-				runs = append(runs, textRun{x: x, y: y, size: size, bold: font.bold, text: string(text)})
+				runs = append(runs, textRun{x: x, y: y, size: size, bold: font.bold, text: string(text),
+					marks: len(marks), artifact: len(marks) > 0 && marks[len(marks)-1]})
 				ends = append(ends, x+w)
 			}
 			stack, strs = stack[:0], strs[:0]
 		}
+	}
+	for i := range runs {
+		// A tagged PDF's lines end in a space, for text read from the
+		// structure; it is not what the line shows.
+		runs[i].text = strings.TrimSuffix(runs[i].text, " ")
 	}
 	return runs
 }
@@ -381,11 +420,19 @@ func unhex(h []byte) []byte {
 // the default 20 mm margins; body text is always above it.
 const footerTop = (20 + 10) / ptToMM
 
+// footTop is footerTop, or for large print the top its footer is given.
+func (d *pdfDoc) footTop() float64 {
+	if d.foot > 0 {
+		return d.foot
+	}
+	return footerTop
+}
+
 // body returns the page's text runs above the footer.
 func (d *pdfDoc) body(page int) []textRun {
 	var out []textRun
 	for _, r := range d.pages[page] {
-		if r.y > footerTop {
+		if r.y > d.footTop() {
 			out = append(out, r)
 		}
 	}
@@ -396,7 +443,7 @@ func (d *pdfDoc) body(page int) []textRun {
 func (d *pdfDoc) footer(page int) string {
 	var out []string
 	for _, r := range d.pages[page] {
-		if r.y <= footerTop {
+		if r.y <= d.footTop() {
 			out = append(out, r.text)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/referral"
 )
 
@@ -106,9 +107,10 @@ func (r *Renderer) build(ls ...*referral.Letter) (pdf []byte, warnings []Warning
 		names = append(names, l.Meta.Patient.Name)
 	}
 	c := newCleaner(r.fs, strings.Join(names, " "))
+	tree := pdfobj.NewTree() // one structure for the whole document
 	parts := make([]part, len(ls))
 	for i, l := range ls {
-		lay, err := r.layout(l, c)
+		lay, err := r.layout(l, c, tree)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -121,19 +123,23 @@ func (r *Renderer) build(ls ...*referral.Letter) (pdf []byte, warnings []Warning
 	return pdf, c.warnings(), nil
 }
 
-// layout lays out the letter's blocks and the footer.
-func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
-	m := r.cfg.margin
-	b := &builder{fs: r.fs, c: c, cfg: &r.cfg, logo: r.logo, sig: r.sig, x0: m, w: pageW - 2*m,
-		out: &layout{signOff: -1}, stacked: -1}
+// layout lays out the letter's blocks and the footer, adding the letter's
+// structure to tree.
+func (r *Renderer) layout(l *referral.Letter, c *cleaner, tree *pdfobj.Tree) (*layout, error) {
+	g := r.geometry(&l.Meta)
+	m := g.margin
+	b := &builder{fs: r.fs, c: c, cfg: &r.cfg, logo: r.logo, sig: r.sig, x0: m, w: g.pageW - 2*m,
+		out: &layout{tree: tree, figures: map[*picture]int{}, geometry: g, signOff: -1}, stacked: -1}
 	b.out.footer = b.footer(&l.Meta)
 	if b.out.footer.h > maxFooter {
 		return nil, ErrFurnitureTooLong
 	}
 	b.out.top = m
-	b.out.bottom = pageH - m - b.out.footer.h - 3
+	b.out.bottom = g.pageH - m - b.out.footer.h - 3
 	b.maxH = b.out.bottom - b.out.top
 	for i, blk := range l.Blocks {
+		n := len(b.out.units)
+		b.cur = b.out.tree.Add(blockRole(blk), 0)
 		b.beforeSignature, b.nextSignature = false, nil
 		if i+1 < len(l.Blocks) {
 			if s, ok := l.Blocks[i+1].(*referral.Signature); ok && s != nil {
@@ -144,12 +150,42 @@ func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
 		if err := b.block(i, blk); err != nil {
 			return nil, err
 		}
+		b.tagRest(b.out.units[n:])
 		if _, isHeading := blk.(*referral.Heading); !isHeading {
 			b.gap(blockGap)
 		}
 	}
 	keepSignOff(b.out)
 	return b.out, nil
+}
+
+// geometry is the page a letter is laid out on. Large print is laid out
+// on a smaller page, scale times smaller than A4, and drawn scaled up to
+// fill A4: every size (text, rules, images, gaps) grows by scale, and no
+// layout rule changes.
+type geometry struct {
+	scale        float64
+	pageW, pageH float64 // mm, before scaling
+	margin       float64 // mm, before scaling
+}
+
+// largeMargin is the most, in mm, large print widens the margins to.
+const largeMargin = 30
+
+// geometry returns the page for a letter: A4 with the configured margins,
+// or for text larger than the body's default, A4 scaled down so that the
+// body text prints at that size, with margins widened to match (up to
+// largeMargin, or the configured margin if wider).
+func (r *Renderer) geometry(meta *referral.Meta) geometry {
+	size := r.cfg.textSize
+	size = max(size, meta.TextSize) // Render checks its range
+	g := geometry{scale: 1, pageW: pageW, pageH: pageH, margin: r.cfg.margin}
+	if size > bodySize {
+		g.scale = size / bodySize
+		real := min(r.cfg.margin*g.scale, max(r.cfg.margin, largeMargin))
+		g.pageW, g.pageH, g.margin = pageW/g.scale, pageH/g.scale, real/g.scale
+	}
+	return g
 }
 
 // maxFooter is the most of each page, in mm, the page furniture may take.
@@ -251,21 +287,22 @@ func (r *Renderer) draw(parts []part, meta *referral.Meta, c *cleaner) ([]byte, 
 	p.SetLang(lang)
 
 	fonts := map[string]*[256]rune{} // the characters of each font, for finish
-	d := &drawer{p: p, fs: r.fs, pages: r.fs.pages, release: true}
+	tree := parts[0].lay.tree        // the parts share it
+	d := &drawer{p: p, fs: r.fs, pages: r.fs.pages, release: true, tree: tree}
 	for st, f := range r.fs.faces {
-		d.cuts[st] = make([]*[256]rune, len(r.fs.pages.runes))
-		for _, pg := range r.fs.pages.pagesOf(c.used[st]) {
+		d.cuts[st] = make([]*[256]rune, len(r.fs.pages.Runes))
+		for _, pg := range r.fs.pages.PagesOf(c.used[st]) {
 			prog, err := f.program(r.fs.pages, style(st), pg, c.used[st])
 			if err != nil {
 				return nil, fmt.Errorf("%w: cutting the font: %w", ErrPDF, err)
 			}
-			def, err := definition(f, pg, prog)
+			def, err := f.Definition(pg, prog)
 			if err != nil {
 				return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 			}
-			p.AddFontFromBytes(pageFamily(pg), fpdfStyle[st], def, prog.z)
-			fonts[prog.name] = &prog.codes
-			d.cuts[st][pg] = &prog.codes
+			p.AddFontFromBytes(pageFamily(pg), fpdfStyle[st], def, prog.Z)
+			fonts[prog.Name] = &prog.Codes
+			d.cuts[st][pg] = &prog.Codes
 		}
 	}
 	for _, pic := range []*picture{r.logo, r.sig} {
@@ -273,10 +310,13 @@ func (r *Renderer) draw(parts []part, meta *referral.Meta, c *cleaner) ([]byte, 
 			p.RegisterImageOptionsReader(pic.name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(pic.png))
 		}
 	}
+	index := 0 // of the page in the document
 	for _, pt := range parts {
+		d.geometry = pt.lay.geometry
 		for i, items := range pt.pages {
-			d.page(pt.lay, items, i+1, len(pt.pages), r.cfg.margin)
+			d.page(pt.lay, items, index, i+1, len(pt.pages), pt.lay.margin)
 			pt.pages[i] = nil
+			index++
 		}
 	}
 	if d.err != nil {
@@ -285,7 +325,10 @@ func (r *Renderer) draw(parts []part, meta *referral.Meta, c *cleaner) ([]byte, 
 	if err := p.Error(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 	}
-	out := finisher{fonts: fonts}
+	if tree != nil {
+		tree.Pages = index
+	}
+	out := finisher{fonts: fonts, tree: tree}
 	if err := p.Output(&out); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 	}
@@ -300,14 +343,15 @@ func (r *Renderer) draw(parts []part, meta *referral.Meta, c *cleaner) ([]byte, 
 // copy of the uncompressed PDF.
 type finisher struct {
 	fonts map[string]*[256]rune
+	tree  *pdfobj.Tree
 	pdf   []byte
 }
 
 func (d *finisher) Write(b []byte) (int, error) {
 	if d.pdf != nil {
-		return 0, errLayout
+		return 0, pdfobj.ErrLayout
 	}
-	pdf, err := finish(b, d.fonts)
+	pdf, err := pdfobj.Finish(b, d.fonts, d.tree)
 	if err != nil {
 		return 0, err
 	}

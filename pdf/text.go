@@ -154,19 +154,28 @@ func (c *cleaner) warnings() []Warning {
 // wider than the line between characters, so nothing is ever clipped. An
 // empty line in the text stays an empty line.
 func wrap(m *metrics, text string, size, width float64) []string {
-	var lines []string
+	lines, _ := wrapCut(m, text, size, width)
+	return lines
+}
+
+// wrapCut is wrap, also reporting which lines end inside a word that was
+// cut.
+func wrapCut(m *metrics, text string, size, width float64) (lines []string, cut []bool) {
 	space := m.runeWidth(' ', size)
 	for _, para := range strings.Split(text, "\n") {
 		var line strings.Builder
 		lineW := 0.0
+		inWord := false
 		flush := func() {
 			lines = append(lines, line.String())
+			cut = append(cut, inWord)
 			line.Reset()
 			lineW = 0
 		}
 		words := strings.FieldsFunc(para, func(r rune) bool { return r == ' ' })
 		if len(words) == 0 {
 			lines = append(lines, "")
+			cut = append(cut, false)
 			continue
 		}
 		for _, w := range words {
@@ -189,7 +198,9 @@ func wrap(m *metrics, text string, size, width float64) []string {
 			for _, r := range w {
 				rw := m.runeWidth(r, size)
 				if line.Len() > 0 && lineW+rw > width {
+					inWord = true
 					flush()
+					inWord = false
 				}
 				line.WriteRune(r)
 				lineW += rw
@@ -197,5 +208,5 @@ func wrap(m *metrics, text string, size, width float64) []string {
 		}
 		flush()
 	}
-	return lines
+	return lines, cut
 }

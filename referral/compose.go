@@ -26,6 +26,9 @@ func Compose(r *Referral, opts ...Option) (*Letter, error) {
 	if rt := decide(r, s, false); rt.Path != PathLetter {
 		return nil, &TwoWeekWaitError{Route: rt}
 	}
+	if s.forPatient && !r.CopyToPatient() {
+		return nil, ErrNoPatientCopy
+	}
 	c := composer{r: r, s: s, date: r.Date}
 	if !c.date.Valid() {
 		c.date = DateOf(now)
@@ -45,6 +48,9 @@ func (c *composer) add(b ...Block) { c.blocks = append(c.blocks, b...) }
 func (c *composer) letter() *Letter {
 	r := c.r
 	c.letterhead()
+	if c.s.forPatient {
+		c.add(&Notice{Title: "Copy for the patient", Field: "copies.patient"})
+	}
 	c.addressee()
 	c.references()
 	c.add(&Paragraph{Text: c.reLine(), Strong: true, Field: "patient"})
@@ -83,6 +89,9 @@ func (c *composer) letter() *Letter {
 	}
 	if urgent {
 		meta.PageMark = capitalise(priorityWord(r.Priority))
+	}
+	if f, _ := r.PatientCopy(); c.s.forPatient && f.Kind == CopyLargePrint {
+		meta.TextSize = float64(f.PointSize)
 	}
 	return &Letter{Meta: meta, Blocks: c.blocks}
 }
@@ -173,6 +182,9 @@ func (c *composer) communication() {
 	}
 	for _, a := range cm.AccessibleInformation {
 		n.Lines = append(n.Lines, "Accessible information: "+a)
+	}
+	if f := cm.PatientCopyFormat; f != nil {
+		n.Lines = append(n.Lines, "Patient's copy of letters: "+f.Words())
 	}
 	for _, a := range cm.ReasonableAdjustments {
 		n.Lines = append(n.Lines, "Reasonable adjustment: "+a)
@@ -450,6 +462,9 @@ func (c *composer) form() {
 }
 
 func (c *composer) statement() {
+	if c.s.forPatient {
+		return // the copy is the patient's; the statement is for the service
+	}
 	st, ok := statementFor(c.r, c.s)
 	if !ok {
 		return

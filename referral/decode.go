@@ -203,6 +203,18 @@ func (s *shapeChecker) value(t reflect.Type, path string) error {
 		if c == 't' || c == 'f' {
 			return s.scalar()
 		}
+	case t.Kind() == reflect.Int:
+		if c == '-' || isDigit(c) {
+			start := s.pos
+			if err := s.number(); err != nil {
+				return err
+			}
+			if _, err := strconv.ParseInt(string(s.data[start:s.pos]), 10, 32); err != nil {
+				s.fail(path, RuleType, "must be a whole number")
+			}
+			return nil
+		}
+		want = "a whole number"
 	case t.Kind() == reflect.Struct:
 		want = "an object"
 		if c == '{' {

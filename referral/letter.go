@@ -24,6 +24,9 @@ type Meta struct {
 	Patient PageIdentity
 	// Confidentiality is the confidentiality line for every page.
 	Confidentiality string
+	// TextSize is the body text size, in points, the letter must be
+	// printed at (a large-print copy); 0 leaves it to the renderer.
+	TextSize float64
 	// PageMark is printed on every page of a letter that is not routine
 	// ("Urgent"); it is empty for a routine letter.
 	PageMark string

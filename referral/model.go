@@ -211,6 +211,33 @@ type Communication struct {
 	AccessibleInformation []string     `json:"accessibleInformation,omitempty"`
 	ReasonableAdjustments []string     `json:"reasonableAdjustments,omitempty"`
 	Carer                 *Carer       `json:"carer,omitempty"`
+	// PatientCopyFormat is the format the patient's own copy of the
+	// letter must be in (Accessible Information Standard); standard when
+	// absent.
+	PatientCopyFormat *PatientCopyFormat `json:"patientCopyFormat,omitempty"`
+}
+
+// PatientCopyKind is a format for the patient's copy of the letter.
+type PatientCopyKind string
+
+// The formats of the patient's copy.
+const (
+	CopyStandard   PatientCopyKind = "standard"
+	CopyLargePrint PatientCopyKind = "large-print"
+	CopyEasyRead   PatientCopyKind = "easy-read"
+	CopyBraille    PatientCopyKind = "braille"
+	CopyAudio      PatientCopyKind = "audio"
+	CopyEmail      PatientCopyKind = "email"
+	CopyOther      PatientCopyKind = "other"
+)
+
+// PatientCopyFormat is the format the patient needs their copy in.
+// PointSize, from 14 to 36, is required for large print and allowed only
+// for it; Detail says what "other" is, and may add to any kind.
+type PatientCopyFormat struct {
+	Kind      PatientCopyKind `json:"kind" validate:"required,oneof=standard large-print easy-read braille audio email other"`
+	PointSize int             `json:"pointSize,omitempty"`
+	Detail    string          `json:"detail,omitempty" validate:"required_if=Kind other"`
 }
 
 // Interpreter is a request for an interpreter.

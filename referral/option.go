@@ -11,6 +11,7 @@ type settings struct {
 	noStatement bool
 	form        *FormSection
 	now         func() time.Time
+	forPatient  bool
 }
 
 func settingsOf(opts []Option) settings {
@@ -33,6 +34,17 @@ func WithStatement(st Statement) Option {
 // WithoutStatement leaves the contractual statement out.
 func WithoutStatement() Option {
 	return func(s *settings) { s.noStatement = true; s.statement = nil }
+}
+
+// ForPatient composes the patient's copy of the letter: the same letter,
+// headed "Copy for the patient", without the contractual statement, and
+// for large print with Meta.TextSize set to the point size asked. Compose
+// fails with ErrNoPatientCopy when the referral gives the patient no copy.
+// A format the library cannot produce (see PatientCopyFormat.Produced)
+// still gets the standard copy, for the practice to work from; Decide
+// warns of it.
+func ForPatient() Option {
+	return func(s *settings) { s.forPatient = true }
 }
 
 // WithClock sets the clock that says what today is, for reproducible

@@ -257,6 +257,7 @@ func warnings(r *Referral) []Warning {
 			ws = append(ws, Warning{Code: WarnRecommendedMissed, Path: path, Message: "recommended field is empty"})
 		}
 	}
+	ws = append(ws, patientFormatWarnings(r)...)
 	missing("practice.email", r.Practice.Email == "")
 	missing("examination", strings.TrimSpace(r.Examination) == "")
 	missing("investigations", len(r.Investigations) == 0)

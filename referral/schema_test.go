@@ -147,6 +147,14 @@ func generateSchema(t *testing.T) []byte {
 		ref.AnyOf = append(ref.AnyOf, withProp(&jsonschema.Schema{Required: []string{name}},
 			name, &jsonschema.Schema{Type: "string", MinLength: ptr(uint64(1))}))
 	}
+	// A large-print copy needs its point size, from 14 to 36; any other
+	// format has none (0 or null, read as left out).
+	s.Definitions["PatientCopyFormat"].AllOf = append(s.Definitions["PatientCopyFormat"].AllOf, &jsonschema.Schema{
+		If: withProp(&jsonschema.Schema{Required: []string{"kind"}}, "kind", &jsonschema.Schema{Const: string(CopyLargePrint)}),
+		Then: withProp(&jsonschema.Schema{Required: []string{"pointSize"}}, "pointSize",
+			&jsonschema.Schema{Type: "integer", Minimum: json.Number("14"), Maximum: json.Number("36")}),
+		Else: withProp(&jsonschema.Schema{}, "pointSize", &jsonschema.Schema{Enum: []any{0, nil}}),
+	})
 	for _, def := range []string{"Medications", "Allergies"} {
 		s.Definitions[def].AllOf = append(s.Definitions[def].AllOf, &jsonschema.Schema{
 			If:   withProp(&jsonschema.Schema{Required: []string{"state"}}, "state", &jsonschema.Schema{Const: string(StateUnknown)}),

@@ -200,6 +200,8 @@ func (r *Referral) validateAt(now time.Time) error {
 	checkState("medications.items", r.Medications.State, len(r.Medications.Items), r.Medications.Items == nil)
 	checkState("allergies.items", r.Allergies.State, len(r.Allergies.Items), r.Allergies.Items == nil)
 
+	checkPatientCopy(r.Communication, add)
+
 	today := DateOf(now)
 	checkDate := func(path string, d Date) {
 		if !d.IsZero() && !d.Valid() {

@@ -4,14 +4,15 @@
 //
 // For each NAME.json in -in (the extension in any case) it writes NAME.pdf
 // (a letter), NAME.ers.json (the eRS handoff of a two-week-wait case) or
-// NAME.errors.txt (why the file is invalid) to -out. One bad file never
-// stops the run. It shows a progress bar on a terminal and a line per file
+// NAME.errors.txt (why the file is invalid) to -out, and beside a letter
+// NAME.patient.pdf when the patient's copy is due (and NAME.patient.txt
+// for email). One bad file never stops the run. It shows a progress bar on a terminal and a line per file
 // otherwise, each file name quoted and escaped; Decide's warnings are
 // printed per file, then a summary counts outcomes and warnings.
 //
 // After a file is processed, -out holds only the outputs of this run's
-// outcome for its name: an earlier NAME.pdf, NAME.patient.pdf, NAME.txt,
-// NAME.ers.json or NAME.errors.txt that this outcome did not write is
+// outcome for its name: an earlier NAME.pdf, NAME.patient.pdf,
+// NAME.patient.txt, NAME.txt, NAME.ers.json or NAME.errors.txt that this outcome did not write is
 // removed (a stale letter must never sit beside a two-week-wait handoff),
 // and the summary says how many were. Anything in -in that is not a regular
 // file (a folder, a FIFO) is skipped with a line saying so, as is a file
@@ -47,6 +48,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/refletter/refletter/examples/internal/atomicfile"
+	"github.com/refletter/refletter/examples/internal/patientcopy"
 	"github.com/refletter/refletter/examples/internal/printable"
 	"github.com/refletter/refletter/pdf"
 	"github.com/refletter/refletter/referral"
@@ -69,8 +71,8 @@ const (
 )
 
 // outputExts are the outputs batch may have written for a name, this run
-// or an earlier one (NAME.txt and NAME.patient.pdf included).
-var outputExts = []string{".pdf", ".patient.pdf", ".txt", ".ers.json", ".errors.txt"}
+// or an earlier one (NAME.txt included).
+var outputExts = []string{".pdf", ".patient.pdf", ".patient.txt", ".txt", ".ers.json", ".errors.txt"}
 
 // input is one file to process.
 type input struct {
@@ -305,6 +307,17 @@ func process(r *pdf.Renderer, in input, outDir string) result {
 			res.warnings = append(res.warnings, w.Field+": "+w.Message+" (pdf)")
 		}
 		outputs[".pdf"] = buf.Bytes()
+		files, pws, err := patientcopy.Files(ref, r, false)
+		if err != nil {
+			res.outcome, res.err = failed, err
+			break
+		}
+		for _, w := range pws {
+			res.warnings = append(res.warnings, "patient's copy: "+w.Field+": "+w.Message+" (pdf)")
+		}
+		for _, f := range files {
+			outputs[f.Ext] = f.Data
+		}
 	}
 	if res.outcome == failed {
 		clear(outputs) // a failed file keeps no output, old or new

@@ -125,11 +125,12 @@ func TestBatchStaleOutputs(t *testing.T) {
 		want    []string
 		removed int
 	}{
-		{"../../testdata/referrals/dermatology-eczema.json", []string{"case.pdf"}, 0},
-		{"../../testdata/referrals/2ww-breast.json", []string{"case.ers.json"}, 1},
+		// dermatology-eczema gives the patient a copy.
+		{"../../testdata/referrals/dermatology-eczema.json", []string{"case.patient.pdf", "case.pdf"}, 0},
+		{"../../testdata/referrals/2ww-breast.json", []string{"case.ers.json"}, 2},
 		{"", []string{"case.errors.txt"}, 1},
-		{"../../testdata/referrals/dermatology-eczema.json", []string{"case.pdf"}, 1},
-		{"../../testdata/referrals/2ww-skin.json", []string{"case.ers.json"}, 3},
+		{"../../testdata/referrals/dermatology-eczema.json", []string{"case.patient.pdf", "case.pdf"}, 1},
+		{"../../testdata/referrals/2ww-skin.json", []string{"case.ers.json"}, 4},
 	}
 	for i, s := range steps {
 		if s.from == "" {
@@ -139,9 +140,9 @@ func TestBatchStaleOutputs(t *testing.T) {
 		}
 		if i == len(steps)-1 {
 			// Outputs an earlier version or another tool left: a text
-			// letter and a patient's copy.
+			// letter and a patient's copy in text.
 			require.NoError(t, os.WriteFile(filepath.Join(out, "case.txt"), []byte("old letter"), 0o644))
-			require.NoError(t, os.WriteFile(filepath.Join(out, "case.patient.pdf"), []byte("%PDF-1.7 old"), 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join(out, "case.patient.txt"), []byte("old copy"), 0o644))
 		}
 		_, stdout, stderr := batch(t, in, out)
 		assert.Equal(t, s.want, listDir(t, out), "step %d", i)

@@ -17,7 +17,9 @@
 // per field error on stderr, no output file); 3 two-week-wait case (no
 // letter: the eRS handoff as JSON on stdout); 1 anything else. The output
 // file appears whole or not at all: it is written to a temporary file and
-// renamed.
+// renamed. When the patient's copy is due it is written beside the letter
+// as NAME.patient.pdf (or .txt), in the format the referral asks for, and
+// for email as both (not with -o -).
 //
 // Nothing printed on stderr holds patient data: errors and warnings name
 // fields, never their values, and every path or name printed is escaped,
@@ -38,6 +40,7 @@ import (
 	"strings"
 
 	"github.com/refletter/refletter/examples/internal/atomicfile"
+	"github.com/refletter/refletter/examples/internal/patientcopy"
 	"github.com/refletter/refletter/examples/internal/printable"
 	"github.com/refletter/refletter/pdf"
 	"github.com/refletter/refletter/proforma"
@@ -187,13 +190,13 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 	}
 
 	var buf bytes.Buffer
+	var r *pdf.Renderer
 	if c.format == "text" {
 		if err := letter.WriteText(&buf); err != nil {
 			return err
 		}
 	} else {
-		r, err := newRenderer(logoPath, signaturePath)
-		if err != nil {
+		if r, err = newRenderer(logoPath, signaturePath); err != nil {
 			return err
 		}
 		warns, err := r.Render(&buf, letter)
@@ -209,7 +212,31 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 	if c.format == "text" {
 		ext = ".txt"
 	}
-	return c.write(in, out, ext, buf.Bytes())
+	if err := c.write(in, out, ext, buf.Bytes()); err != nil || out == "-" {
+		return err
+	}
+	if out == "" {
+		out = strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + ext
+	}
+	return c.patientCopy(ref, r, out, opts)
+}
+
+// patientCopy writes the patient's copy, when one is due, beside out:
+// NAME.patient.pdf (or .txt), and for email both.
+func (c *command) patientCopy(ref *referral.Referral, r *pdf.Renderer, out string, opts []referral.Option) error {
+	files, warns, err := patientcopy.Files(ref, r, c.format == "text", opts...)
+	if err != nil {
+		return err
+	}
+	for _, w := range warns {
+		fmt.Fprintln(c.stderr, "warning: patient's copy:", printable.String(w.Field+": "+w.Message+" (pdf)"))
+	}
+	for _, f := range files {
+		if err := c.write("", strings.TrimSuffix(out, filepath.Ext(out))+f.Ext, "", f.Data); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // newRenderer makes the PDF renderer with the -logo and -signature images.

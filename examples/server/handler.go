@@ -179,6 +179,17 @@ func (h *handler) letters(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, notAcceptable)
 		return
 	}
+	name := "referral-letter"
+	var opts []referral.Option
+	switch r.URL.Query().Get("copy") {
+	case "":
+	case "patient": // the patient's copy, in large print when asked
+		name = "patient-copy"
+		opts = append(opts, referral.ForPatient())
+	default:
+		writeProblem(w, problem{Type: problemBadCopy, Title: "The copy parameter must be patient", Status: http.StatusBadRequest})
+		return
+	}
 	ref, ok := h.decode(w, r)
 	if !ok {
 		return
@@ -187,12 +198,17 @@ func (h *handler) letters(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer h.release()
-	letter, err := referral.Compose(ref)
+	letter, err := referral.Compose(ref, opts...)
+	if errors.Is(err, referral.ErrNoPatientCopy) {
+		writeProblem(w, problem{Type: problemNoCopy, Title: "The referral gives the patient no copy (copies.patient)",
+			Status: http.StatusUnprocessableEntity})
+		return
+	}
 	if err != nil {
 		composeFailed(w, err, invalid)
 		return
 	}
-	h.write(w, r, media, letterSet{name: "referral-letter", letters: []*referral.Letter{letter},
+	h.write(w, r, media, letterSet{name: name, letters: []*referral.Letter{letter},
 		warnings: referral.Decide(ref).Warnings, field: func(f string) string { return f }})
 }
 

@@ -8,7 +8,10 @@
 //	                     as Accept (with q-values) prefers; 406 neither
 //	                     acceptable; 400 not JSON; 422 invalid; 409
 //	                     two-week wait (the handoff); 413 over 1 MiB; 415
-//	                     not sent as JSON; 503 busy (Retry-After)
+//	                     not sent as JSON; 503 busy (Retry-After);
+//	                     ?copy=patient: the patient's copy, in the format
+//	                     the referral asks for (422 when none is due, 400
+//	                     another value)
 //	POST /v1/route       referral JSON -> 200 the route decision with its
 //	                     warnings; 400, 422, 413, 415 as above
 //	POST /v1/replies     {"referral": ..., "returned": ...} -> 200 the

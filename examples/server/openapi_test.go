@@ -36,6 +36,8 @@ type probe struct {
 func probes(t *testing.T) []probe {
 	good := mustFile(t, goodFile)
 	tww := mustFile(t, twwFile)
+	copyDue := mustFile(t, "../../testdata/referrals/ophthalmology-wet-amd.json")       // copies.patient true
+	noCopy := mustFile(t, "../../testdata/referrals/paediatrics-faltering-growth.json") // no copy
 	big := append(append([]byte(`{"history": "`), bytes.Repeat([]byte("a"), 1<<20)...), `"}`...)
 	var ps []probe
 	for _, path := range []string{"/v1/letters", "/v1/route"} {
@@ -72,6 +74,10 @@ func probes(t *testing.T) []probe {
 		probe{method: "POST", path: "/v1/letters", contentType: "application/json", accept: "application/json", body: good, status: 406},
 		probe{method: "POST", path: "/v1/letters", contentType: "application/json", body: tww, status: 409},
 		probe{method: "POST", path: "/v1/letters", contentType: "application/json", body: good, busy: true, status: 503},
+		probe{method: "POST", path: "/v1/letters?copy=patient", contentType: "application/json", body: copyDue, status: 200},
+		probe{method: "POST", path: "/v1/letters?copy=patient", contentType: "application/json", accept: "text/plain", body: copyDue, status: 200},
+		probe{method: "POST", path: "/v1/letters?copy=patient", contentType: "application/json", body: noCopy, status: 422},
+		probe{method: "POST", path: "/v1/letters?copy=gp", contentType: "application/json", body: copyDue, status: 400},
 		probe{method: "POST", path: "/v1/route", contentType: "application/json", body: good, status: 200},
 		probe{method: "POST", path: "/v1/route", contentType: "application/json", body: tww, status: 200},
 		probe{method: "GET", path: "/v1/schema", status: 200},
@@ -183,7 +189,7 @@ func TestOpenAPI(t *testing.T) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		name := p.method + " " + path + " " + strconv.Itoa(p.status)
-		require.Equal(t, p.status, rec.Code, name)
+		require.Equal(t, p.status, rec.Code, p.method+" "+p.path)
 		media, _, err := mime.ParseMediaType(rec.Header().Get("Content-Type"))
 		require.NoError(t, err, name)
 

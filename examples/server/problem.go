@@ -25,11 +25,14 @@ const (
 	problemMethod        = problemBase + "method-not-allowed"
 	problemBusy          = problemBase + "busy"
 	problemInternal      = problemBase + "internal"
+	problemBadCopy       = problemBase + "bad-copy"
+	problemNoCopy        = problemBase + "no-patient-copy"
 )
 
 // problemTypes lists every problem type the server answers with.
 var problemTypes = []string{problemNotJSON, problemInvalid, problemInvalidReply, problemTwoWeekWait, problemTooLarge,
-	problemMediaType, problemNotAcceptable, problemNotFound, problemMethod, problemBusy, problemInternal}
+	problemMediaType, problemNotAcceptable, problemNotFound, problemMethod, problemBusy, problemInternal,
+	problemBadCopy, problemNoCopy}
 
 // problem is an RFC 9457 problem document.
 type problem struct {

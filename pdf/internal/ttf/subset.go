@@ -1,4 +1,4 @@
-package pdf
+package ttf
 
 import (
 	"encoding/binary"
@@ -16,16 +16,16 @@ import (
 // written in straight to glyphs, (3,0) at 0xF000 plus the code and (1,0) at
 // the code, which is how PDF says a symbolic TrueType font without an
 // encoding is read. No viewer has to go through glyph names or Unicode to
-// find a glyph; the ToUnicode CMap (see finish) says what each code means.
+// find a glyph; the ToUnicode CMap (see pdfobj) says what each code means.
 
 // keptTables are copied into a cut as they are; the others it needs are
 // rebuilt.
 var keptTables = []string{"name"}
 
-// subsetFont returns a cut of ttf holding the glyph of each code's rune
+// Subset returns a cut of ttf holding the glyph of each code's rune
 // (and the glyphs those are built from), with symbolic cmaps from code to
 // glyph. Codes 0 and those whose rune the font lacks are left out.
-func subsetFont(ttf []byte, codes *[256]rune) ([]byte, error) {
+func Subset(ttf []byte, codes *[256]rune) ([]byte, error) {
 	s, err := parseTables(ttf)
 	if err != nil {
 		return nil, err
@@ -37,7 +37,7 @@ func subsetFont(ttf []byte, codes *[256]rune) ([]byte, error) {
 	locFormat, ok3 := s.u16(head, 50)
 	if !ok1 || !ok2 || !ok3 || len(head) < 54 || len(hhea) < 36 || nMetrics == 0 ||
 		nMetrics > numGlyphs || len(hmtx) < 4*nMetrics+2*(numGlyphs-nMetrics) {
-		return nil, errFont
+		return nil, ErrMalformed
 	}
 	glyph := func(g int) ([]byte, bool) {
 		var from, to int
@@ -95,7 +95,7 @@ func subsetFont(ttf []byte, codes *[256]rune) ([]byte, error) {
 		locaOut = binary.BigEndian.AppendUint32(locaOut, uint32(len(glyfOut)))
 		d, ok := glyph(old[i])
 		if !ok {
-			return nil, errFont
+			return nil, ErrMalformed
 		}
 		if len(d) > 0 {
 			if glyfOut, err = appendGlyph(glyfOut, d, add); err != nil {
@@ -167,17 +167,17 @@ const (
 // parts of a composite glyph with renumber.
 func appendGlyph(out, d []byte, renumber func(int) int) ([]byte, error) {
 	if len(d) < 10 {
-		return nil, errFont
+		return nil, ErrMalformed
 	}
 	contours := int16(binary.BigEndian.Uint16(d))
 	if contours >= 0 {
 		p := 10 + 2*int(contours)
 		if p+2 > len(d) {
-			return nil, errFont
+			return nil, ErrMalformed
 		}
 		ins := int(binary.BigEndian.Uint16(d[p:]))
 		if p+2+ins > len(d) {
-			return nil, errFont
+			return nil, ErrMalformed
 		}
 		out = append(out, d[:p]...)
 		out = append(out, 0, 0)
@@ -186,7 +186,7 @@ func appendGlyph(out, d []byte, renumber func(int) int) ([]byte, error) {
 	out = append(out, d[:10]...)
 	for p := 10; ; {
 		if p+4 > len(d) {
-			return nil, errFont
+			return nil, ErrMalformed
 		}
 		flags := binary.BigEndian.Uint16(d[p:])
 		size := 4 + 2
@@ -202,7 +202,7 @@ func appendGlyph(out, d []byte, renumber func(int) int) ([]byte, error) {
 			size += 8
 		}
 		if p+size > len(d) {
-			return nil, errFont
+			return nil, ErrMalformed
 		}
 		at := len(out)
 		out = append(out, d[p:p+size]...)

@@ -1,4 +1,4 @@
-package pdf
+package ttf
 
 import (
 	"encoding/json"
@@ -18,24 +18,24 @@ import (
 // other pages hold the rest, from code 33 (32 is left alone: PDF word
 // spacing applies to it). Each page is its own symbolic font, whose cmap
 // maps codes straight to glyphs (see subset.go), with a ToUnicode CMap that
-// says what each code means (see finish.go). A line mixing pages is drawn
+// says what each code means (a ToUnicode CMap, which pdfobj writes). A line mixing pages is drawn
 // as one run a page.
 
 // commonSymbols follow Latin-1 on page 0.
 const commonSymbols = "‐‑‒–—―‘’‚“”„†‡•…‰′″‹›€™←↑→↓−≈≠≤≥"
 
-// codePages is the fixed single-byte encoding of every character the font
+// CodePages is the fixed single-byte encoding of every character the font
 // family has.
-type codePages struct {
+type CodePages struct {
 	at    []uint16    // by BMP rune: page<<8 | code, 0 when none
-	runes [][256]rune // by page: the rune of each code, 0 when none
+	Runes [][256]rune // by page: the rune of each code, 0 when none
 }
 
-// newCodePages spreads the runes has accepts over pages.
-func newCodePages(has func(rune) bool) *codePages {
-	cp := &codePages{at: make([]uint16, 0x10000), runes: make([][256]rune, 1)}
+// NewCodePages spreads the runes has accepts over pages.
+func NewCodePages(has func(rune) bool) *CodePages {
+	cp := &CodePages{at: make([]uint16, 0x10000), Runes: make([][256]rune, 1)}
 	for r := rune(0x20); r <= 0x7e; r++ {
-		cp.runes[0][r] = r
+		cp.Runes[0][r] = r
 		cp.at[r] = uint16(r)
 	}
 	var order []rune
@@ -53,17 +53,17 @@ func newCodePages(has func(rune) bool) *codePages {
 		}
 		if code > 255 {
 			page, code = page+1, 33
-			cp.runes = append(cp.runes, [256]rune{})
+			cp.Runes = append(cp.Runes, [256]rune{})
 		}
-		cp.runes[page][code] = r
+		cp.Runes[page][code] = r
 		cp.at[r] = uint16(page<<8 | code)
 		code++
 	}
 	return cp
 }
 
-// lookup returns the page and code of r; ok is false when no page has it.
-func (cp *codePages) lookup(r rune) (page int, code byte, ok bool) {
+// Lookup returns the page and code of r; ok is false when no page has it.
+func (cp *CodePages) Lookup(r rune) (page int, code byte, ok bool) {
 	if r < 0 || int(r) >= len(cp.at) || cp.at[r] == 0 {
 		return 0, 0, false
 	}
@@ -71,12 +71,12 @@ func (cp *codePages) lookup(r rune) (page int, code byte, ok bool) {
 	return int(v >> 8), byte(v), true
 }
 
-// pagesOf returns the sorted pages the runes in used fall on.
-func (cp *codePages) pagesOf(used map[rune]struct{}) []int {
+// PagesOf returns the sorted pages the runes in used fall on.
+func (cp *CodePages) PagesOf(used map[rune]struct{}) []int {
 	var seen [256]bool
 	var pages []int
 	for r := range used {
-		if p, _, ok := cp.lookup(r); ok && !seen[p] {
+		if p, _, ok := cp.Lookup(r); ok && !seen[p] {
 			seen[p] = true
 			pages = append(pages, p)
 		}
@@ -106,31 +106,31 @@ type fontDesc struct {
 // standard encoding: viewers map codes to glyphs with its cmap.
 const flagSymbolic = 4
 
-// definition returns fpdf's definition of face f's font for a code page,
+// Definition returns fpdf's definition of face f's font for a code page,
 // whose program is prog. fpdf writes it with /Encoding /WinAnsiEncoding,
-// which finish removes: a symbolic TrueType font has no encoding.
-func definition(f *face, page int, prog *program) ([]byte, error) {
-	m := f.m
-	em := func(v int) int { return m.em(float64(v)) }
+// which pdfobj.Finish removes: a symbolic TrueType font has no encoding.
+func (f *Face) Definition(page int, prog *Program) ([]byte, error) {
+	m := f.M
+	em := func(v int) int { return m.Em(float64(v)) }
 	d := fontDef{
 		Tp:   "TrueType",
-		Name: prog.name,
-		Cw:   f.widths[page][:],
-		File: prog.file,
+		Name: prog.Name,
+		Cw:   f.Widths[page][:],
+		File: prog.File,
 		// fpdf writes the program's length before compression as Length1.
-		OriginalSize: prog.size,
+		OriginalSize: prog.Size,
 	}
 	d.Desc = fontDesc{
-		Ascent:      m.em(m.ascent),
-		Descent:     -m.em(m.descent),
-		CapHeight:   em(m.capHeight),
+		Ascent:      m.Em(m.Ascent),
+		Descent:     -m.Em(m.Descent),
+		CapHeight:   em(m.CapHeight),
 		Flags:       flagSymbolic,
-		ItalicAngle: m.italicAngle,
+		ItalicAngle: m.ItalicAngle,
 		// PDF wants a stem width; fonts do not record one. This is the
 		// usual estimate from the weight class.
-		StemV: 50 + int(math.Pow(float64(m.weight)/65, 2)),
+		StemV: 50 + int(math.Pow(float64(m.Weight)/65, 2)),
 	}
-	d.Desc.FontBBox.Xmin, d.Desc.FontBBox.Ymin = em(m.bbox[0]), em(m.bbox[1])
-	d.Desc.FontBBox.Xmax, d.Desc.FontBBox.Ymax = em(m.bbox[2]), em(m.bbox[3])
+	d.Desc.FontBBox.Xmin, d.Desc.FontBBox.Ymin = em(m.BBox[0]), em(m.BBox[1])
+	d.Desc.FontBBox.Xmax, d.Desc.FontBBox.Ymax = em(m.BBox[2]), em(m.BBox[3])
 	return json.Marshal(d)
 }

@@ -1,4 +1,7 @@
-package pdf
+// Package pdfobj rewrites the objects of a PDF as fpdf writes it:
+// compressing page content with reused compressors and giving one-byte
+// fonts a ToUnicode CMap in place of their encoding.
+package pdfobj
 
 import (
 	"bytes"
@@ -10,7 +13,7 @@ import (
 	"sync"
 )
 
-// finish turns fpdf's output into the PDF the renderer returns. Two
+// Finish turns fpdf's output into the PDF the renderer returns. Two
 // things fpdf does not do well are done here, on the finished document:
 //
 //   - Compression. fpdf compresses each page with a new zlib writer, and a
@@ -18,7 +21,7 @@ import (
 //     than the rest of a two-page letter together, and 3 GB for the
 //     longest letters. So fpdf writes its pages uncompressed and they are
 //     compressed here, with writers that are reused.
-//   - Fonts. The renderer's fonts are symbolic (see encoding.go), but fpdf
+//   - Fonts. The renderer's fonts are symbolic (see package ttf), but fpdf
 //     gives every one-byte TrueType font /Encoding /WinAnsiEncoding, which
 //     a viewer may apply before the font's own cmap, and no ToUnicode
 //     CMap, without which copying, searching and screen readers cannot
@@ -28,10 +31,10 @@ import (
 // writers are reusable zlib writers, by compression level (1 to 9).
 var writers [zlib.BestCompression + 1]sync.Pool
 
-// compress appends the zlib compression of src to dst.
-func compress(dst, src []byte, level int) ([]byte, error) {
+// Compress appends the zlib compression of src to dst.
+func Compress(dst, src []byte, level int) ([]byte, error) {
 	if level < zlib.BestSpeed || level > zlib.BestCompression {
-		return nil, fmt.Errorf("pdf: compression level %d", level)
+		return nil, fmt.Errorf("pdfobj: compression level %d", level)
 	}
 	buf := bytes.NewBuffer(dst)
 	zw, _ := writers[level].Get().(*zlib.Writer)
@@ -57,38 +60,44 @@ func compress(dst, src []byte, level int) ([]byte, error) {
 // is a small part of a letter's size.
 const pageLevel = zlib.BestSpeed
 
-var errLayout = errors.New("pdf: the PDF library's output is not laid out as expected")
+// ErrLayout reports a PDF not laid out as fpdf lays it out.
+var ErrLayout = errors.New("pdf: the PDF library's output is not laid out as expected")
 
-// finish works on an uncompressed PDF as fpdf writes it: objects one
+// Finish works on an uncompressed PDF as fpdf writes it: objects one
 // after another, each "N 0 obj", page content as "<</Length L>>" and a
 // stream, then a classic cross-reference table and a trailer with /Size.
 // fonts gives the characters of each of the renderer's fonts by name; each
 // must be in the PDF. finish adds the ToUnicode objects after the others
 // and rewrites the cross-reference table. Any other layout is an error
 // rather than a damaged PDF.
-func finish(pdf []byte, fonts map[string]*[256]rune) ([]byte, error) {
+//
+// With a tree, the PDF is tagged: the catalog gains the structure tree,
+// /MarkInfo and DisplayDocTitle, each page /StructParents and /Tabs /S,
+// and the structure is written compressed in an object stream, which
+// needs a cross-reference stream (PDF 1.5) in place of the table.
+func Finish(pdf []byte, fonts map[string]*[256]rune, tree *Tree) ([]byte, error) {
 	sx := bytes.LastIndex(pdf, []byte("\nstartxref\n"))
 	if sx < 0 {
-		return nil, errLayout
+		return nil, ErrLayout
 	}
 	xref, err := atoiLine(pdf[sx+len("\nstartxref\n"):])
 	end := fmt.Sprintf("\nstartxref\n%d\n%%%%EOF\n", xref)
 	if err != nil || xref <= 0 || xref > sx || string(pdf[sx:]) != end {
-		return nil, errLayout
+		return nil, ErrLayout
 	}
 	// "xref\n0 N\n" then N entries of 20 bytes.
 	p := xref
 	if !bytes.HasPrefix(pdf[p:], []byte("xref\n0 ")) {
-		return nil, errLayout
+		return nil, ErrLayout
 	}
 	p += len("xref\n0 ")
 	n, err := atoiLine(pdf[p:])
 	if err != nil || n < 2 {
-		return nil, errLayout
+		return nil, ErrLayout
 	}
 	p += bytes.IndexByte(pdf[p:], '\n') + 1
 	if p+20*n > sx {
-		return nil, errLayout
+		return nil, ErrLayout
 	}
 	type object struct {
 		num  int
@@ -100,7 +109,7 @@ func finish(pdf []byte, fonts map[string]*[256]rune) ([]byte, error) {
 		e := pdf[p+20*i : p+20*i+20]
 		off, err := strconv.Atoi(string(e[:10]))
 		if err != nil || string(e[10:]) != " 00000 n \n" || off <= 0 || off >= xref {
-			return nil, errLayout
+			return nil, ErrLayout
 		}
 		offs = append(offs, off)
 		objs = append(objs, object{num: i})
@@ -108,7 +117,7 @@ func finish(pdf []byte, fonts map[string]*[256]rune) ([]byte, error) {
 	trailer := pdf[p+20*n : sx+1]
 	size := fmt.Appendf(nil, "\n/Size %d\n", n)
 	if bytes.Count(trailer, size) != 1 {
-		return nil, errLayout
+		return nil, ErrLayout
 	}
 	// Cut the objects out in file order.
 	order := make([]int, len(objs))
@@ -124,7 +133,7 @@ func finish(pdf []byte, fonts map[string]*[256]rune) ([]byte, error) {
 		head := strconv.Itoa(objs[i].num) + " 0 obj\n"
 		obj := pdf[offs[i]:to]
 		if !bytes.HasPrefix(obj, []byte(head)) {
-			return nil, errLayout
+			return nil, ErrLayout
 		}
 		objs[i].body = obj[len(head):]
 	}
@@ -139,7 +148,22 @@ func finish(pdf []byte, fonts map[string]*[256]rune) ([]byte, error) {
 		}
 	}
 	if len(added) != len(fonts) {
-		return nil, errLayout
+		return nil, ErrLayout
+	}
+
+	// The structure's objects follow the CMaps; then its object stream
+	// and the cross-reference stream.
+	structFirst := n + len(added)
+	var pages []int
+	if tree != nil {
+		for _, o := range objs {
+			if bytes.HasPrefix(o.body, []byte(pageHead)) {
+				pages = append(pages, o.num)
+			}
+		}
+		if len(pages) != tree.Pages {
+			return nil, ErrLayout
+		}
 	}
 
 	out := make([]byte, 0, len(pdf)/2)
@@ -149,7 +173,7 @@ func finish(pdf []byte, fonts map[string]*[256]rune) ([]byte, error) {
 	stream := func(num int, data []byte) error {
 		offsets[num] = len(out)
 		var err error
-		if z, err = compress(z[:0], data, pageLevel); err != nil {
+		if z, err = Compress(z[:0], data, pageLevel); err != nil {
 			return err
 		}
 		out = fmt.Appendf(out, "%d 0 obj\n<</Filter /FlateDecode /Length %d>>\nstream\n", num, len(z))
@@ -157,6 +181,7 @@ func finish(pdf []byte, fonts map[string]*[256]rune) ([]byte, error) {
 		out = append(out, "\nendstream\nendobj\n"...)
 		return nil
 	}
+	catalogs, page := 0, 0
 	for _, i := range order {
 		o := objs[i]
 		if data, ok := plainStream(o.body); ok {
@@ -172,12 +197,26 @@ func finish(pdf []byte, fonts map[string]*[256]rune) ([]byte, error) {
 			const enc, tail = "/Encoding /WinAnsiEncoding\n", ">>\nendobj\n"
 			body, found := bytes.CutSuffix(o.body, []byte(enc+tail))
 			if !found {
-				return nil, errLayout
+				return nil, ErrLayout
 			}
 			out = append(out, body...)
 			out = fmt.Appendf(out, "/ToUnicode %d 0 R\n", cmap)
 			out = append(out, tail...)
 			continue
+		}
+		if tree != nil {
+			if body, ok := bytes.CutPrefix(o.body, []byte(pageHead)); ok {
+				out = fmt.Appendf(out, "%s/StructParents %d\n/Tabs /S\n", pageHead, page)
+				out = append(out, body...)
+				page++
+				continue
+			}
+			if body, ok := bytes.CutPrefix(o.body, []byte(catalogHead)); ok {
+				out = fmt.Appendf(out, "%s/MarkInfo <</Marked true>>\n/StructTreeRoot %d 0 R\n/ViewerPreferences <</DisplayDocTitle true>>\n", catalogHead, structFirst)
+				out = append(out, body...)
+				catalogs++
+				continue
+			}
 		}
 		out = append(out, o.body...)
 	}
@@ -186,12 +225,80 @@ func finish(pdf []byte, fonts map[string]*[256]rune) ([]byte, error) {
 			return nil, err
 		}
 	}
-	start := len(out)
-	out = fmt.Appendf(out, "xref\n0 %d\n0000000000 65535 f \n", len(offsets))
-	for _, off := range offsets[1:] {
-		out = fmt.Appendf(out, "%010d 00000 n \n", off)
+	if tree == nil {
+		start := len(out)
+		out = fmt.Appendf(out, "xref\n0 %d\n0000000000 65535 f \n", len(offsets))
+		for _, off := range offsets[1:] {
+			out = fmt.Appendf(out, "%010d 00000 n \n", off)
+		}
+		out = append(out, bytes.Replace(trailer, size, fmt.Appendf(nil, "\n/Size %d\n", len(offsets)), 1)...)
+		return fmt.Appendf(out, "startxref\n%d\n%%%%EOF\n", start), nil
 	}
-	out = append(out, bytes.Replace(trailer, size, fmt.Appendf(nil, "\n/Size %d\n", len(offsets)), 1)...)
+	if catalogs != 1 {
+		return nil, ErrLayout
+	}
+	structObjs, err := tree.structure(structFirst, pages)
+	if err != nil {
+		return nil, err
+	}
+	stm := structFirst + len(structObjs)
+	body, err := objectStream(structObjs, structFirst)
+	if err != nil {
+		return nil, err
+	}
+	offsets = append(offsets, make([]int, len(structObjs))...)
+	offsets = append(offsets, len(out))
+	out = strconv.AppendInt(out, int64(stm), 10)
+	out = append(out, " 0 obj\n"...)
+	out = append(out, body...)
+	return xrefStream(out, offsets, structFirst, stm, trailer)
+}
+
+const (
+	pageHead    = "<</Type /Page\n"
+	catalogHead = "<<\n/Type /Catalog\n"
+)
+
+// xrefStream ends out with a cross-reference stream: offsets are the
+// objects' offsets, by number, except those from first up to stm, which are
+// in the object stream stm. trailer is the classic trailer, whose entries
+// other than /Size the stream's dictionary takes.
+func xrefStream(out []byte, offsets []int, first, stm int, trailer []byte) ([]byte, error) {
+	dict, ok := bytes.CutPrefix(trailer, []byte("trailer\n<<\n"))
+	if dict, ok = bytes.CutSuffix(dict, []byte(">>\n")); !ok || !bytes.HasPrefix(out, []byte("%PDF-1.")) {
+		return nil, ErrLayout
+	}
+	if out[7] < '5' {
+		out[7] = '5' // object and cross-reference streams are PDF 1.5
+	}
+	num := len(offsets)
+	rows := make([]byte, 0, 7*(num+1))
+	row := func(typ byte, v, gen int) {
+		rows = append(rows, typ, byte(v>>24), byte(v>>16), byte(v>>8), byte(v), byte(gen>>8), byte(gen))
+	}
+	row(0, 0, 0xffff)
+	for i := 1; i < num; i++ {
+		if i >= first && i < stm {
+			row(2, stm, i-first)
+		} else {
+			row(1, offsets[i], 0)
+		}
+	}
+	start := len(out)
+	row(1, start, 0)
+	z, err := Compress(nil, rows, pageLevel)
+	if err != nil {
+		return nil, err
+	}
+	out = fmt.Appendf(out, "%d 0 obj\n<</Type /XRef /Size %d /W [1 4 2]\n", num, num+1)
+	for _, l := range bytes.Split(bytes.TrimSuffix(dict, []byte("\n")), []byte("\n")) {
+		if !bytes.HasPrefix(l, []byte("/Size ")) {
+			out = append(append(out, l...), '\n')
+		}
+	}
+	out = fmt.Appendf(out, "/Filter /FlateDecode /Length %d>>\nstream\n", len(z))
+	out = append(out, z...)
+	out = append(out, "\nendstream\nendobj\n"...)
 	return fmt.Appendf(out, "startxref\n%d\n%%%%EOF\n", start), nil
 }
 
@@ -267,7 +374,7 @@ func plainStream(obj []byte) ([]byte, bool) {
 func atoiLine(b []byte) (int, error) {
 	i := bytes.IndexByte(b, '\n')
 	if i < 0 {
-		return 0, errLayout
+		return 0, ErrLayout
 	}
 	return strconv.Atoi(string(b[:i]))
 }

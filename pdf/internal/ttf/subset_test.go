@@ -1,4 +1,4 @@
-package pdf
+package ttf
 
 import (
 	"bytes"
@@ -48,7 +48,7 @@ func TestSubsetFont(t *testing.T) {
 		for set, text := range sets {
 			t.Run(name+"/"+set, func(t *testing.T) {
 				codes := codesOf(text + "\uFFFF") // U+FFFF: not in the font
-				cut, err := subsetFont(ttf, codes)
+				cut, err := Subset(ttf, codes)
 				require.NoError(t, err)
 				assert.Less(t, len(cut), len(ttf)/4)
 				f, err := sfnt.Parse(cut)
@@ -159,11 +159,11 @@ func assertChecksums(t *testing.T, ttf []byte) {
 func TestSubsetFontMalformed(t *testing.T) {
 	ttf := liberationsansregular.TTF
 	for _, n := range []int{0, 4, 12, 100, 400, 4000, len(ttf) / 3, len(ttf) / 2, len(ttf) - 1} {
-		assert.NotPanics(t, func() { _, _ = subsetFont(ttf[:n], codesOf("Hello Łukasz")) }, "cut at %d", n)
+		assert.NotPanics(t, func() { _, _ = Subset(ttf[:n], codesOf("Hello Łukasz")) }, "cut at %d", n)
 	}
 	bad := append([]byte(nil), ttf...)
 	for i := 200; i < len(bad); i += 997 {
 		bad[i] ^= 0xff
 	}
-	assert.NotPanics(t, func() { _, _ = subsetFont(bad, codesOf("Hello Łukasz")) })
+	assert.NotPanics(t, func() { _, _ = Subset(bad, codesOf("Hello Łukasz")) })
 }

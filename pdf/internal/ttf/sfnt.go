@@ -1,4 +1,4 @@
-package pdf
+package ttf
 
 import (
 	"encoding/binary"
@@ -10,49 +10,53 @@ import (
 // coverage (cmap) and advance widths (hmtx), so that line breaking and the
 // check for characters the font lacks never depend on fpdf's state.
 
-var errFont = errors.New("pdf: malformed TrueType font")
+// PtToMM converts points to millimetres.
+const PtToMM = 25.4 / 72
 
-// metrics are one TrueType face's character coverage and widths.
-type metrics struct {
-	unitsPerEm float64
-	ascent     float64 // in font units, positive
-	descent    float64 // in font units, positive
-	// adv is the advance width of each BMP rune in font units; -1 means
+// ErrMalformed reports a font file that cannot be read.
+var ErrMalformed = errors.New("ttf: malformed TrueType font")
+
+// Metrics are one TrueType face's character coverage and widths.
+type Metrics struct {
+	UnitsPerEm float64
+	Ascent     float64 // in font units, positive
+	Descent    float64 // in font units, positive
+	// Adv is the advance width of each BMP rune in font units; -1 means
 	// the font has no glyph for it.
-	adv []int16
+	Adv []int16
 	// What a PDF font descriptor needs, in font units.
-	bbox        [4]int // xMin, yMin, xMax, yMax
-	capHeight   int
-	weight      int // 400 regular, 700 bold
-	italicAngle int // degrees
+	BBox        [4]int // xMin, yMin, xMax, yMax
+	CapHeight   int
+	Weight      int // 400 regular, 700 bold
+	ItalicAngle int // degrees
 }
 
-// has reports whether the font has a glyph for r.
-func (m *metrics) has(r rune) bool {
-	return r >= 0 && int(r) < len(m.adv) && m.adv[r] >= 0
+// Has reports whether the font has a glyph for r.
+func (m *Metrics) Has(r rune) bool {
+	return r >= 0 && int(r) < len(m.Adv) && m.Adv[r] >= 0
 }
 
-// width returns the width of s in mm at size pt. Runes the font lacks
-// count as zero: callers pass only text already checked with has.
-func (m *metrics) width(s string, size float64) float64 {
+// Width returns the width of s in mm at size pt. Runes the font lacks
+// count as zero: callers pass only text already checked with Has.
+func (m *Metrics) Width(s string, size float64) float64 {
 	var u int
 	for _, r := range s {
-		if m.has(r) {
-			u += int(m.adv[r])
+		if m.Has(r) {
+			u += int(m.Adv[r])
 		}
 	}
-	return float64(u) * size * ptToMM / m.unitsPerEm
+	return float64(u) * size * PtToMM / m.UnitsPerEm
 }
 
-// em converts v font units to thousandths of an em, as PDF widths are.
-func (m *metrics) em(v float64) int { return int(math.Round(v * 1000 / m.unitsPerEm)) }
+// Em converts v font units to thousandths of an em, as PDF widths are.
+func (m *Metrics) Em(v float64) int { return int(math.Round(v * 1000 / m.UnitsPerEm)) }
 
-// runeWidth returns the width of r in mm at size pt.
-func (m *metrics) runeWidth(r rune, size float64) float64 {
-	if !m.has(r) {
+// RuneWidth returns the width of r in mm at size pt.
+func (m *Metrics) RuneWidth(r rune, size float64) float64 {
+	if !m.Has(r) {
 		return 0
 	}
-	return float64(m.adv[r]) * size * ptToMM / m.unitsPerEm
+	return float64(m.Adv[r]) * size * PtToMM / m.UnitsPerEm
 }
 
 type sfntReader struct {
@@ -79,26 +83,26 @@ func parseTables(ttf []byte) (*sfntReader, error) {
 	s := &sfntReader{b: ttf, tables: map[string][]byte{}}
 	n, ok := s.u16(ttf, 4)
 	if !ok {
-		return nil, errFont
+		return nil, ErrMalformed
 	}
 	for i := 0; i < n; i++ {
 		rec := 12 + 16*i
 		if rec+16 > len(ttf) {
-			return nil, errFont
+			return nil, ErrMalformed
 		}
 		tag := string(ttf[rec : rec+4])
 		off, _ := s.u32(ttf, rec+8)
 		length, _ := s.u32(ttf, rec+12)
 		if off+length > len(ttf) || off+length < off {
-			return nil, errFont
+			return nil, ErrMalformed
 		}
 		s.tables[tag] = ttf[off : off+length]
 	}
 	return s, nil
 }
 
-// parseMetrics reads coverage and widths from a TrueType font.
-func parseMetrics(ttf []byte) (*metrics, error) {
+// ParseMetrics reads coverage and widths from a TrueType font.
+func ParseMetrics(ttf []byte) (*Metrics, error) {
 	s, err := parseTables(ttf)
 	if err != nil {
 		return nil, err
@@ -109,31 +113,31 @@ func parseMetrics(ttf []byte) (*metrics, error) {
 	desc, ok3 := s.u16(hhea, 6)
 	nMetrics, ok4 := s.u16(hhea, 34)
 	if !ok1 || !ok2 || !ok3 || !ok4 || upem == 0 || nMetrics == 0 || len(hmtx) < 4*nMetrics {
-		return nil, errFont
+		return nil, ErrMalformed
 	}
-	m := &metrics{
-		unitsPerEm: float64(upem),
-		ascent:     float64(int16(asc)),
-		descent:    -float64(int16(desc)),
-		adv:        make([]int16, 0x10000),
+	m := &Metrics{
+		UnitsPerEm: float64(upem),
+		Ascent:     float64(int16(asc)),
+		Descent:    -float64(int16(desc)),
+		Adv:        make([]int16, 0x10000),
 	}
-	for i := range m.adv {
-		m.adv[i] = -1
+	for i := range m.Adv {
+		m.Adv[i] = -1
 	}
-	for i := range m.bbox {
+	for i := range m.BBox {
 		v, _ := s.u16(head, 36+2*i)
-		m.bbox[i] = int(int16(v))
+		m.BBox[i] = int(int16(v))
 	}
 	os2, post := s.tables["OS/2"], s.tables["post"]
-	m.weight, _ = s.u16(os2, 4)
-	m.capHeight = int(m.ascent)
+	m.Weight, _ = s.u16(os2, 4)
+	m.CapHeight = int(m.Ascent)
 	if v, ok := s.u16(os2, 0); ok && v >= 2 {
 		if c, ok := s.u16(os2, 88); ok {
-			m.capHeight = int(int16(c))
+			m.CapHeight = int(int16(c))
 		}
 	}
 	if a, ok := s.u32(post, 4); ok {
-		m.italicAngle = int(int32(a)) >> 16
+		m.ItalicAngle = int(int32(a)) >> 16
 	}
 	advance := func(gid int) int16 {
 		if gid >= nMetrics {
@@ -146,8 +150,8 @@ func parseMetrics(ttf []byte) (*metrics, error) {
 		return int16(a)
 	}
 	set := func(r, gid int) {
-		if gid != 0 && r >= 0 && r < len(m.adv) {
-			m.adv[r] = advance(gid)
+		if gid != 0 && r >= 0 && r < len(m.Adv) {
+			m.Adv[r] = advance(gid)
 		}
 	}
 	if err := s.readCmap(cmap, set); err != nil {
@@ -161,7 +165,7 @@ func parseMetrics(ttf []byte) (*metrics, error) {
 func (s *sfntReader) readCmap(cmap []byte, set func(r, gid int)) error {
 	n, ok := s.u16(cmap, 2)
 	if !ok {
-		return errFont
+		return ErrMalformed
 	}
 	var f4, f12 []byte
 	for i := 0; i < n; i++ {
@@ -169,7 +173,7 @@ func (s *sfntReader) readCmap(cmap []byte, set func(r, gid int)) error {
 		eid, _ := s.u16(cmap, 6+8*i)
 		off, ok := s.u32(cmap, 8+8*i)
 		if !ok || off >= len(cmap) {
-			return errFont
+			return ErrMalformed
 		}
 		sub := cmap[off:]
 		format, _ := s.u16(sub, 0)
@@ -184,14 +188,14 @@ func (s *sfntReader) readCmap(cmap []byte, set func(r, gid int)) error {
 	case f12 != nil:
 		groups, ok := s.u32(f12, 12)
 		if !ok {
-			return errFont
+			return ErrMalformed
 		}
 		for g := 0; g < groups; g++ {
 			start, ok1 := s.u32(f12, 16+12*g)
 			end, ok2 := s.u32(f12, 20+12*g)
 			gid, ok3 := s.u32(f12, 24+12*g)
 			if !ok1 || !ok2 || !ok3 || end < start {
-				return errFont
+				return ErrMalformed
 			}
 			for r := start; r <= end && r < 0x10000; r++ {
 				set(r, gid+r-start)
@@ -201,7 +205,7 @@ func (s *sfntReader) readCmap(cmap []byte, set func(r, gid int)) error {
 	case f4 != nil:
 		segX2, ok := s.u16(f4, 6)
 		if !ok {
-			return errFont
+			return ErrMalformed
 		}
 		ends, starts, deltas, ranges := 14, 16+segX2, 16+2*segX2, 16+3*segX2
 		for i := 0; i < segX2; i += 2 {
@@ -210,7 +214,7 @@ func (s *sfntReader) readCmap(cmap []byte, set func(r, gid int)) error {
 			delta, ok3 := s.u16(f4, deltas+i)
 			ro, ok4 := s.u16(f4, ranges+i)
 			if !ok1 || !ok2 || !ok3 || !ok4 {
-				return errFont
+				return ErrMalformed
 			}
 			for r := start; r <= end && r != 0xffff; r++ {
 				gid := 0
@@ -219,7 +223,7 @@ func (s *sfntReader) readCmap(cmap []byte, set func(r, gid int)) error {
 				} else {
 					g, ok := s.u16(f4, ranges+i+ro+2*(r-start))
 					if !ok {
-						return errFont
+						return ErrMalformed
 					}
 					if g != 0 {
 						gid = (g + delta) & 0xffff
@@ -230,5 +234,5 @@ func (s *sfntReader) readCmap(cmap []byte, set func(r, gid int)) error {
 		}
 		return nil
 	}
-	return errFont
+	return ErrMalformed
 }

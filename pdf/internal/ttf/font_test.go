@@ -1,0 +1,60 @@
+package ttf
+
+import (
+	"bytes"
+	"compress/zlib"
+	"io"
+	"testing"
+
+	"github.com/go-fonts/liberation/liberationsansbold"
+	"github.com/go-fonts/liberation/liberationsansregular"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/image/font/sfnt"
+)
+
+// TestPrograms: every code page's program, as embedded, draws each of
+// its codes with the whole font's glyph for the code's character, and
+// gives its width as PDF wants it.
+func TestPrograms(t *testing.T) {
+	var faces []*Face
+	for _, data := range [][]byte{liberationsansregular.TTF, liberationsansbold.TTF} {
+		f, err := NewFace(data, "LiberationSans", func(r rune) bool { return r < 0x20 })
+		require.NoError(t, err)
+		faces = append(faces, f)
+	}
+	cp := NewCodePages(func(r rune) bool { return faces[0].M.Has(r) || faces[1].M.Has(r) })
+	for st, f := range faces {
+		f.SetWidths(cp)
+		orig, err := sfnt.Parse(f.TTF)
+		require.NoError(t, err)
+		for pg := range cp.Runes {
+			prog, err := f.NewProgram(cp, st, pg, func(rune) bool { return true })
+			require.NoError(t, err)
+			zr, err := zlib.NewReader(bytes.NewReader(prog.Z))
+			require.NoError(t, err)
+			ttf, err := io.ReadAll(zr)
+			require.NoError(t, err)
+			require.Len(t, ttf, prog.Size)
+			cut, err := sfnt.Parse(ttf)
+			require.NoError(t, err)
+			assertSameGlyphs(t, orig, cut, &prog.Codes)
+			assertMacCmap(t, ttf, cut, &prog.Codes)
+			assertChecksums(t, ttf)
+			assert.Equal(t, 'A'+byte(st), prog.Name[4], "the subset tag names the face")
+			assert.Equal(t, 'A'+byte(pg), prog.Name[5], "and the page")
+			for c, r := range cp.Runes[pg] {
+				if r != 0 && f.M.Has(r) {
+					assert.Equal(t, r, prog.Codes[c])
+					assert.Equal(t, f.M.Em(float64(f.M.Adv[r])), f.Widths[pg][c], "width of %q", r)
+				} else {
+					assert.Zero(t, prog.Codes[c])
+					assert.Zero(t, f.Widths[pg][c])
+				}
+			}
+		}
+		_, err = f.NewProgram(cp, st, len(cp.Runes), func(rune) bool { return true })
+		assert.Error(t, err)
+		assert.False(t, f.M.Has('\x07'), "skipped runes count as missing")
+	}
+}
