@@ -201,7 +201,7 @@ func TestRepliesWarnings(t *testing.T) {
 		{"?original=false", "", []string{"referral.examination: recommended field is empty (recommended-field-missing)",
 			"returned.reason: "}, []string{"referral.history: "}},
 		{"", "text/plain", []string{"referral.examination: recommended field is empty (recommended-field-missing)"},
-			[]string{"(pdf)"}},
+			[]string{"(character-replaced)"}},
 	}
 	for _, tt := range tests {
 		resp := post(t, srv.URL+"/v1/replies"+tt.query, "application/json", tt.accept, body)
@@ -220,7 +220,7 @@ func TestRepliesWarnings(t *testing.T) {
 			assert.Equal(t, -1, strings.IndexFunc(w, func(r rune) bool { return !unicode.IsPrint(r) }), w)
 		}
 		for _, w := range got {
-			if strings.HasSuffix(w, "(pdf)") {
+			if strings.HasSuffix(w, "(character-replaced)") {
 				assert.True(t, strings.HasPrefix(w, "referral.") || strings.HasPrefix(w, "returned."), w)
 			}
 		}
