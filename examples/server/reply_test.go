@@ -197,7 +197,8 @@ func TestRepliesWarnings(t *testing.T) {
 		want, not     []string // warnings given, and not given
 	}{
 		{"", "", []string{"referral.examination: recommended field is empty (recommended-field-missing)",
-			"referral.history: ", "returned.reason: "}, nil},
+			`referral.history: 1 character the font cannot show replaced by "[?]" (character-replaced)`,
+			`returned.reason: 1 character the font cannot show replaced by "[?]" (character-replaced)`}, nil},
 		{"?original=false", "", []string{"referral.examination: recommended field is empty (recommended-field-missing)",
 			"returned.reason: "}, []string{"referral.history: "}},
 		{"", "text/plain", []string{"referral.examination: recommended field is empty (recommended-field-missing)"},
