@@ -701,3 +701,25 @@ func TestAgeSinceSexText(t *testing.T) {
 		assert.Equal(t, want, sexText(in), in)
 	}
 }
+
+// TestBlockPaths: every block of a composed letter names the field it
+// shows, and BlockPath returns the block's Path.
+func TestBlockPaths(t *testing.T) {
+	letters := 0
+	for _, f := range testdataFiles(t, "referrals/*.json") {
+		r := decodeFile(t, f)
+		if Decide(r, WithClock(fixedClock)).Path != PathLetter {
+			continue
+		}
+		l, err := Compose(r, WithClock(fixedClock))
+		require.NoError(t, err, f)
+		letters++
+		for i, b := range l.Blocks {
+			p := reflect.ValueOf(b).Elem().FieldByName("Path")
+			require.True(t, p.IsValid(), "%s: block %d (%T) has no Path", f, i, b)
+			assert.NotEmpty(t, b.BlockPath(), "%s: block %d (%T)", f, i, b)
+			assert.Equal(t, p.String(), b.BlockPath(), "%s: block %d (%T)", f, i, b)
+		}
+	}
+	assert.Greater(t, letters, 3, "letters composed")
+}
