@@ -180,7 +180,7 @@ func TestRenderAllErrors(t *testing.T) {
 
 type strangeBlock struct{}
 
-func (strangeBlock) Source() string { return "strange" }
+func (strangeBlock) BlockPath() string { return "strange" }
 
 func BenchmarkRenderAll(b *testing.B) {
 	r, err := NewRenderer()
@@ -204,12 +204,12 @@ func TestRenderAllWarnings(t *testing.T) {
 	require.NoError(t, err)
 	reply, original := replyAndOriginal(t, "ent-recurrent-tonsillitis", false)
 	for _, b := range reply.Blocks {
-		if p, ok := b.(*referral.Paragraph); ok && p.Field == "returned.reason" {
+		if p, ok := b.(*referral.Paragraph); ok && p.Path == "returned.reason" {
 			p.Text += " 😀"
 		}
 	}
 	for _, b := range original.Blocks {
-		if p, ok := b.(*referral.Paragraph); ok && p.Field == "history" {
+		if p, ok := b.(*referral.Paragraph); ok && p.Path == "history" {
 			p.Text += " 中文"
 		}
 	}
@@ -218,7 +218,7 @@ func TestRenderAllWarnings(t *testing.T) {
 	require.NoError(t, err)
 	var fields []string
 	for _, w := range ws {
-		fields = append(fields, w.Field)
+		fields = append(fields, w.Path)
 		assert.NotContains(t, w.Message, "😀")
 	}
 	assert.ElementsMatch(t, []string{"returned.reason", "history"}, fields)

@@ -52,10 +52,10 @@
 //
 // Liberation Sans covers the Latin, Greek and Cyrillic scripts. Any other
 // character (an emoji, Chinese or Arabic script) is printed as a visible
-// marker, "[?]", and Render returns a Warning naming the field. Hebrew, which
-// the font has, is treated the same way: the renderer does not lay out
-// right-to-left text, and printing it backwards would be worse than a
-// marker. Warnings
+// marker, "[?]", and Render returns a Warning with the code
+// WarnCharacterReplaced and the Path of the field. Hebrew, which the font
+// has, is treated the same way: the renderer does not lay out right-to-left
+// text, and printing it backwards would be worse than a marker. Warnings
 // never hold the text itself, so they are safe to log.
 //
 // # Output

@@ -30,7 +30,7 @@ func TestMixedScripts(t *testing.T) {
 	l := handLetter()
 	l.Meta.Patient.Name = "Mr Łukasz Zieliński-Петров"
 	i := blockIndex(t, l, "history", &referral.Paragraph{})
-	l.Blocks[i] = &referral.Paragraph{Text: line, Field: "history"}
+	l.Blocks[i] = &referral.Paragraph{Text: line, Path: "history"}
 	pdf, ws := render(t, r, l)
 	assert.Empty(t, ws, "every character is in the font")
 	validate(t, pdf)

@@ -33,12 +33,12 @@ var (
 type BlockError struct {
 	Index int    // position in Letter.Blocks
 	Type  string // Go type, such as "*referral.Chart"
-	Field string // the block's Source
+	Path  string // the block's Path
 	Err   error
 }
 
 func (e *BlockError) Error() string {
-	return fmt.Sprintf("pdf: block %d (%s, field %q): %v", e.Index, e.Type, e.Field, e.Err)
+	return fmt.Sprintf("pdf: block %d (%s, field %q): %v", e.Index, e.Type, e.Path, e.Err)
 }
 
 // Unwrap returns the cause.

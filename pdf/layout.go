@@ -281,7 +281,7 @@ func (b *builder) block(i int, blk referral.Block) error {
 		if v != nil {
 			var us []unit
 			for _, l := range v.Lines {
-				us = append(us, b.lines(l, v.Field, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)...)
+				us = append(us, b.lines(l, v.Path, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)...)
 			}
 			b.add(b.group(us)...)
 		}
@@ -295,7 +295,7 @@ func (b *builder) block(i int, blk referral.Block) error {
 			if v.Strong {
 				st = bold
 			}
-			b.add(flowable(b.lines(v.Text, v.Field, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft))...)
+			b.add(flowable(b.lines(v.Text, v.Path, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft))...)
 		}
 	case *referral.Notice:
 		if v != nil {
@@ -331,7 +331,7 @@ func (b *builder) block(i int, blk referral.Block) error {
 		if v != nil {
 			var us []unit
 			for _, l := range v.Lines {
-				us = append(us, b.lines(l, v.Field, regular, smallSize, smallLead, inkColour, b.x0, b.w, alignLeft)...)
+				us = append(us, b.lines(l, v.Path, regular, smallSize, smallLead, inkColour, b.x0, b.w, alignLeft)...)
 			}
 			follows := b.out.signOff >= 0 && b.onlyGapsSince(b.out.signOffEnd)
 			b.add(b.group(us)...)
@@ -342,20 +342,20 @@ func (b *builder) block(i int, blk referral.Block) error {
 	case nil:
 		// A nil block holds nothing to print.
 	default:
-		return &BlockError{Index: i, Type: fmt.Sprintf("%T", blk), Field: safeSource(blk), Err: ErrUnsupportedBlock}
+		return &BlockError{Index: i, Type: fmt.Sprintf("%T", blk), Path: safePath(blk), Err: ErrUnsupportedBlock}
 	}
 	return nil
 }
 
-// safeSource returns blk.Source(), or "" if the call panics (a nil
+// safePath returns blk.BlockPath(), or "" if the call panics (a nil
 // pointer of a type this package does not know).
-func safeSource(blk referral.Block) (s string) {
+func safePath(blk referral.Block) (s string) {
 	defer func() {
 		if recover() != nil {
 			s = ""
 		}
 	}()
-	return blk.Source()
+	return blk.BlockPath()
 }
 
 // fitPicture returns p's size in mm within maxW by maxH, keeping its shape.
@@ -381,9 +381,9 @@ func (b *builder) letterhead(v *referral.Letterhead) {
 		b.figure(b.logo, "Logo of "+v.Name)
 	}
 	var us []unit
-	us = append(us, b.tag(b.lines(v.Name, v.Field, bold, nameSize, nameLead, b.cfg.accent, textX, textW, alignRight), "H1")...)
-	us = append(us, b.tag(b.inline(v.Lines, v.Field, textX, textW), "P")...)
-	us = append(us, b.tag(b.details(v.Details, v.Field, textX, textW), "P")...)
+	us = append(us, b.tag(b.lines(v.Name, v.Path, bold, nameSize, nameLead, b.cfg.accent, textX, textW, alignRight), "H1")...)
+	us = append(us, b.tag(b.inline(v.Lines, v.Path, textX, textW), "P")...)
+	us = append(us, b.tag(b.details(v.Details, v.Path, textX, textW), "P")...)
 	textH := 0.0
 	for _, u := range us {
 		textH += u.h
@@ -433,8 +433,8 @@ func (b *builder) details(ds []referral.KeyValue, field string, x, width float64
 	oneLine := true
 	for _, d := range ds {
 		f := field
-		if d.Field != "" {
-			f = d.Field
+		if d.Path != "" {
+			f = d.Path
 		}
 		k, v := b.c.clean(d.Key, bold, f), b.c.clean(d.Value, regular, f)
 		if k == "" || v == "" || strings.ContainsRune(k+v, '\n') {
@@ -469,8 +469,8 @@ func (b *builder) details(ds []referral.KeyValue, field string, x, width float64
 // detail lays out a letterhead detail, "Tel 0113 496 0000", right aligned,
 // the key in bold.
 func (b *builder) detail(d referral.KeyValue, field string, x, width float64) []unit {
-	if d.Field != "" {
-		field = d.Field
+	if d.Path != "" {
+		field = d.Path
 	}
 	key := b.c.clean(d.Key, bold, field)
 	val := b.c.clean(d.Value, regular, field)
@@ -489,7 +489,7 @@ func (b *builder) detail(d referral.KeyValue, field string, x, width float64) []
 }
 
 func (b *builder) heading(v *referral.Heading) {
-	us := b.lines(v.Text, v.Field, bold, headSize, headLead, inkColour, b.x0, b.w, alignLeft)
+	us := b.lines(v.Text, v.Path, bold, headSize, headLead, inkColour, b.x0, b.w, alignLeft)
 	if len(us) == 0 {
 		return
 	}
@@ -534,9 +534,9 @@ func (b *builder) notice(v *referral.Notice) {
 		title = urgentRed
 		st = boxStyle{fill: urgentRed.mix(0.08), hasFill: true, bar: urgentRed, hasBar: true, border: urgentRed, hasBorder: true, borderW: 0.8}
 	}
-	us := b.tag(b.lines(v.Title, v.Field, bold, bodySize, bodyLead, title, x, w, alignLeft), "H2")
+	us := b.tag(b.lines(v.Title, v.Path, bold, bodySize, bodyLead, title, x, w, alignLeft), "H2")
 	for _, l := range v.Lines {
-		us = append(us, b.tag(b.lines(l, v.Field, regular, bodySize, bodyLead, inkColour, x, w, alignLeft), "P")...)
+		us = append(us, b.tag(b.lines(l, v.Path, regular, bodySize, bodyLead, inkColour, x, w, alignLeft), "P")...)
 	}
 	b.add(b.group(b.boxed(us, st))...)
 }
@@ -544,7 +544,7 @@ func (b *builder) notice(v *referral.Notice) {
 // summary lays out the At a glance block: a titled list of labelled facts
 // in small type, under a thin rule, without a panel's colour.
 func (b *builder) summary(v *referral.Summary) {
-	us := b.tag(b.lines(v.Title, v.Field, bold, smallSize, smallLead, b.cfg.accent, b.x0, b.w, alignLeft), "H2")
+	us := b.tag(b.lines(v.Title, v.Path, bold, smallSize, smallLead, b.cfg.accent, b.x0, b.w, alignLeft), "H2")
 	if len(us) > 0 {
 		us[0].ops = append(us[0].ops, op{kind: opLine, x: float32(b.x0), y: 0, w: float32(b.w), lw: 0.3, colour: b.cfg.accent})
 		for i := range us[0].ops {
@@ -554,7 +554,7 @@ func (b *builder) summary(v *referral.Summary) {
 		}
 		us[0].h += 1
 	}
-	us = append(us, b.pairs(v.Items, v.Field, smallSize, smallLead, b.out.tree.Add("L", b.cur))...)
+	us = append(us, b.pairs(v.Items, v.Path, smallSize, smallLead, b.out.tree.Add("L", b.cur))...)
 	if len(us) > 0 {
 		last := &us[len(us)-1]
 		last.ops = append(last.ops, op{kind: opLine, x: float32(b.x0), y: float32(last.h + 0.8), w: float32(b.w), lw: 0.3, colour: lightRule})
@@ -564,7 +564,7 @@ func (b *builder) summary(v *referral.Summary) {
 }
 
 func (b *builder) keyValues(v *referral.KeyValueList) {
-	for _, us := range b.pairRows(v.Items, v.Field, bodySize, bodyLead, b.cur) {
+	for _, us := range b.pairRows(v.Items, v.Path, bodySize, bodyLead, b.cur) {
 		b.add(us...)
 	}
 }
@@ -589,8 +589,8 @@ func (b *builder) pairRows(items []referral.KeyValue, field string, size, lead f
 	keyW := 0.0
 	for i, it := range items {
 		f := field
-		if it.Field != "" {
-			f = it.Field
+		if it.Path != "" {
+			f = it.Path
 		}
 		keys[i] = b.c.clean(it.Key, bold, f)
 		vals[i] = b.c.clean(it.Value, regular, f)
@@ -702,7 +702,7 @@ func (b *builder) table(v *referral.Table) {
 	var head unit
 	hdr := 0
 	if hasHeader {
-		head = b.row(v.Header, ws, v.Field, bold, b.maxH)[0]
+		head = b.row(v.Header, ws, v.Path, bold, b.maxH)[0]
 		head.elem = int32(b.cells("TH", cols))
 		head.ops = append([]op{{kind: opFill, x: float32(b.x0), y: 0, w: float32(b.w), h: float32(head.h), colour: headFill}}, head.ops...)
 		head.ops = append(head.ops, op{kind: opLine, x: float32(b.x0), y: float32(head.h), w: float32(b.w), lw: 0.3, colour: ruleColour})
@@ -713,7 +713,7 @@ func (b *builder) table(v *referral.Table) {
 		b.add(head)
 	}
 	for i, r := range v.Rows {
-		us := b.row(r, ws, v.Field+"["+strconv.Itoa(i)+"]", regular, b.maxH-head.h-1)
+		us := b.row(r, ws, v.Path+"["+strconv.Itoa(i)+"]", regular, b.maxH-head.h-1)
 		first := b.cells("TD", cols)
 		for j := range us {
 			us[j].elem = int32(first)
@@ -740,7 +740,7 @@ func (b *builder) fitNoWrap(v *referral.Table, ws []float64) []float64 {
 		}
 		need := 0.0
 		cell := func(st style, s string) {
-			for _, l := range strings.Split(b.c.clean(s, st, v.Field), "\n") {
+			for _, l := range strings.Split(b.c.clean(s, st, v.Path), "\n") {
 				need = math.Max(need, b.m(st).width(l, smallSize)+2*cellPadX+0.2)
 			}
 		}
@@ -832,15 +832,15 @@ func (b *builder) statement(v *referral.StatementBox) {
 // statementLines lays out the statement's title, paragraphs and source in
 // small grey type at x, width w.
 func (b *builder) statementLines(v *referral.StatementBox, x, w float64) []unit {
-	us := b.tag(b.lines(v.Title, v.Field, bold, tinySize, tinyLead, greyText, x, w, alignLeft), "H2")
+	us := b.tag(b.lines(v.Title, v.Path, bold, tinySize, tinyLead, greyText, x, w, alignLeft), "H2")
 	for _, p := range v.Paragraphs {
-		ps := b.tag(b.lines(p, v.Field, regular, tinySize, tinyLead, greyText, x, w, alignLeft), "P")
+		ps := b.tag(b.lines(p, v.Path, regular, tinySize, tinyLead, greyText, x, w, alignLeft), "P")
 		if len(ps) > 0 && len(us) > 0 {
 			us[len(us)-1].h += 0.8
 		}
 		us = append(us, ps...)
 	}
-	if cs := b.tag(b.lines(v.Citation, v.Field, regular, tinySize, tinyLead, greyText, x, w, alignLeft), "P"); len(cs) > 0 {
+	if cs := b.tag(b.lines(v.Citation, v.Path, regular, tinySize, tinyLead, greyText, x, w, alignLeft), "P"); len(cs) > 0 {
 		if len(us) > 0 {
 			us[len(us)-1].h += 0.8
 		}
@@ -895,7 +895,7 @@ func keepSignOff(l *layout) {
 }
 
 func (b *builder) signature(v *referral.Signature) {
-	us := b.tag(b.lines(v.Closing, v.Field, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft), "P")
+	us := b.tag(b.lines(v.Closing, v.Path, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft), "P")
 	space := unit{h: 9}
 	if b.sig != nil {
 		who := ""
@@ -913,7 +913,7 @@ func (b *builder) signature(v *referral.Signature) {
 		if i == 0 {
 			st = bold
 		}
-		sign = append(sign, b.lines(l, v.Field, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)...)
+		sign = append(sign, b.lines(l, v.Path, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)...)
 	}
 	us = append(us, b.tag(sign, "P")...)
 	if b.beside != nil {

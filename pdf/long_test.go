@@ -161,7 +161,7 @@ func sweep(t *testing.T, at int, check func(n int, l *referral.Letter, doc *pdfD
 			filler[i] = fmt.Sprintf("Filler line %d.", i+1)
 		}
 		if n > 0 {
-			p := &referral.Paragraph{Text: strings.Join(filler, "\n"), Field: "history"}
+			p := &referral.Paragraph{Text: strings.Join(filler, "\n"), Path: "history"}
 			l.Blocks = append(l.Blocks[:at], append([]referral.Block{p}, l.Blocks[at:]...)...)
 		}
 		pdf, _ := render(t, r, l)

@@ -138,7 +138,7 @@ func assertNoWrap(t *testing.T, v *referral.Table, doc *pdfDoc) {
 			if c >= len(row) || row[c] == "" || fs.faces[regular].m.width(row[c], smallSize) > (pageW-40)/3-4 {
 				continue
 			}
-			assert.GreaterOrEqual(t, pageOfRun(doc, row[c]), 0, "%s: %q is wrapped", v.Field, row[c])
+			assert.GreaterOrEqual(t, pageOfRun(doc, row[c]), 0, "%s: %q is wrapped", v.Path, row[c])
 		}
 	}
 }
@@ -166,8 +166,8 @@ func TestShortReferralOnePage(t *testing.T) {
 	var meds, allergies bool
 	for _, b := range l.Blocks {
 		if tb, ok := b.(*referral.Table); ok {
-			meds = meds || tb.Field == "medications.items" && len(tb.Rows) > 0
-			allergies = allergies || tb.Field == "allergies.items" && len(tb.Rows) > 0
+			meds = meds || tb.Path == "medications.items" && len(tb.Rows) > 0
+			allergies = allergies || tb.Path == "allergies.items" && len(tb.Rows) > 0
 		}
 	}
 	require.True(t, meds && allergies, "the example lists medication and allergies")
@@ -190,7 +190,7 @@ func TestUrgentBannerDistinct(t *testing.T) {
 	l := handLetter()
 	at := blockIndex(t, l, "priority", &referral.Notice{})
 	l.Blocks = append(l.Blocks[:at+1], append([]referral.Block{&referral.Notice{Title: "Communication needs",
-		Lines: []string{"Interpreter needed: Polish"}, Field: "communication"}}, l.Blocks[at+1:]...)...)
+		Lines: []string{"Interpreter needed: Polish"}, Path: "communication"}}, l.Blocks[at+1:]...)...)
 	lay, err := r.layout(l, newCleaner(r.fs, ""), pdfobj.NewTree())
 	require.NoError(t, err)
 	require.Len(t, lay.boxes, 2, "one urgent banner and one information panel")
@@ -232,11 +232,11 @@ func TestRowsNeverSplit(t *testing.T) {
 			for _, b := range l.Blocks {
 				switch v := b.(type) {
 				case *referral.KeyValueList:
-					if v.Field == field {
+					if v.Path == field {
 						v.Items[1].Value = long
 					}
 				case *referral.Table:
-					if v.Field == field {
+					if v.Path == field {
 						v.Rows[0][1] = long
 					}
 				}
@@ -244,7 +244,7 @@ func TestRowsNeverSplit(t *testing.T) {
 			at := blockIndex(t, l, field, &referral.Heading{})
 			if n > 0 {
 				filler := strings.TrimSuffix(strings.Repeat("Filler line.\n", n), "\n")
-				l.Blocks = append(l.Blocks[:at], append([]referral.Block{&referral.Paragraph{Text: filler, Field: "history"}}, l.Blocks[at:]...)...)
+				l.Blocks = append(l.Blocks[:at], append([]referral.Block{&referral.Paragraph{Text: filler, Path: "history"}}, l.Blocks[at:]...)...)
 			}
 			pdf, _ := render(t, r, l)
 			doc := readPDF(t, pdf)

@@ -11,17 +11,35 @@ import (
 
 // Warning reports text the renderer had to change to print it: characters
 // the font cannot show (emoji, scripts outside Liberation Sans) are
-// replaced by a visible marker. Field names the referral field, never the
-// text, so a warning is safe to log.
+// replaced by a visible marker. It has the fields of referral.Warning.
+// Path names the referral field, never the text, so a warning is safe to
+// log.
 type Warning struct {
-	// Field is the JSON path of the field, as the letter block's Source
+	// Code says what kind of change was made: WarnCharacterReplaced.
+	Code string `json:"code"`
+	// Path is the JSON path of the field, as the letter block's Path
 	// gives it, with a row index for tables: "investigations[3]".
-	Field string
+	Path string `json:"path,omitempty"`
 	// Message says what was done, in plain words.
-	Message string
+	Message string `json:"message"`
 }
 
-func (w Warning) String() string { return w.Field + ": " + w.Message }
+// Warning codes.
+const (
+	// WarnCharacterReplaced: characters the font cannot show were
+	// replaced by a visible marker ("[?]"); the message says how many.
+	WarnCharacterReplaced = "character-replaced"
+)
+
+// String returns the warning as "PATH: MESSAGE (CODE)", or
+// "MESSAGE (CODE)" when it has no path.
+func (w Warning) String() string {
+	s := w.Message + " (" + w.Code + ")"
+	if w.Path != "" {
+		s = w.Path + ": " + s
+	}
+	return s
+}
 
 // cleaner makes text printable in a face and records what it replaced.
 type cleaner struct {
@@ -142,7 +160,8 @@ func (c *cleaner) warnings() []Warning {
 			what = strconv.Itoa(n) + " characters"
 		}
 		ws = append(ws, Warning{
-			Field:   f,
+			Code:    WarnCharacterReplaced,
+			Path:    f,
 			Message: what + " the font cannot show replaced by " + strconv.Quote(c.fs.marker),
 		})
 	}

@@ -26,10 +26,10 @@ func TestUnprintableText(t *testing.T) {
 	validate(t, pdf)
 
 	assert.Equal(t, []Warning{
-		{Field: "patient", Message: `1 character the font cannot show replaced by "[?]"`},
-		{Field: "history", Message: `6 characters the font cannot show replaced by "[?]"`},
-		{Field: "investigations[1]", Message: `2 characters the font cannot show replaced by "[?]"`},
-		{Field: "patientView.concerns", Message: `1 character the font cannot show replaced by "[?]"`},
+		{Code: WarnCharacterReplaced, Path: "patient", Message: `1 character the font cannot show replaced by "[?]"`},
+		{Code: WarnCharacterReplaced, Path: "history", Message: `6 characters the font cannot show replaced by "[?]"`},
+		{Code: WarnCharacterReplaced, Path: "investigations[1]", Message: `2 characters the font cannot show replaced by "[?]"`},
+		{Code: WarnCharacterReplaced, Path: "patientView.concerns", Message: `1 character the font cannot show replaced by "[?]"`},
 	}, ws)
 	for _, w := range ws {
 		for _, secret := range []string{"😣", "中", "Aisha", "florist", "Pain"} {
@@ -98,9 +98,9 @@ func TestWarningsAreNamedByField(t *testing.T) {
 	cl.clean("c 😀", regular, "reason")
 	ws := cl.warnings()
 	require.Len(t, ws, 2)
-	assert.Equal(t, "history", ws[0].Field)
+	assert.Equal(t, "history", ws[0].Path)
 	assert.True(t, strings.HasPrefix(ws[0].Message, "3 characters"))
-	assert.Equal(t, "reason", ws[1].Field)
+	assert.Equal(t, "reason", ws[1].Path)
 }
 
 // TestNameWarningBlamesThePatient: a character the font cannot show in the
@@ -127,7 +127,7 @@ func TestNameWarningBlamesThePatient(t *testing.T) {
 			_, ws := render(t, r, l)
 			var fields []string
 			for _, w := range ws {
-				fields = append(fields, w.Field)
+				fields = append(fields, w.Path)
 			}
 			assert.ElementsMatch(t, tt.want, fields)
 		})

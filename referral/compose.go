@@ -49,22 +49,22 @@ func (c *composer) letter() *Letter {
 	r := c.r
 	c.letterhead()
 	if c.s.forPatient {
-		c.add(&Notice{Title: "Copy for the patient", Field: "copies.patient"})
+		c.add(&Notice{Title: "Copy for the patient", Path: "copies.patient"})
 	}
 	c.addressee()
 	c.references()
-	c.add(&Paragraph{Text: c.reLine(), Strong: true, Field: "patient"})
+	c.add(&Paragraph{Text: c.reLine(), Strong: true, Path: "patient"})
 	c.atAGlance()
 	urgent := r.Priority.canonical() != PriorityRoutine
 	if urgent {
-		n := &Notice{Title: strings.ToUpper(priorityWord(r.Priority)) + " REFERRAL", Urgent: true, Field: "priority"}
+		n := &Notice{Title: strings.ToUpper(priorityWord(r.Priority)) + " REFERRAL", Urgent: true, Path: "priority"}
 		if t := strings.TrimSpace(r.PriorityReason); t != "" {
 			n.Lines = []string{"Reason for urgency: " + t}
 		}
 		c.add(n)
 	}
 	c.communication()
-	c.add(&Paragraph{Text: "Dear " + salutation(r.Recipient.Clinician) + ",", Field: "recipient.clinician"})
+	c.add(&Paragraph{Text: "Dear " + salutation(r.Recipient.Clinician) + ",", Path: "recipient.clinician"})
 	c.opening()
 	c.safety()
 	c.clinical()
@@ -98,12 +98,12 @@ func (c *composer) letter() *Letter {
 
 func (c *composer) letterhead() {
 	p := c.r.Practice
-	lh := &Letterhead{Name: p.Name, Lines: addressLines(p.Address), Field: "practice"}
-	lh.Details = append(lh.Details, KeyValue{Key: "Tel", Value: p.Phone, Field: "practice.phone"})
+	lh := &Letterhead{Name: p.Name, Lines: addressLines(p.Address), Path: "practice"}
+	lh.Details = append(lh.Details, KeyValue{Key: "Tel", Value: p.Phone, Path: "practice.phone"})
 	if p.Email != "" {
-		lh.Details = append(lh.Details, KeyValue{Key: "Email", Value: p.Email, Field: "practice.email"})
+		lh.Details = append(lh.Details, KeyValue{Key: "Email", Value: p.Email, Path: "practice.email"})
 	}
-	lh.Details = append(lh.Details, KeyValue{Key: "ODS code", Value: p.ODSCode, Field: "practice.odsCode"})
+	lh.Details = append(lh.Details, KeyValue{Key: "ODS code", Value: p.ODSCode, Path: "practice.odsCode"})
 	c.add(lh)
 }
 
@@ -124,21 +124,21 @@ func (c *composer) addressee() {
 	if rc.Address != nil {
 		lines = append(lines, addressLines(*rc.Address)...)
 	}
-	c.add(&Addressee{Lines: lines, Field: "recipient"})
+	c.add(&Addressee{Lines: lines, Path: "recipient"})
 }
 
 func (c *composer) references() {
 	r := c.r
-	kv := &KeyValueList{Field: "date"}
-	kv.Items = append(kv.Items, KeyValue{Key: "Date", Value: c.date.Long(), Field: "date"})
+	kv := &KeyValueList{Path: "date"}
+	kv.Items = append(kv.Items, KeyValue{Key: "Date", Value: c.date.Long(), Path: "date"})
 	if r.Reference != "" {
-		kv.Items = append(kv.Items, KeyValue{Key: "Our reference", Value: r.Reference, Field: "reference"})
+		kv.Items = append(kv.Items, KeyValue{Key: "Our reference", Value: r.Reference, Path: "reference"})
 	}
 	if r.UBRN != "" {
-		kv.Items = append(kv.Items, KeyValue{Key: "e-RS UBRN", Value: r.UBRN.String(), Field: "ubrn"})
+		kv.Items = append(kv.Items, KeyValue{Key: "e-RS UBRN", Value: r.UBRN.String(), Path: "ubrn"})
 	}
 	if r.Recipient.ERSServiceID != "" {
-		kv.Items = append(kv.Items, KeyValue{Key: "eRS service ID", Value: r.Recipient.ERSServiceID, Field: "recipient.ersServiceId"})
+		kv.Items = append(kv.Items, KeyValue{Key: "eRS service ID", Value: r.Recipient.ERSServiceID, Path: "recipient.ersServiceId"})
 	}
 	c.add(kv)
 }
@@ -176,7 +176,7 @@ func (c *composer) communication() {
 	if cm == nil {
 		return
 	}
-	n := &Notice{Title: "Communication needs", Field: "communication"}
+	n := &Notice{Title: "Communication needs", Path: "communication"}
 	if in := cm.Interpreter; in != nil {
 		n.Lines = append(n.Lines, "Interpreter needed: "+interpreterText(in))
 	}
@@ -209,11 +209,11 @@ func (c *composer) communication() {
 // own words, unchanged, each under its own label.
 func (c *composer) opening() {
 	r := c.r
-	c.add(&Paragraph{Text: "I would be grateful if you could see " + patientRef(r.Patient) + requestPhrase(r.Request.Kind) + ".", Field: "patient"})
-	kv := &KeyValueList{Field: "reason"}
-	kv.Items = append(kv.Items, KeyValue{Key: "Reason for referral", Value: strings.TrimSpace(r.Reason), Field: "reason"})
+	c.add(&Paragraph{Text: "I would be grateful if you could see " + patientRef(r.Patient) + requestPhrase(r.Request.Kind) + ".", Path: "patient"})
+	kv := &KeyValueList{Path: "reason"}
+	kv.Items = append(kv.Items, KeyValue{Key: "Reason for referral", Value: strings.TrimSpace(r.Reason), Path: "reason"})
 	if d := strings.TrimSpace(r.Request.Detail); d != "" {
-		kv.Items = append(kv.Items, KeyValue{Key: "My question", Value: d, Field: "request.detail"})
+		kv.Items = append(kv.Items, KeyValue{Key: "My question", Value: d, Path: "request.detail"})
 	}
 	c.add(kv)
 }
@@ -223,21 +223,21 @@ func (c *composer) opening() {
 // Safety section. The full sections follow in the letter.
 func (c *composer) atAGlance() {
 	r := c.r
-	sm := &Summary{Title: "At a glance", Field: "priority"}
+	sm := &Summary{Title: "At a glance", Path: "priority"}
 	pr := capitalise(priorityWord(r.Priority))
 	if r.Priority.canonical() == PriorityRoutine {
 		if t := strings.TrimSpace(r.PriorityReason); t != "" {
 			pr += ". " + t
 		}
 	}
-	sm.Items = append(sm.Items, KeyValue{Key: "Priority", Value: pr, Field: "priority"})
-	sm.Items = append(sm.Items, KeyValue{Key: "Asked", Value: requestWords(r.Request), Field: "request"})
-	sm.Items = append(sm.Items, KeyValue{Key: "Allergies", Value: allergySummary(r.Allergies), Field: "allergies"})
+	sm.Items = append(sm.Items, KeyValue{Key: "Priority", Value: pr, Path: "priority"})
+	sm.Items = append(sm.Items, KeyValue{Key: "Asked", Value: requestWords(r.Request), Path: "request"})
+	sm.Items = append(sm.Items, KeyValue{Key: "Allergies", Value: allergySummary(r.Allergies), Path: "allergies"})
 	if cm := r.Communication; cm != nil && cm.Interpreter != nil {
-		sm.Items = append(sm.Items, KeyValue{Key: "Interpreter", Value: interpreterText(cm.Interpreter), Field: "communication.interpreter"})
+		sm.Items = append(sm.Items, KeyValue{Key: "Interpreter", Value: interpreterText(cm.Interpreter), Path: "communication.interpreter"})
 	}
 	if kinds := safetyKinds(r.Safety); len(kinds) > 0 {
-		sm.Items = append(sm.Items, KeyValue{Key: "Safety", Value: "See Safety below (" + strings.Join(kinds, ", ") + ")", Field: "safety"})
+		sm.Items = append(sm.Items, KeyValue{Key: "Safety", Value: "See Safety below (" + strings.Join(kinds, ", ") + ")", Path: "safety"})
 	}
 	c.add(sm)
 }
@@ -288,7 +288,7 @@ func interpreterText(in *Interpreter) string {
 }
 
 func (c *composer) section(title, field string, body ...Block) {
-	c.add(&Heading{Text: title, Field: field})
+	c.add(&Heading{Text: title, Path: field})
 	c.add(body...)
 }
 
@@ -296,7 +296,7 @@ func (c *composer) text(title, field, text string) {
 	if strings.TrimSpace(text) == "" {
 		return
 	}
-	c.section(title, field, &Paragraph{Text: text, Field: field})
+	c.section(title, field, &Paragraph{Text: text, Path: field})
 }
 
 func (c *composer) clinical() {
@@ -305,7 +305,7 @@ func (c *composer) clinical() {
 	c.text("Examination", "examination", r.Examination)
 	if len(r.Investigations) > 0 {
 		t := &Table{Header: []string{"Investigation", "Result", "Date", "Comment"}, Widths: []float64{3, 4, 2, 3},
-			NoWrap: []bool{false, false, true, false}, Field: "investigations"}
+			NoWrap: []bool{false, false, true, false}, Path: "investigations"}
 		for _, in := range r.Investigations {
 			t.Rows = append(t.Rows, []string{in.Name, in.Result, in.Date.Long(), in.Comment})
 		}
@@ -314,7 +314,7 @@ func (c *composer) clinical() {
 	c.text("Management so far", "managementSoFar", r.ManagementSoFar)
 	if len(r.PastHistory) > 0 {
 		t := &Table{Header: []string{"Condition", "Since", "Note"}, Widths: []float64{4, 2, 5},
-			NoWrap: []bool{false, true, false}, Field: "pastHistory"}
+			NoWrap: []bool{false, true, false}, Path: "pastHistory"}
 		for _, p := range r.PastHistory {
 			t.Rows = append(t.Rows, []string{p.Condition, sinceText(p.Since), p.Note})
 		}
@@ -336,14 +336,14 @@ func (c *composer) clinical() {
 			}
 			lines = append(lines, l)
 		}
-		c.section("Enclosures", "attachments", &Paragraph{Text: strings.Join(lines, "\n"), Field: "attachments"})
+		c.section("Enclosures", "attachments", &Paragraph{Text: strings.Join(lines, "\n"), Path: "attachments"})
 	}
 }
 
 func (c *composer) medication() {
 	m := c.r.Medications
 	t := &Table{Header: []string{"Medicine", "Dose", "Since"}, Widths: []float64{5, 4, 2},
-		NoWrap: []bool{false, false, true}, Field: "medications.items"}
+		NoWrap: []bool{false, false, true}, Path: "medications.items"}
 	for _, it := range m.Items {
 		t.Rows = append(t.Rows, []string{it.Name, it.Dose, sinceText(it.Since)})
 	}
@@ -353,7 +353,7 @@ func (c *composer) medication() {
 
 func (c *composer) allergies() {
 	a := c.r.Allergies
-	t := &Table{Header: []string{"Substance", "Reaction", "Severity"}, Widths: []float64{4, 5, 2}, Field: "allergies.items"}
+	t := &Table{Header: []string{"Substance", "Reaction", "Severity"}, Widths: []float64{4, 5, 2}, Path: "allergies.items"}
 	for _, it := range a.Items {
 		t.Rows = append(t.Rows, []string{it.Substance, it.Reaction, it.Severity})
 	}
@@ -366,9 +366,9 @@ func (c *composer) allergies() {
 func stated(state State, t *Table, field, unknown, none string) Block {
 	switch {
 	case state == StateUnknown:
-		return &Paragraph{Text: unknown, Field: field}
+		return &Paragraph{Text: unknown, Path: field}
 	case len(t.Rows) == 0:
-		return &Paragraph{Text: none, Field: field}
+		return &Paragraph{Text: none, Path: field}
 	}
 	return t
 }
@@ -378,15 +378,15 @@ func (c *composer) patientView() {
 	if v == nil {
 		return
 	}
-	kv := &KeyValueList{Field: "patientView"}
+	kv := &KeyValueList{Path: "patientView"}
 	if v.Informed != nil {
-		kv.Items = append(kv.Items, KeyValue{Key: "Knows of this referral", Value: yesNo(*v.Informed), Field: "patientView.informed"})
+		kv.Items = append(kv.Items, KeyValue{Key: "Knows of this referral", Value: yesNo(*v.Informed), Path: "patientView.informed"})
 	}
 	if v.Agrees != nil {
-		kv.Items = append(kv.Items, KeyValue{Key: "Agrees to this referral", Value: yesNo(*v.Agrees), Field: "patientView.agrees"})
+		kv.Items = append(kv.Items, KeyValue{Key: "Agrees to this referral", Value: yesNo(*v.Agrees), Path: "patientView.agrees"})
 	}
 	if v.Concerns != "" {
-		kv.Items = append(kv.Items, KeyValue{Key: "Concerns and expectations", Value: v.Concerns, Field: "patientView.concerns"})
+		kv.Items = append(kv.Items, KeyValue{Key: "Concerns and expectations", Value: v.Concerns, Path: "patientView.concerns"})
 	}
 	if len(kv.Items) > 0 {
 		c.section("The patient's view", "patientView", kv)
@@ -398,13 +398,13 @@ func (c *composer) safety() {
 	if s == nil {
 		return
 	}
-	kv := &KeyValueList{Field: "safety"}
+	kv := &KeyValueList{Path: "safety"}
 	for _, it := range []KeyValue{
-		{Key: "Safeguarding", Value: s.Safeguarding, Field: "safety.safeguarding"},
-		{Key: "Risk to self", Value: s.RiskToSelf, Field: "safety.riskToSelf"},
-		{Key: "Risk to others", Value: s.RiskToOthers, Field: "safety.riskToOthers"},
-		{Key: "Risk to staff (lone working, home visits)", Value: s.RiskToStaff, Field: "safety.riskToStaff"},
-		{Key: "Capacity and lasting power of attorney", Value: s.Capacity, Field: "safety.capacity"},
+		{Key: "Safeguarding", Value: s.Safeguarding, Path: "safety.safeguarding"},
+		{Key: "Risk to self", Value: s.RiskToSelf, Path: "safety.riskToSelf"},
+		{Key: "Risk to others", Value: s.RiskToOthers, Path: "safety.riskToOthers"},
+		{Key: "Risk to staff (lone working, home visits)", Value: s.RiskToStaff, Path: "safety.riskToStaff"},
+		{Key: "Capacity and lasting power of attorney", Value: s.Capacity, Path: "safety.capacity"},
 	} {
 		if it.Value != "" {
 			kv.Items = append(kv.Items, it)
@@ -438,7 +438,7 @@ func (c *composer) adviceAndGuidance() {
 	default:
 		return
 	}
-	c.section("Advice and guidance", "adviceAndGuidance", &Paragraph{Text: text, Field: "adviceAndGuidance"})
+	c.section("Advice and guidance", "adviceAndGuidance", &Paragraph{Text: text, Path: "adviceAndGuidance"})
 }
 
 func (c *composer) form() {
@@ -447,17 +447,17 @@ func (c *composer) form() {
 		return
 	}
 	if len(f.Answers) > 0 {
-		kv := &KeyValueList{Field: "proforma"}
+		kv := &KeyValueList{Path: "proforma"}
 		for _, a := range f.Answers {
-			kv.Items = append(kv.Items, KeyValue{Key: a.Question, Value: a.Answer, Field: "proforma." + a.QuestionID})
+			kv.Items = append(kv.Items, KeyValue{Key: a.Question, Value: a.Answer, Path: "proforma." + a.QuestionID})
 		}
 		c.section("Information requested by "+firstNonEmpty(f.Issuer, f.Title), "proforma", kv)
 	}
 	if len(f.Unavailable) > 0 {
 		c.section("Not available at the time of referral", "proforma",
 			&Paragraph{Text: "These questions of the " + firstNonEmpty(f.Title, "local referral form") +
-				" are not answered in this letter:", Field: "proforma"},
-			&Paragraph{Text: "- " + strings.Join(f.Unavailable, "\n- "), Field: "proforma"})
+				" are not answered in this letter:", Path: "proforma"},
+			&Paragraph{Text: "- " + strings.Join(f.Unavailable, "\n- "), Path: "proforma"})
 	}
 }
 
@@ -470,7 +470,7 @@ func (c *composer) statement() {
 		return
 	}
 	paras := append([]string(nil), st.Paragraphs...)
-	c.add(&StatementBox{Title: st.Title, Paragraphs: paras, Citation: st.Source, Field: "statement"})
+	c.add(&StatementBox{Title: st.Title, Paragraphs: paras, Citation: st.Source, Path: "statement"})
 }
 
 func (c *composer) signature() {
@@ -489,7 +489,7 @@ func (c *composer) signature() {
 	if rf.Email != "" {
 		lines = append(lines, "Email: "+rf.Email)
 	}
-	c.add(&Signature{Closing: "Yours sincerely", Lines: lines, Field: "referrer"})
+	c.add(&Signature{Closing: "Yours sincerely", Lines: lines, Path: "referrer"})
 }
 
 func (c *composer) copies() {
@@ -507,7 +507,7 @@ func (c *composer) copies() {
 		}
 	}
 	if len(lines) > 0 {
-		c.add(&CopyList{Lines: lines, Field: "copies"})
+		c.add(&CopyList{Lines: lines, Path: "copies"})
 	}
 }
 

@@ -558,7 +558,7 @@ func TestRisksReplaced(t *testing.T) {
 	for i, b := range l.Blocks {
 		switch b := b.(type) {
 		case *KeyValueList:
-			if b.Field == "safety" {
+			if b.Path == "safety" {
 				kv = b
 			}
 		case *Heading:
@@ -572,9 +572,9 @@ func TestRisksReplaced(t *testing.T) {
 	}
 	require.NotNil(t, kv)
 	assert.Equal(t, []KeyValue{
-		{Key: "Risk to self", Value: "Self words", Field: "safety.riskToSelf"},
-		{Key: "Risk to others", Value: "Others words", Field: "safety.riskToOthers"},
-		{Key: "Risk to staff (lone working, home visits)", Value: "Staff words", Field: "safety.riskToStaff"},
+		{Key: "Risk to self", Value: "Self words", Path: "safety.riskToSelf"},
+		{Key: "Risk to others", Value: "Others words", Path: "safety.riskToOthers"},
+		{Key: "Risk to staff (lone working, home visits)", Value: "Staff words", Path: "safety.riskToStaff"},
 	}, kv.Items)
 	assert.Less(t, safety, history, "Safety prints before the clinical history")
 }
@@ -633,9 +633,9 @@ func TestAtAGlanceAndOpening(t *testing.T) {
 		}
 		assert.Equal(t, "I would be grateful if you could see "+patientRef(r.Patient)+sentences[r.Request.Kind], opening)
 		kv := l.Blocks[indexOfSalutation(t, l)+2].(*KeyValueList)
-		assert.Equal(t, KeyValue{Key: "Reason for referral", Value: strings.TrimSpace(r.Reason), Field: "reason"}, kv.Items[0])
+		assert.Equal(t, KeyValue{Key: "Reason for referral", Value: strings.TrimSpace(r.Reason), Path: "reason"}, kv.Items[0])
 		if d := strings.TrimSpace(r.Request.Detail); d != "" {
-			assert.Equal(t, KeyValue{Key: "My question", Value: d, Field: "request.detail"}, kv.Items[1])
+			assert.Equal(t, KeyValue{Key: "My question", Value: d, Path: "request.detail"}, kv.Items[1])
 		}
 	}
 	for _, f := range testdataFiles(t, "referrals/*.json") {
@@ -700,4 +700,26 @@ func TestAgeSinceSexText(t *testing.T) {
 	} {
 		assert.Equal(t, want, sexText(in), in)
 	}
+}
+
+// TestBlockPaths: every block of a composed letter names the field it
+// shows, and BlockPath returns the block's Path.
+func TestBlockPaths(t *testing.T) {
+	letters := 0
+	for _, f := range testdataFiles(t, "referrals/*.json") {
+		r := decodeFile(t, f)
+		if Decide(r, WithClock(fixedClock)).Path != PathLetter {
+			continue
+		}
+		l, err := Compose(r, WithClock(fixedClock))
+		require.NoError(t, err, f)
+		letters++
+		for i, b := range l.Blocks {
+			p := reflect.ValueOf(b).Elem().FieldByName("Path")
+			require.True(t, p.IsValid(), "%s: block %d (%T) has no Path", f, i, b)
+			assert.NotEmpty(t, b.BlockPath(), "%s: block %d (%T)", f, i, b)
+			assert.Equal(t, p.String(), b.BlockPath(), "%s: block %d (%T)", f, i, b)
+		}
+	}
+	assert.Greater(t, letters, 3, "letters composed")
 }

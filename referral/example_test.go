@@ -42,7 +42,7 @@ func Example() {
 				fmt.Println(b.Text)
 			}
 		case *referral.KeyValueList:
-			if b.Field == "reason" {
+			if b.Path == "reason" {
 				fmt.Println(b.Items[0].Key + ": " + b.Items[0].Value)
 			}
 		}

@@ -2,9 +2,16 @@ package referral
 
 import "time"
 
-// Option changes how a referral is validated (WithClock), routed
-// (WithProforma) and composed (all of them).
-type Option func(*settings)
+// An Option changes how a referral is validated (WithClock), routed
+// (WithProforma) and composed (all of them). Options are values: make them
+// with the functions below and pass them to Validate, Decide or Compose.
+type Option interface {
+	apply(*settings)
+}
+
+type optionFunc func(*settings)
+
+func (f optionFunc) apply(s *settings) { f(s) }
 
 type settings struct {
 	statement   *Statement
@@ -18,7 +25,7 @@ func settingsOf(opts []Option) settings {
 	s := settings{now: time.Now}
 	for _, o := range opts {
 		if o != nil {
-			o(&s)
+			o.apply(&s)
 		}
 	}
 	return s
@@ -28,12 +35,12 @@ func settingsOf(opts []Option) settings {
 // wherever the practice is, while the default statement is printed only
 // for a practice in England.
 func WithStatement(st Statement) Option {
-	return func(s *settings) { s.statement = &st; s.noStatement = false }
+	return optionFunc(func(s *settings) { s.statement = &st; s.noStatement = false })
 }
 
 // WithoutStatement leaves the contractual statement out.
 func WithoutStatement() Option {
-	return func(s *settings) { s.noStatement = true; s.statement = nil }
+	return optionFunc(func(s *settings) { s.noStatement = true; s.statement = nil })
 }
 
 // ForPatient composes the patient's copy of the letter: the same letter,
@@ -44,18 +51,18 @@ func WithoutStatement() Option {
 // still gets the standard copy, for the practice to work from; Decide
 // warns of it.
 func ForPatient() Option {
-	return func(s *settings) { s.forPatient = true }
+	return optionFunc(func(s *settings) { s.forPatient = true })
 }
 
 // WithClock sets the clock that says what today is, for reproducible
 // results: Validate and Compose check dates against it, and Compose dates
 // a letter that has no date by it.
 func WithClock(now func() time.Time) Option {
-	return func(s *settings) {
+	return optionFunc(func(s *settings) {
 		if now != nil {
 			s.now = now
 		}
-	}
+	})
 }
 
 // Proforma is a local referral form checked against the referral, as
@@ -91,11 +98,11 @@ type FormAnswer struct {
 // WithProforma names the local form the letter replaces, adds the
 // referrer's answers to it, and routes a two-week-wait form to eRS.
 func WithProforma(p Proforma) Option {
-	return func(s *settings) {
+	return optionFunc(func(s *settings) {
 		if p == nil {
 			return
 		}
 		f := p.Section()
 		s.form = &f
-	}
+	})
 }

@@ -93,15 +93,15 @@ func ComposeReply(r *Referral, ret *Returned, opts ...Option) (*Letter, error) {
 func (c *composer) reply(ret *Returned) *Letter {
 	r := c.r
 	c.letterhead()
-	c.add(&Addressee{Lines: replyAddressee(r, ret), Field: "returned.by"})
+	c.add(&Addressee{Lines: replyAddressee(r, ret), Path: "returned.by"})
 
-	kv := &KeyValueList{Field: "reference"}
+	kv := &KeyValueList{Path: "reference"}
 	kv.Items = append(kv.Items, KeyValue{Key: "Date", Value: c.date.Long()})
 	if r.Reference != "" {
-		kv.Items = append(kv.Items, KeyValue{Key: "Our reference", Value: r.Reference, Field: "reference"})
+		kv.Items = append(kv.Items, KeyValue{Key: "Our reference", Value: r.Reference, Path: "reference"})
 	}
 	if ret.Reference != "" {
-		kv.Items = append(kv.Items, KeyValue{Key: "Your reference", Value: ret.Reference, Field: "returned.reference"})
+		kv.Items = append(kv.Items, KeyValue{Key: "Your reference", Value: ret.Reference, Path: "returned.reference"})
 	}
 	c.add(kv)
 
@@ -116,19 +116,19 @@ func (c *composer) reply(ret *Returned) *Letter {
 		re += ", e-RS UBRN " + r.UBRN.String()
 	}
 	re += ", returned on " + ret.Date.Long()
-	c.add(&Paragraph{Text: re, Strong: true, Field: "patient"})
+	c.add(&Paragraph{Text: re, Strong: true, Path: "patient"})
 
-	c.add(&Paragraph{Text: "Dear Colleague,", Field: "returned.by"})
+	c.add(&Paragraph{Text: "Dear Colleague,", Path: "returned.by"})
 	c.add(&Paragraph{Text: "The referral above was returned to the practice by " + ret.By + ", giving this reason:\n" +
-		"\u201c" + strings.TrimSpace(ret.Reason) + "\u201d", Field: "returned.reason"})
+		"\u201c" + strings.TrimSpace(ret.Reason) + "\u201d", Path: "returned.reason"})
 	for _, para := range c.replyPosition() {
-		c.add(&Paragraph{Text: para, Field: "statement"})
+		c.add(&Paragraph{Text: para, Path: "statement"})
 	}
 	c.add(&Paragraph{Text: "The referral letter holds the clinical information needed to triage it. " +
 		"I would be grateful if you could triage the referral on clinical grounds and, " +
-		"if any clinical information you need is missing, contact the referrer named below.", Field: "statement"})
+		"if any clinical information you need is missing, contact the referrer named below.", Path: "statement"})
 	c.signature()
-	c.add(&Paragraph{Text: "Enclosure: the original referral letter of " + r.Date.Long(), Field: "date"})
+	c.add(&Paragraph{Text: "Enclosure: the original referral letter of " + r.Date.Long(), Path: "date"})
 	var cc []string
 	if cp := ret.Copies; cp != nil {
 		for _, o := range []*CopyRecipient{cp.Commissioner, cp.LMC} {
@@ -143,7 +143,7 @@ func (c *composer) reply(ret *Returned) *Letter {
 		}
 	}
 	if len(cc) > 0 {
-		c.add(&CopyList{Lines: cc, Field: "returned.copies"})
+		c.add(&CopyList{Lines: cc, Path: "returned.copies"})
 	}
 	prefixFields(c.blocks)
 
@@ -214,23 +214,23 @@ func prefixFields(blocks []Block) {
 	for _, b := range blocks {
 		switch b := b.(type) {
 		case *Letterhead:
-			pre(&b.Field)
+			pre(&b.Path)
 			for i := range b.Details {
-				pre(&b.Details[i].Field)
+				pre(&b.Details[i].Path)
 			}
 		case *KeyValueList:
-			pre(&b.Field)
+			pre(&b.Path)
 			for i := range b.Items {
-				pre(&b.Items[i].Field)
+				pre(&b.Items[i].Path)
 			}
 		case *Addressee:
-			pre(&b.Field)
+			pre(&b.Path)
 		case *Paragraph:
-			pre(&b.Field)
+			pre(&b.Path)
 		case *Signature:
-			pre(&b.Field)
+			pre(&b.Path)
 		case *CopyList:
-			pre(&b.Field)
+			pre(&b.Path)
 		}
 	}
 }

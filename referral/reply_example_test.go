@@ -31,7 +31,7 @@ func ExampleComposeReply() {
 	}
 	fmt.Println(reply.Meta.Title)
 	for _, b := range reply.Blocks {
-		if p, ok := b.(*referral.Paragraph); ok && (p.Strong || p.Field == "returned.reason") {
+		if p, ok := b.(*referral.Paragraph); ok && (p.Strong || p.Path == "returned.reason") {
 			fmt.Println(p.Text)
 		}
 	}

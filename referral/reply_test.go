@@ -267,7 +267,7 @@ func TestReplyLetter(t *testing.T) {
 	assert.Contains(t, text, squash("cc: NHS West Yorkshire ICB, White Rose House"))
 	// Fields name their place in the request {"referral": ..., "returned": ...}.
 	for _, b := range l.Blocks {
-		if f := b.Source(); f != "statement" {
+		if f := b.BlockPath(); f != "statement" {
 			assert.Regexp(t, `^(referral|returned)(\.|$)`, f)
 		}
 	}

@@ -32,9 +32,22 @@ type Route struct {
 // Warning is something the referrer should look at. It names a field and
 // never repeats its value.
 type Warning struct {
-	Code    string `json:"code"`
-	Path    string `json:"path,omitempty"`
+	// Code says what kind of warning it is: one of the Warn constants.
+	Code string `json:"code"`
+	// Path is the JSON path of the field the warning is about, if any.
+	Path string `json:"path,omitempty"`
+	// Message says what to look at, in plain words.
 	Message string `json:"message"`
+}
+
+// String returns the warning as "PATH: MESSAGE (CODE)", or
+// "MESSAGE (CODE)" when it has no path.
+func (w Warning) String() string {
+	s := w.Message + " (" + w.Code + ")"
+	if w.Path != "" {
+		s = w.Path + ": " + s
+	}
+	return s
 }
 
 // Warning codes.

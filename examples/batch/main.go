@@ -295,7 +295,7 @@ func process(r *pdf.Renderer, in input, outDir string) result {
 	default:
 		res.outcome = letter
 		for _, w := range referral.Decide(ref).Warnings {
-			res.warnings = append(res.warnings, w.Path+": "+w.Message+" ("+w.Code+")")
+			res.warnings = append(res.warnings, w.String())
 		}
 		var buf bytes.Buffer
 		pws, err := r.Render(&buf, l)
@@ -304,7 +304,7 @@ func process(r *pdf.Renderer, in input, outDir string) result {
 			break
 		}
 		for _, w := range pws {
-			res.warnings = append(res.warnings, w.Field+": "+w.Message+" (pdf)")
+			res.warnings = append(res.warnings, w.String())
 		}
 		outputs[".pdf"] = buf.Bytes()
 		files, pws, err := patientcopy.Files(ref, r, false)
@@ -313,7 +313,7 @@ func process(r *pdf.Renderer, in input, outDir string) result {
 			break
 		}
 		for _, w := range pws {
-			res.warnings = append(res.warnings, "patient's copy: "+w.Field+": "+w.Message+" (pdf)")
+			res.warnings = append(res.warnings, "patient's copy: "+w.String())
 		}
 		for _, f := range files {
 			outputs[f.Ext] = f.Data

@@ -151,12 +151,13 @@ func TestBatchStaleOutputs(t *testing.T) {
 	}
 }
 
-// TestBatchWarnings: Decide's warnings are printed per file and counted.
+// TestBatchWarnings: Decide's warnings and the renderer's are printed per
+// file, with their codes, and counted.
 func TestBatchWarnings(t *testing.T) {
 	in, out := t.TempDir(), t.TempDir()
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal(mustRead(t, "../../testdata/referrals/dermatology-eczema.json"), &doc))
-	doc["history"] = "Rash for a year. Red flag symptoms: none, Siobhan says."
+	doc["history"] = "Rash for a year 💔. Red flag symptoms: none, Siobhan says."
 	delete(doc, "examination")
 	doc["copies"] = map[string]any{"patient": false} // no patient-copy-check warnings
 	b, _ := json.Marshal(doc)
@@ -166,9 +167,10 @@ func TestBatchWarnings(t *testing.T) {
 	assert.Equal(t, 0, code, stderr)
 	assert.Contains(t, stderr, `  warning: "warned.json": history: wording suggests suspected cancer; consider whether this is a two-week-wait referral, which must go through eRS (possible-suspected-cancer)`+"\n")
 	assert.Contains(t, stderr, `  warning: "warned.json": examination: recommended field is empty (recommended-field-missing)`+"\n")
+	assert.Contains(t, stderr, `  warning: "warned.json": history: 1 character the font cannot show replaced by "[?]" (character-replaced)`+"\n")
 	assert.NotContains(t, stderr, `warning: "quiet.json"`)
 	assert.NotContains(t, stderr, "Siobhan")
-	assert.Contains(t, stdout, "warnings: 2 (in 1 files)")
+	assert.Contains(t, stdout, "warnings: 3 (in 1 files)")
 }
 
 // TestBatchNames: names are quoted and escaped, so a crafted name cannot

@@ -182,7 +182,7 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 		return c.reply(in, out, ref, opts, logoPath, signaturePath)
 	}
 	for _, w := range referral.Decide(ref, opts...).Warnings {
-		fmt.Fprintln(c.stderr, "warning:", printable.String(w.Path+": "+w.Message+" ("+w.Code+")"))
+		fmt.Fprintln(c.stderr, "warning:", printable.String(w.String()))
 	}
 	letter, err := referral.Compose(ref, opts...)
 	if err != nil {
@@ -204,7 +204,7 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 			return err
 		}
 		for _, w := range warns {
-			fmt.Fprintln(c.stderr, "warning:", printable.String(w.Field+": "+w.Message+" (pdf)"))
+			fmt.Fprintln(c.stderr, "warning:", printable.String(w.String()))
 		}
 	}
 
@@ -229,7 +229,7 @@ func (c *command) patientCopy(ref *referral.Referral, r *pdf.Renderer, out strin
 		return err
 	}
 	for _, w := range warns {
-		fmt.Fprintln(c.stderr, "warning: patient's copy:", printable.String(w.Field+": "+w.Message+" (pdf)"))
+		fmt.Fprintln(c.stderr, "warning: patient's copy:", printable.String(w.String()))
 	}
 	for _, f := range files {
 		if err := c.write("", strings.TrimSuffix(out, filepath.Ext(out))+f.Ext, "", f.Data); err != nil {

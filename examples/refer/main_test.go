@@ -121,6 +121,26 @@ func TestReferInvalid(t *testing.T) {
 	assertNoFiles(t, dir, "bad.json")
 }
 
+// TestReferPDFWarning: a warning of the PDF renderer is printed with its
+// path and code, like Decide's, and never with the text.
+func TestReferPDFWarning(t *testing.T) {
+	dir := t.TempDir()
+	var doc map[string]any
+	b, err := os.ReadFile(good)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &doc))
+	doc["history"] = "Itchy rash for a year, worse at night 💔."
+	b, err = json.Marshal(doc)
+	require.NoError(t, err)
+	in := filepath.Join(dir, "in.json")
+	require.NoError(t, os.WriteFile(in, b, 0o644))
+	code, _, stderr := refer(t, "-o", filepath.Join(dir, "out.pdf"), in)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, `warning: history: 1 character the font cannot show replaced by "[?]" (character-replaced)`+"\n")
+	assert.NotContains(t, stderr, "(pdf)")
+	assert.NotContains(t, stderr, "Itchy")
+}
+
 func TestReferTwoWeekWait(t *testing.T) {
 	dir := t.TempDir()
 	code, stdout, stderr := refer(t, "-o", filepath.Join(dir, "x.pdf"), tww)

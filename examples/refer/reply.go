@@ -47,7 +47,7 @@ func (c *command) reply(in, out string, ref *referral.Referral, opts []referral.
 			return err
 		}
 		for _, w := range warns {
-			fmt.Fprintln(c.stderr, "warning:", printable.String(w.Field+": "+w.Message+" (pdf)"))
+			fmt.Fprintln(c.stderr, "warning:", printable.String(w.String()))
 		}
 	}
 

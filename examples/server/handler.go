@@ -42,7 +42,8 @@ const (
 
 // warningHeader carries each warning on a letter, one header a warning:
 // "PATH: MESSAGE (CODE)". Decide's warnings come first, then the PDF
-// renderer's (code "pdf"). A warning never holds patient data.
+// renderer's (code "character-replaced"). A warning never holds patient
+// data.
 const warningHeader = "Refletter-Warning"
 
 // handler serves the API. Renders (composing and writing a letter) run at
@@ -260,7 +261,7 @@ func (h *handler) write(w http.ResponseWriter, r *http.Request, media string, se
 			return
 		}
 		for _, wn := range pws {
-			warnings = append(warnings, set.field(wn.Field)+": "+wn.Message+" (pdf)")
+			warnings = append(warnings, set.field(wn.Path)+": "+wn.Message+" ("+wn.Code+")")
 		}
 		w.Header().Set("Content-Type", mediaPDF)
 		ext = ".pdf"

@@ -197,11 +197,12 @@ func TestRepliesWarnings(t *testing.T) {
 		want, not     []string // warnings given, and not given
 	}{
 		{"", "", []string{"referral.examination: recommended field is empty (recommended-field-missing)",
-			"referral.history: ", "returned.reason: "}, nil},
+			`referral.history: 1 character the font cannot show replaced by "[?]" (character-replaced)`,
+			`returned.reason: 1 character the font cannot show replaced by "[?]" (character-replaced)`}, nil},
 		{"?original=false", "", []string{"referral.examination: recommended field is empty (recommended-field-missing)",
 			"returned.reason: "}, []string{"referral.history: "}},
 		{"", "text/plain", []string{"referral.examination: recommended field is empty (recommended-field-missing)"},
-			[]string{"(pdf)"}},
+			[]string{"(character-replaced)"}},
 	}
 	for _, tt := range tests {
 		resp := post(t, srv.URL+"/v1/replies"+tt.query, "application/json", tt.accept, body)
@@ -220,7 +221,7 @@ func TestRepliesWarnings(t *testing.T) {
 			assert.Equal(t, -1, strings.IndexFunc(w, func(r rune) bool { return !unicode.IsPrint(r) }), w)
 		}
 		for _, w := range got {
-			if strings.HasSuffix(w, "(pdf)") {
+			if strings.HasSuffix(w, "(character-replaced)") {
 				assert.True(t, strings.HasPrefix(w, "referral.") || strings.HasPrefix(w, "returned."), w)
 			}
 		}

@@ -87,11 +87,10 @@ func ersClient(t *testing.T, h func(w http.ResponseWriter, r *http.Request, rele
 	}
 	c, err := ers.NewClient(ers.Config{
 		BaseURL:          srv.URL + "/referrals/FHIR",
-		HTTPClient:       srv.Client(),
 		Tokens:           tokens,
 		ODSCode:          "A81001",
 		BusinessFunction: ers.ReferringClinician,
-	})
+	}, ers.WithHTTPClient(srv.Client()))
 	require.NoError(t, err)
 	return c
 }

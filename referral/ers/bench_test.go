@@ -57,9 +57,9 @@ func BenchmarkClientCreateReferral(b *testing.B) {
 		_, _ = w.Write(body)
 	}))
 	defer srv.Close()
-	c, err := NewClient(Config{BaseURL: srv.URL, HTTPClient: srv.Client(),
+	c, err := NewClient(Config{BaseURL: srv.URL,
 		Tokens:  TokenFunc(func(context.Context) (string, error) { return "t", nil }),
-		ODSCode: "A81001", BusinessFunction: ReferringClinician})
+		ODSCode: "A81001", BusinessFunction: ReferringClinician}, WithHTTPClient(srv.Client()))
 	if err != nil {
 		b.Fatal(err)
 	}

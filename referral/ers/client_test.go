@@ -51,7 +51,7 @@ func (r *recorder) all() []seen {
 
 // server starts a test server that records each request and answers with
 // reply. It returns a client for it and the recorder.
-func server(t *testing.T, reply http.HandlerFunc) (*Client, *recorder) {
+func server(t *testing.T, reply http.HandlerFunc, opts ...Option) (*Client, *recorder) {
 	t.Helper()
 	rec := &recorder{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -66,11 +66,10 @@ func server(t *testing.T, reply http.HandlerFunc) (*Client, *recorder) {
 	t.Cleanup(srv.Close)
 	c, err := NewClient(Config{
 		BaseURL:          srv.URL + "/referrals/FHIR/",
-		HTTPClient:       srv.Client(),
 		Tokens:           TokenFunc(func(context.Context) (string, error) { return testToken, nil }),
 		ODSCode:          "A81001",
 		BusinessFunction: ReferringClinician,
-	})
+	}, append([]Option{WithHTTPClient(srv.Client())}, opts...)...)
 	require.NoError(t, err)
 	return c, rec
 }

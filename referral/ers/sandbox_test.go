@@ -129,11 +129,10 @@ func sandboxClient(t *testing.T, fn BusinessFunction, rt http.RoundTripper) *Cli
 	}
 	cl, err := NewClient(Config{
 		BaseURL:          sandbox.url,
-		HTTPClient:       &http.Client{Transport: rt, Timeout: 30 * time.Second},
 		Tokens:           TokenFunc(func(context.Context) (string, error) { return "sandbox-token", nil }),
 		ODSCode:          "A81001",
 		BusinessFunction: fn,
-	})
+	}, WithHTTPClient(&http.Client{Transport: rt, Timeout: 30 * time.Second}))
 	require.NoError(t, err)
 	return cl
 }

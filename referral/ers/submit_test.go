@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -71,6 +72,18 @@ func TestSubmit(t *testing.T) {
 	body := string(calls[3].body)
 	assert.Less(t, strings.Index(body, "Binary/file-1"), strings.Index(body, "Binary/file-2"))
 	assert.Contains(t, body, "Referral letter")
+}
+
+// TestSubmitClock: the documents Submit attaches are indexed at the time
+// of the client's clock; a nil option changes nothing.
+func TestSubmitClock(t *testing.T) {
+	at := time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)
+	cl, rec := server(t, fakeERS(""), nil, WithClock(func() time.Time { return at }))
+	_, err := cl.Submit(context.Background(), submitRequest(t), submitFiles...)
+	require.NoError(t, err)
+	calls := rec.all()
+	require.Len(t, calls, 4)
+	assert.Equal(t, 2, strings.Count(string(calls[3].body), `"2026-11-21T09:30:00.000000+00:00"`), string(calls[3].body))
 }
 
 // TestSubmitStops: Submit stops at the first failure, never retries, and

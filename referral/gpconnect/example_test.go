@@ -24,10 +24,10 @@ func ExampleRead() {
 	fmt.Println("allergies:", draft.Allergies.State)
 	fmt.Println("medication:", draft.Medications.Items[0].Name)
 	for _, w := range report.Warnings {
-		fmt.Printf("warning: %s: %s\n", w.Part, w.Code)
+		fmt.Printf("warning: %s: %s\n", w.Path, w.Code)
 	}
 	for _, w := range report.ToWrite {
-		fmt.Println("to write:", w.Part)
+		fmt.Println("to write:", w.Path)
 	}
 	// Output:
 	// allergies: unknown

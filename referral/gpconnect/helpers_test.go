@@ -106,7 +106,7 @@ func readFiles(t *testing.T, names ...string) (*referral.Referral, *gpconnect.Re
 func warningCodes(rep *gpconnect.Report, part string) []string {
 	var out []string
 	for _, w := range rep.Warnings {
-		if part == "" || w.Part == part {
+		if part == "" || w.Path == part {
 			out = append(out, w.Code)
 		}
 	}

@@ -388,11 +388,11 @@ func (rd *reader) again(seen map[string]bool, t *res) bool {
 }
 
 func (rd *reader) source(part string, from ...Ref) {
-	rd.rep.Sources = append(rd.rep.Sources, Source{Part: part, From: from})
+	rd.rep.Sources = append(rd.rep.Sources, Source{Path: part, From: from})
 }
 
 func (rd *reader) warn(code, part string, from *res, msg string) {
-	w := Warning{Code: code, Part: part, Message: msg}
+	w := Warning{Code: code, Path: part, Message: msg}
 	if from != nil {
 		r := from.ref
 		w.From = &r
@@ -401,7 +401,7 @@ func (rd *reader) warn(code, part string, from *res, msg string) {
 }
 
 func (rd *reader) toWrite(part, why string) {
-	rd.rep.ToWrite = append(rd.rep.ToWrite, ToWrite{Part: part, Why: why})
+	rd.rep.ToWrite = append(rd.rep.ToWrite, ToWrite{Path: part, Why: why})
 }
 
 func (rd *reader) unplaced(from Ref, element, why string) {

@@ -278,7 +278,7 @@ func TestDraftCompletes(t *testing.T) {
 	require.NoError(t, err)
 	var toWrite []string
 	for _, w := range rep.ToWrite {
-		toWrite = append(toWrite, w.Part)
+		toWrite = append(toWrite, w.Path)
 	}
 	assert.Subset(t, toWrite, []string{"reason", "request", "history"})
 	assert.Error(t, draft.Validate(), "a draft is not a referral until the clinician completes it")

@@ -72,13 +72,13 @@ var (
 // Source is one part of the draft, by its JSON path (such as
 // "allergies.items[0]"), and the resources it came from.
 type Source struct {
-	Part string
+	Path string
 	From []Ref
 }
 
 // ToWrite is a part of the referral the clinician must write or confirm.
 type ToWrite struct {
-	Part string // JSON path, such as "reason"
+	Path string // JSON path, such as "reason"
 	Why  string
 }
 
@@ -108,7 +108,7 @@ const (
 // Warning is something the clinician must check before the draft is sent.
 type Warning struct {
 	Code    string // one of the Warn constants, or a List warning code
-	Part    string // the draft part it concerns, such as "allergies"
+	Path    string // JSON path of the draft part it concerns, such as "allergies"
 	From    *Ref   // the resource it concerns, if one
 	Message string
 }
@@ -137,7 +137,7 @@ func (rep *Report) WriteText(w io.Writer) error {
 	if len(rep.ToWrite) > 0 {
 		p("To write or confirm:")
 		for _, t := range rep.ToWrite {
-			p("  %s: %s", t.Part, t.Why)
+			p("  %s: %s", t.Path, t.Why)
 		}
 	}
 	if len(rep.Warnings) > 0 {
@@ -147,7 +147,7 @@ func (rep *Report) WriteText(w io.Writer) error {
 			if x.From != nil {
 				from = " [" + x.From.String() + "]"
 			}
-			p("  %s (%s): %s%s", x.Part, x.Code, x.Message, from)
+			p("  %s (%s): %s%s", x.Path, x.Code, x.Message, from)
 		}
 	}
 	if len(rep.Referrers) > 0 {
@@ -159,7 +159,7 @@ func (rep *Report) WriteText(w io.Writer) error {
 	if len(rep.Sources) > 0 {
 		p("Sources:")
 		for _, s := range rep.Sources {
-			p("  %s: %s", s.Part, refs(s.From))
+			p("  %s: %s", s.Path, refs(s.From))
 		}
 	}
 	if len(rep.Unplaced) > 0 {
