@@ -78,7 +78,7 @@ func TestRenderAll(t *testing.T) {
 				assert.Equal(t, doc2.pages[i], doc.pages[n1+i], "original page %d", i+1)
 				assert.Contains(t, squash(doc.footer(n1+i)), squash(fmt.Sprintf("Page %d of %d", i+1, n2)))
 			}
-			assertFurniture(t, reply, &pdfDoc{ctx: doc1.ctx, pages: doc.pages[:n1]})
+			assertFurniture(t, reply, &pdfDoc{boxes: doc1.boxes, pages: doc.pages[:n1]})
 			assertAllText(t, reply, &pdfDoc{pages: doc.pages[:n1]})
 			assertAllText(t, original, &pdfDoc{pages: doc.pages[n1:]})
 

@@ -42,11 +42,12 @@
 // structure tree holding its letters in order.
 //
 // The tests read the structure back with poppler (pdfinfo -struct-text)
-// and pdfcpu: that the file is tagged, that the structure's text in order
-// is the letter's without the furniture, where its headings and table
-// cells are, that the images have alternative text, and that every line
-// drawn is in exactly one marked-content sequence. No validator for
-// PDF/UA or PDF/A has been run, and the file claims neither.
+// and with a reader of their own: that the file is tagged, that the
+// structure's text in order is the letter's without the furniture, where
+// its headings and table cells are, that the images have alternative
+// text, and that every line drawn is in exactly one marked-content
+// sequence. Letters of every kind pass pdfcpu's strict validation. No
+// validator for PDF/UA or PDF/A has been run, and the file claims neither.
 //
 // # Text the font cannot show
 //

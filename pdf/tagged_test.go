@@ -9,19 +9,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/refletter/refletter/pdf/internal/pdfobj"
+	"github.com/refletter/refletter/pdf/internal/pdfread"
 	"github.com/refletter/refletter/referral"
 )
 
 // These tests read the structure of the PDFs back with poppler's pdfinfo,
-// a reader outside the project, rather than with the code that wrote it.
+// a reader outside the project, rather than with the code that wrote it,
+// and its alternative text with pdfread.
 
 // structNode is an element of the structure as pdfinfo -struct-text
 // prints it.
@@ -265,38 +264,34 @@ func TestTaggedImages(t *testing.T) {
 	}
 	require.Len(t, figs, 2)
 	assertLetterText(t, l, doc.allText())
-	// pdfinfo does not print alternative text: pdfcpu reads it.
+	// pdfinfo does not print alternative text: pdfread reads it (and
+	// internal/conformance with pdfcpu).
 	assert.Equal(t, []string{"Logo of Ashgrove Surgery", "Signature of Dr Łukasz Nowak"}, figureAlts(t, pdf))
 }
 
-// figureAlts walks the structure tree with pdfcpu and returns the
-// alternative text of each Figure that has marked content, in order.
+// figureAlts walks the structure tree and returns the alternative text of
+// each Figure that has marked content, in order.
 func figureAlts(t *testing.T, pdf []byte) []string {
 	t.Helper()
-	ctx, err := api.ReadContext(bytes.NewReader(pdf), model.NewDefaultConfiguration())
+	f, err := pdfread.Read(pdf)
 	require.NoError(t, err)
-	cat, err := ctx.Catalog()
-	require.NoError(t, err)
-	root, err := ctx.DereferenceDict(cat["StructTreeRoot"])
-	require.NoError(t, err)
+	root, ok := f.Get(f.Catalog()["StructTreeRoot"]).(pdfread.Dict)
+	require.True(t, ok, "a structure tree")
 	var alts []string
-	var walk func(o types.Object, depth int)
-	walk = func(o types.Object, depth int) {
+	var walk func(o any, depth int)
+	walk = func(o any, depth int) {
 		require.Less(t, depth, 50)
-		o, err := ctx.Dereference(o)
-		require.NoError(t, err)
-		switch v := o.(type) {
-		case types.Array:
+		switch v := f.Get(o).(type) {
+		case []any:
 			for _, k := range v {
 				walk(k, depth+1)
 			}
-		case types.Dict:
-			if s, ok := v["S"].(types.Name); ok && s == "Figure" {
+		case pdfread.Dict:
+			if v["S"] == pdfread.Name("Figure") {
 				require.NotNil(t, v["K"], "a Figure has content")
-				alt, err := types.StringOrHexLiteral(v["Alt"])
-				require.NoError(t, err)
-				require.NotNil(t, alt, "a Figure has alternative text")
-				alts = append(alts, *alt)
+				alt, ok := pdfread.Text(f.Get(v["Alt"]))
+				require.True(t, ok, "a Figure has alternative text")
+				alts = append(alts, alt)
 			}
 			if k, ok := v["K"]; ok {
 				walk(k, depth+1)
