@@ -47,12 +47,18 @@ func paginate(l *layout) [][]placed {
 			head = &l.headers[u.header-1]
 		}
 		room := l.bottom - y
+		most := body - headHeight(head)
+		tooTall := func(h float64) bool { return h > most || kept > 0 && kept+h > most }
 		need := keepHeight(l.units, i)
-		if max := body - headHeight(head); need > max || kept > 0 && kept+need > max {
+		if tooTall(need) {
 			// Too tall to keep whole even on an empty page (large
 			// print), with the kept units above it: keep at least the
-			// run of keep-marked units together.
+			// run of keep-marked units together, and failing that a
+			// heading with the line after it.
 			need = keptRun(l.units, i)
+			if tooTall(need) {
+				need = leadIn(l.units, i)
+			}
 		}
 		if !atTop && (u.h > room || need > room && need <= body-headHeight(head)) {
 			newPage()
@@ -99,6 +105,19 @@ func keptRun(us []unit, i int) float64 {
 	for j := i; j < len(us); j++ {
 		h += us[j].h
 		if !us[j].keep || j+1 < len(us) && !us[j+1].keep {
+			break
+		}
+	}
+	return h
+}
+
+// leadIn is the height of unit i, and when it is a heading, of the rest
+// of the heading and the unit after it.
+func leadIn(us []unit, i int) float64 {
+	h := 0.0
+	for j := i; j < len(us); j++ {
+		h += us[j].h
+		if us[j].kind != kindHeading {
 			break
 		}
 	}
