@@ -130,6 +130,13 @@ func TestPaginate(t *testing.T) {
 		assert.Len(t, pages[0], 9, "the heading is not last on the page")
 		assert.Equal(t, kindHeading, pages[1][0].u.kind, "the heading went with its text")
 	})
+	t.Run("first page shorter", func(t *testing.T) {
+		pages := paginate(&layout{units: units(25, 10), top: 0, bottom: 100, firstExtra: 30})
+		require.Len(t, pages, 3)
+		assert.Len(t, pages[0], 7, "the first page's furniture is taller")
+		assert.Len(t, pages[1], 10)
+		assert.Len(t, pages[2], 8)
+	})
 	t.Run("group kept whole", func(t *testing.T) {
 		us := units(7, 10)
 		g := units(4, 10)

@@ -52,6 +52,7 @@ type pdfDoc struct {
 	ctx   *model.Context
 	pages [][]textRun
 	foot  float64 // the footer's top, when not footerTop
+	foot1 float64 // the first page's, when not foot
 }
 
 // validate runs pdfcpu's strict validation.
@@ -420,8 +421,12 @@ func unhex(h []byte) []byte {
 // the default 20 mm margins; body text is always above it.
 const footerTop = (20 + 10) / ptToMM
 
-// footTop is footerTop, or for large print the top its footer is given.
-func (d *pdfDoc) footTop() float64 {
+// footTop is footerTop, or for large print the top its footer is given
+// on the page.
+func (d *pdfDoc) footTop(page int) float64 {
+	if page == 0 && d.foot1 > 0 {
+		return d.foot1
+	}
 	if d.foot > 0 {
 		return d.foot
 	}
@@ -432,7 +437,7 @@ func (d *pdfDoc) footTop() float64 {
 func (d *pdfDoc) body(page int) []textRun {
 	var out []textRun
 	for _, r := range d.pages[page] {
-		if r.y > d.footTop() {
+		if r.y > d.footTop(page) {
 			out = append(out, r)
 		}
 	}
@@ -443,7 +448,7 @@ func (d *pdfDoc) body(page int) []textRun {
 func (d *pdfDoc) footer(page int) string {
 	var out []string
 	for _, r := range d.pages[page] {
-		if r.y <= d.footTop() {
+		if r.y <= d.footTop(page) {
 			out = append(out, r.text)
 		}
 	}
