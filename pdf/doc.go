@@ -6,7 +6,8 @@
 // what the letter holds, in order, and adds only layout and page furniture.
 // Every page carries the patient's name, date of birth and NHS number,
 // "Page X of Y" and the letter's confidentiality line, so a page separated
-// from the rest can still be matched to its patient.
+// from the rest can still be matched to its patient. Large print, the
+// patient's own copy, carries less (see Large print).
 //
 // # Layout
 //
@@ -87,9 +88,24 @@
 // WithTextSize, or a letter's Meta.TextSize, prints the body text larger,
 // up to 36 pt, for a patient's large-print copy: the letter is laid out on
 // a page as many times smaller than A4 and drawn scaled up to fill it, so
-// headings, tables, rules, images and the page furniture grow in
-// proportion, margins widen (up to 30 mm), text rewraps and repaginates,
-// and nothing is clipped. The pages stay A4.
+// headings, tables, rules and images grow in proportion, margins widen
+// (up to 30 mm), text rewraps and repaginates, and nothing is clipped.
+// The pages stay A4.
+//
+// The page furniture does not grow with the body: scaled with 36 pt text
+// it would wrap to eight lines or more and take a third of every page.
+// Large print is the patient's copy, which the patient holds, so its
+// furniture is compact. Every page carries the patient's name beside
+// "Page X of Y" (and the mark of an urgent letter); the first page also
+// carries the date of birth, the NHS number and the confidentiality line.
+// Each part is kept whole on one line where it fits. The furniture's text
+// is the standard letter's scaled up, but never under 14 pt, the smallest
+// large print, nor over 18 pt, the top of the usual large-print range,
+// whatever the body's size: after the first page it takes one line, two
+// when the name does not fit beside the page label, and on the first page
+// five or six for a name of usual length. The page count then grows with the square of the
+// text size, as the text's area does: a copy at 36 pt has about four
+// times the pages of one at 18 pt.
 //
 // # Performance
 //

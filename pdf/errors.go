@@ -18,8 +18,9 @@ var (
 	// renderer does not know: rendering it would drop its content.
 	ErrUnsupportedBlock = errors.New("pdf: unsupported letter block")
 	// ErrFurnitureTooLong is returned when the patient's identity and the
-	// confidentiality line of Letter.Meta, repeated at the foot of every
-	// page, would take more than 40 mm of it.
+	// confidentiality line of Letter.Meta, at the foot of the page, would
+	// take more than 40 mm of it (large print: of the page as laid out,
+	// before it is scaled up to A4).
 	ErrFurnitureTooLong = errors.New("pdf: the page furniture is too long for the foot of the page")
 	// ErrTextSize is returned for a letter whose Meta.TextSize is neither
 	// 0 nor from 10.5 to 36 points.

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,7 +18,7 @@ import (
 )
 
 // patientCopy composes the patient's copy of a testdata referral.
-func patientCopy(t *testing.T, name string) *referral.Letter {
+func patientCopy(t testing.TB, name string) *referral.Letter {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(referralsDir, name+".json"))
 	require.NoError(t, err)
@@ -28,29 +29,70 @@ func patientCopy(t *testing.T, name string) *referral.Letter {
 	return l
 }
 
+// assertLargeFurniture checks the compact furniture of large print on
+// every page: the patient's name, the page label and any mark on every
+// page; the date of birth, the NHS number and the confidentiality line on
+// the first, and the confidentiality line there only. Its text is from 14
+// to 18 pt.
+func assertLargeFurniture(t *testing.T, l *referral.Letter, doc *pdfDoc) {
+	t.Helper()
+	n := len(doc.pages)
+	require.Len(t, doc.boxes, n)
+	for i := range doc.pages {
+		f := squash(doc.footer(i))
+		assert.Contains(t, f, squash(l.Meta.Patient.Name), "page %d", i+1)
+		assert.Contains(t, f, squash(fmt.Sprintf("Page %d of %d", i+1, n)), "page %d", i+1)
+		assert.Contains(t, f, squash(l.Meta.PageMark), "page %d", i+1)
+		if i == 0 {
+			assert.Contains(t, f, squash(l.Meta.Patient.DateOfBirth))
+			assert.Contains(t, f, squash(l.Meta.Patient.NHSNumber))
+			assert.Contains(t, f, squash(l.Meta.Confidentiality))
+		} else {
+			assert.NotContains(t, f, squash(l.Meta.Confidentiality), "page %d", i+1)
+		}
+		for _, run := range doc.pages[i] {
+			if run.y <= doc.footTop(i) {
+				assert.GreaterOrEqual(t, run.size, largeFurnitureMin-0.05, "page %d: %q", i+1, run.text)
+				assert.LessOrEqual(t, run.size, largeFurnitureMax+0.05, "page %d: %q", i+1, run.text)
+			}
+		}
+	}
+}
+
 // TestLargePrint: a large-print copy prints its body text at the size
 // asked, on A4 pages, with every field of the letter, every page's
 // furniture and the whole structure; no text runs outside the margins,
-// which widen with the text.
+// which widen with the text. Every testdata letter's copy is checked at
+// 36 pt, the largest.
 func TestLargePrint(t *testing.T) {
 	plain, err := NewRenderer()
 	require.NoError(t, err)
 	img := pngBytes(t, 300, 120, false)
 	pictures, err := NewRenderer(WithLogo(img), WithSignature(img))
 	require.NoError(t, err)
-	for _, tc := range []struct {
+	type largeCase struct {
 		name string
+		l    *referral.Letter
 		size float64
 		r    *Renderer
-	}{
-		{"msk-knee-osteoarthritis", 0, plain}, // its own 18 point
-		{"ophthalmology-wet-amd", 0, plain},   // its own 24 point
-		{"dermatology-eczema", 14, plain},
-		{"memory-clinic-cognitive-decline", 36, plain},
-		{"dermatology-eczema", 36, pictures},
-	} {
+	}
+	cases := []largeCase{
+		{"msk-knee-osteoarthritis", nil, 0, plain}, // its own 18 point
+		{"ophthalmology-wet-amd", nil, 0, plain},   // its own 24 point
+		{"dermatology-eczema", nil, 14, plain},
+		{"memory-clinic-cognitive-decline", nil, 36, plain},
+		{"dermatology-eczema", nil, 36, pictures},
+	}
+	for _, f := range letterFiles(t) {
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		cases = append(cases, largeCase{name + ".36pt", anyCopy(t, f), 36, plain})
+	}
+	for _, tc := range cases {
 		r := tc.r
-		l := patientCopy(t, tc.name)
+		l := tc.l
+		if l == nil {
+			l = patientCopy(t, tc.name)
+		}
 		if tc.size > 0 {
 			l.Meta.TextSize = tc.size
 		}
@@ -76,11 +118,12 @@ func TestLargePrint(t *testing.T) {
 			assert.LessOrEqual(t, margin, float64(largeMargin))
 			lay, err := r.layout(l, newCleaner(r.fs, l.Meta.Patient.Name), pdfobj.NewTree())
 			require.NoError(t, err)
-			doc.foot = (margin + lay.footer.h*g.scale) / ptToMM
+			doc.foot = (margin + lay.footer.restH*g.scale) / ptToMM
+			doc.foot1 = (margin + lay.footer.h*g.scale) / ptToMM
 			// Table cells wrap into many lines at these sizes, so the
 			// letter's text is checked in the structure (below), which
 			// TestMarkedContent ties to what is drawn.
-			assertFurniture(t, l, doc)
+			assertLargeFurniture(t, l, doc)
 			assertNoHeadingLast(t, l, doc)
 
 			salutation := 0

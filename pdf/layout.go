@@ -134,6 +134,9 @@ type layout struct {
 	geometry
 	top    float64 // body top, mm from the page top
 	bottom float64 // body bottom
+	// firstExtra is how much higher the body ends on the first page,
+	// whose furniture is taller in large print.
+	firstExtra float64
 	// signOff and signOffEnd bound the units of the sign-off run: the
 	// signature, a statement stacked right above it and the copies right
 	// after it. signOff is -1 when the letter has no signature.

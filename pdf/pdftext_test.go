@@ -43,6 +43,7 @@ type pdfDoc struct {
 	raw   [][]byte // each page's content
 	boxes [][4]float64
 	foot  float64 // the footer's top, when not footerTop
+	foot1 float64 // the first page's, when not foot
 }
 
 // validate checks the file's structure with pdfread: a cross-reference
@@ -366,8 +367,12 @@ func unhex(h []byte) []byte {
 // the default 20 mm margins; body text is always above it.
 const footerTop = (20 + 10) / ptToMM
 
-// footTop is footerTop, or for large print the top its footer is given.
-func (d *pdfDoc) footTop() float64 {
+// footTop is footerTop, or for large print the top its footer is given
+// on the page.
+func (d *pdfDoc) footTop(page int) float64 {
+	if page == 0 && d.foot1 > 0 {
+		return d.foot1
+	}
 	if d.foot > 0 {
 		return d.foot
 	}
@@ -378,7 +383,7 @@ func (d *pdfDoc) footTop() float64 {
 func (d *pdfDoc) body(page int) []textRun {
 	var out []textRun
 	for _, r := range d.pages[page] {
-		if r.y > d.footTop() {
+		if r.y > d.footTop(page) {
 			out = append(out, r)
 		}
 	}
@@ -389,7 +394,7 @@ func (d *pdfDoc) body(page int) []textRun {
 func (d *pdfDoc) footer(page int) string {
 	var out []string
 	for _, r := range d.pages[page] {
-		if r.y <= d.footTop() {
+		if r.y <= d.footTop(page) {
 			out = append(out, r.text)
 		}
 	}

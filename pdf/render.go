@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"strings"
 	"sync"
@@ -135,8 +136,9 @@ func (r *Renderer) layout(l *referral.Letter, c *cleaner, tree *pdfobj.Tree) (*l
 		return nil, ErrFurnitureTooLong
 	}
 	b.out.top = m
-	b.out.bottom = g.pageH - m - b.out.footer.h - 3
-	b.maxH = b.out.bottom - b.out.top
+	b.out.bottom = g.pageH - m - b.out.footer.restH - 3
+	b.out.firstExtra = b.out.footer.h - b.out.footer.restH
+	b.maxH = b.out.bottom - b.out.firstExtra - b.out.top
 	for i, blk := range l.Blocks {
 		n := len(b.out.units)
 		b.cur = b.out.tree.Add(blockRole(blk), 0)
@@ -191,45 +193,120 @@ func (r *Renderer) geometry(meta *referral.Meta) geometry {
 // maxFooter is the most of each page, in mm, the page furniture may take.
 const maxFooter = 40
 
+// The furniture of large print is printed at least as large as the
+// smallest large print, and no larger than the top of the usual range,
+// in pt: scaled with the body it would take a third of a 36 pt page.
+const (
+	largeFurnitureMin = 14.0
+	largeFurnitureMax = 18.0
+)
+
 // footer lays out the page furniture: the patient's name, date of birth and
-// NHS number, the page label and the confidentiality line.
+// NHS number, the page label and the confidentiality line. Large print's
+// furniture is compact: its text is from largeFurnitureMin to
+// largeFurnitureMax pt, and after the first page it is only the patient's
+// name beside the page label.
 func (b *builder) footer(meta *referral.Meta) footer {
-	var parts []string
-	add := func(prefix, s, field string) {
+	f := footer{size: tinySize, lead: tinyLead, confSize: confSize, confLead: confLead}
+	large := b.out.scale != 1
+	if large {
+		pt := min(max(tinySize*b.out.scale, largeFurnitureMin), largeFurnitureMax)
+		f.size = math.Round(pt/b.out.scale*100) / 100 // as the PDF writes it
+		f.lead = f.size * tinyLead / tinySize
+		f.confSize, f.confLead = f.size, f.lead
+	}
+	f.base = b.baseline(f.size, f.lead)
+	f.confBase = b.baseline(f.confSize, f.confLead)
+
+	var who, more []string // the patient's name, and the rest of the identity
+	add := func(to *[]string, prefix, s, field string) {
 		if s = strings.TrimSpace(s); s != "" {
-			parts = append(parts, prefix+b.c.clean(s, regular, field))
+			*to = append(*to, prefix+b.c.clean(s, regular, field))
 		}
 	}
-	add("", meta.Patient.Name, "patient")
-	add("Date of birth ", meta.Patient.DateOfBirth, "patient.dateOfBirth")
-	add("NHS number ", meta.Patient.NHSNumber, "patient.nhsNumber")
-	f := footer{
-		base:     b.baseline(tinySize, tinyLead),
-		confBase: b.baseline(confSize, confLead),
-	}
+	add(&who, "", meta.Patient.Name, "patient")
+	add(&more, "Date of birth ", meta.Patient.DateOfBirth, "patient.dateOfBirth")
+	add(&more, "NHS number ", meta.Patient.NHSNumber, "patient.nhsNumber")
 	if s := strings.TrimSpace(meta.PageMark); s != "" {
 		f.mark = b.c.clean(s, bold, "priority")
-		if strings.ContainsRune(f.mark, '\n') || b.m(bold).width(f.mark, tinySize) > b.w/4 {
+		if strings.ContainsRune(f.mark, '\n') || b.m(bold).width(f.mark, f.size) > b.w/4 {
 			f.mark = ""
-			parts = append([]string{b.c.clean(s, regular, "priority")}, parts...)
+			who = append([]string{b.c.clean(s, regular, "priority")}, who...)
 		}
 	}
-	labelW := b.m(bold).width(pageLabel(999, 999), tinySize)
+	labelW := b.m(bold).width(pageLabel(999, 999), f.size)
 	if f.mark != "" {
-		labelW += b.m(bold).width(f.mark+markGap, tinySize)
+		labelW += b.m(bold).width(f.mark+markGap, f.size)
 		b.c.note(f.mark, bold)
 	}
 	b.c.note(pageLabel(1234567890, 1234567890), bold)
-	f.ident = trimBlank(wrap(b.m(regular), strings.Join(parts, "   ·   "), tinySize, b.w-labelW-4))
+	beside := b.w - labelW - 4 // the width beside the page label
+	if !large {
+		f.ident = trimBlank(wrap(b.m(regular), strings.Join(append(who, more...), identSep), f.size, beside))
+		f.rest = f.ident
+	} else {
+		f.ident = b.pack(append(who, more...), f.size, beside, b.w)
+		f.rest = b.pack(who, f.size, beside, b.w)
+	}
 	conf := b.c.clean(strings.TrimSpace(meta.Confidentiality), regular, "meta.confidentiality")
-	f.conf = trimBlank(wrap(b.m(regular), conf, confSize, b.w))
+	f.conf = trimBlank(wrap(b.m(regular), conf, f.confSize, b.w))
+	f.once = large
 	for _, ls := range [][]string{f.ident, f.conf} {
 		for _, s := range ls {
 			b.c.note(s, regular)
 		}
 	}
-	f.h = 1.2 + float64(max(1, len(f.ident)))*tinyLead + float64(len(f.conf))*confLead
+	f.h = 1.2 + float64(max(1, len(f.ident)))*f.lead + float64(len(f.conf))*f.confLead
+	f.restH = f.h
+	if large {
+		f.restH = 1.2 + float64(max(1, len(f.rest)))*f.lead
+	}
 	return f
+}
+
+// identSep separates the parts of the patient's identity in the footer.
+const identSep = "   ·   "
+
+// pack sets parts of the footer on lines, joined by identSep, the first
+// line first wide and the others rest wide. A part that fits on a line is
+// never broken: when it does not fit beside the page label, the first
+// line is left empty. A part too long for any line is wrapped.
+func (b *builder) pack(parts []string, size, first, rest float64) []string {
+	m := b.m(regular)
+	fits := func(s string, w float64) bool { return !strings.ContainsRune(s, '\n') && m.width(s, size) <= w }
+	var out []string
+	line, width := "", first
+	for _, p := range parts {
+		if line != "" {
+			if fits(line+identSep+p, width) {
+				line += identSep + p
+				continue
+			}
+			out = append(out, line)
+			line, width = "", rest
+		}
+		switch {
+		case fits(p, width):
+			line = p
+		case len(out) == 0 && fits(p, rest):
+			out = append(out, "")
+			line, width = p, rest
+		default:
+			ls := trimBlank(wrap(m, p, size, width))
+			if len(ls) == 0 {
+				continue
+			}
+			out = append(out, ls[:len(ls)-1]...)
+			line = ls[len(ls)-1]
+			if len(out) > 0 {
+				width = rest
+			}
+		}
+	}
+	if line != "" {
+		out = append(out, line)
+	}
+	return out
 }
 
 // metaText makes s safe for fpdf's document information: valid UTF-8 in
