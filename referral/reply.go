@@ -110,9 +110,13 @@ func (c *composer) reply(ret *Returned) *Letter {
 		"\nBorn " + p.DateOfBirth.Long() + ", NHS number " + p.NHSNumber.String() +
 		"\n" + strings.Join(addressLines(p.Address), ", ") +
 		"\nReferral of " + r.Date.Long() + " to " + r.Recipient.Service
-	if ret.UBRN != "" {
+	switch {
+	case r.UBRN.Valid() && ret.UBRN != "" && ret.UBRN.String() != r.UBRN.String():
+		// Neither is dropped: the return may quote another e-Referral.
+		re += ", e-RS UBRN " + r.UBRN.String() + " (returned quoting e-RS UBRN " + ret.UBRN.String() + ")"
+	case ret.UBRN != "":
 		re += ", e-RS UBRN " + ret.UBRN.String()
-	} else if r.UBRN.Valid() {
+	case r.UBRN.Valid():
 		re += ", e-RS UBRN " + r.UBRN.String()
 	}
 	re += ", returned on " + ret.Date.Long()
