@@ -185,6 +185,13 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 		fmt.Fprintln(c.stderr, "warning:", printable.String(w.Path+": "+w.Message+" ("+w.Code+")"))
 	}
 	letter, err := referral.Compose(ref, opts...)
+	if tw := (*referral.TwoWeekWaitError)(nil); errors.As(err, &tw) && out != "-" {
+		// A letter an earlier run wrote for this case must not stand.
+		path := c.outPath(in, out)
+		if rmErr := c.removeStale(append([]string{path}, c.copyPaths(path)...)...); rmErr != nil {
+			return rmErr
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -215,10 +222,50 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 	if err := c.write(in, out, ext, buf.Bytes()); err != nil || out == "-" {
 		return err
 	}
-	if out == "" {
-		out = strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + ext
+	return c.patientCopy(ref, r, c.outPath(in, out), opts)
+}
+
+// outPath is the letter's path: out, or by default the input's name with
+// the format's extension in the current folder.
+func (c *command) outPath(in, out string) string {
+	if out != "" {
+		return out
 	}
-	return c.patientCopy(ref, r, out, opts)
+	ext := ".pdf"
+	if c.format == "text" {
+		ext = ".txt"
+	}
+	return strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + ext
+}
+
+// copyPaths are the paths of the patient's copy of the letter at out, in
+// this run's format: NAME.patient.txt, and for PDF NAME.patient.pdf too
+// (a copy asked for by email is both).
+func (c *command) copyPaths(out string) []string {
+	name := strings.TrimSuffix(out, filepath.Ext(out))
+	if c.format == "text" {
+		return []string{name + ".patient.txt"}
+	}
+	return []string{name + ".patient.pdf", name + ".patient.txt"}
+}
+
+// removeStale removes the files at paths, left by an earlier run, that
+// this run's outcome does not make, and says so.
+func (c *command) removeStale(paths ...string) error {
+	for _, p := range paths {
+		err := os.Remove(p)
+		switch {
+		case err == nil:
+			fmt.Fprintln(c.stderr, "refer: removed the stale", strconv.Quote(p))
+		case !errors.Is(err, fs.ErrNotExist):
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return fmt.Errorf("removing the stale %s: %w", strconv.Quote(p), err)
+		}
+	}
+	return nil
 }
 
 // patientCopy writes the patient's copy, when one is due, beside out:
@@ -231,12 +278,23 @@ func (c *command) patientCopy(ref *referral.Referral, r *pdf.Renderer, out strin
 	for _, w := range warns {
 		fmt.Fprintln(c.stderr, "warning: patient's copy:", printable.String(w.Field+": "+w.Message+" (pdf)"))
 	}
+	written := map[string]bool{}
 	for _, f := range files {
-		if err := c.write("", strings.TrimSuffix(out, filepath.Ext(out))+f.Ext, "", f.Data); err != nil {
+		path := strings.TrimSuffix(out, filepath.Ext(out)) + f.Ext
+		if err := c.write("", path, "", f.Data); err != nil {
 			return err
 		}
+		written[path] = true
 	}
-	return nil
+	// An earlier run's copy that this run does not make (no copy due now,
+	// or another format) must not pass for this letter's.
+	var stale []string
+	for _, p := range c.copyPaths(out) {
+		if !written[p] {
+			stale = append(stale, p)
+		}
+	}
+	return c.removeStale(stale...)
 }
 
 // newRenderer makes the PDF renderer with the -logo and -signature images.
