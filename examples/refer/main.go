@@ -19,7 +19,9 @@
 // file appears whole or not at all: it is written to a temporary file and
 // renamed. When the patient's copy is due it is written beside the letter
 // as NAME.patient.pdf (or .txt), in the format the referral asks for, and
-// for email as both (not with -o -).
+// for email as both (not with -o -). A copy an earlier run left there that
+// this run does not make is removed, and so are the letter and its copies
+// (or the reply) when the case is now two-week wait; stderr names each.
 //
 // Nothing printed on stderr holds patient data: errors and warnings name
 // fields, never their values, and every path or name printed is escaped,
