@@ -24,6 +24,10 @@ func (c *command) reply(in, out string, ref *referral.Referral, opts []referral.
 	if c.format == "text" {
 		ext = ".reply.txt"
 	}
+	// Decide's warnings, as the server gives them with a reply.
+	for _, w := range referral.Decide(ref, opts...).Warnings {
+		fmt.Fprintln(c.stderr, "warning:", printable.String("referral."+w.Path+": "+w.Message+" ("+w.Code+")"))
+	}
 	reply, err := referral.ComposeReply(ref, ret, opts...)
 	if tw := (*referral.TwoWeekWaitError)(nil); errors.As(err, &tw) && out != "-" {
 		// A reply an earlier run wrote for this case must not stand.

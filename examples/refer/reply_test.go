@@ -23,6 +23,8 @@ func TestReferReply(t *testing.T) {
 	withOriginal, err := os.ReadFile("dermatology-eczema.reply.pdf")
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(withOriginal), "%PDF-1."))
+	// Decide's warnings reach the reply's user, as the letter's do.
+	assert.Contains(t, stderr, "warning: referral.communication.carer: the patient gets a copy")
 
 	code, _, stderr = refer(t, "-returned", ret, "-no-original", "-o", "alone.pdf", in)
 	require.Equal(t, 0, code, stderr)
