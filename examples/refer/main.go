@@ -142,7 +142,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitInvalid
 	case errors.As(err, &inv), errors.Is(err, referral.ErrTooLarge):
-		fmt.Fprintln(stderr, "refer:", printable.String(err.Error()))
+		// A form's or its answers' problems come one a line.
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintln(stderr, "refer:", printable.String(line))
+		}
 		return exitInvalid
 	}
 	fmt.Fprintln(stderr, "refer:", printable.String(err.Error()))
