@@ -45,6 +45,10 @@ const (
 	// WarnNationInferred: practice.nation was not given, so it was
 	// inferred; the message names the rule used.
 	WarnNationInferred = "nation-inferred"
+	// WarnNationCheck: practice.nation is given, but the ODS code or
+	// postcode places the practice in another nation; the message names
+	// both, since the statement and the route follow the nation given.
+	WarnNationCheck = "nation-check"
 	// WarnStatementNotApplicable: the practice is outside England, so the
 	// default statement, which cites England's regulations, is left out.
 	WarnStatementNotApplicable = "statement-not-applicable"
@@ -109,6 +113,14 @@ func nationWarnings(r *Referral, s settings, letter bool) []Warning {
 	if rule != "" {
 		ws = append(ws, Warning{Code: WarnNationInferred, Path: "practice.nation",
 			Message: "not given, so taken as " + n.Name() + " because " + rule})
+	} else {
+		p := r.Practice
+		p.Nation = ""
+		if m, why := p.EffectiveNation(); m != n && why != ruleDefaultEn {
+			ws = append(ws, Warning{Code: WarnNationCheck, Path: "practice.nation",
+				Message: "given as " + n.Name() + ", but " + why + ", which places it in " + m.Name() +
+					": check the nation, since the statement and the route follow it"})
+		}
 	}
 	if letter && n != NationEngland && s.statement == nil && !s.noStatement {
 		ws = append(ws, Warning{Code: WarnStatementNotApplicable, Path: "practice.nation",
