@@ -19,9 +19,10 @@
 // file appears whole or not at all: it is written to a temporary file and
 // renamed. When the patient's copy is due it is written beside the letter
 // as NAME.patient.pdf (or .txt), in the format the referral asks for, and
-// for email as both (not with -o -). A copy an earlier run left there that
-// this run does not make is removed, and so are the letter and its copies
-// (or the reply) when the case is now two-week wait; stderr names each.
+// for email as both (not with -o -, where stderr says the copy is due). A
+// copy an earlier run left there that this run does not make is removed,
+// and so are the letter and its copies (or the reply) when the case is now
+// two-week wait; stderr names each.
 //
 // Nothing printed on stderr holds patient data: errors and warnings name
 // fields, never their values, and every path or name printed is escaped,
@@ -224,8 +225,14 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 	if c.format == "text" {
 		ext = ".txt"
 	}
-	if err := c.write(in, out, ext, buf.Bytes()); err != nil || out == "-" {
+	if err := c.write(in, out, ext, buf.Bytes()); err != nil {
 		return err
+	}
+	if out == "-" {
+		if _, due := ref.PatientCopy(); due {
+			fmt.Fprintln(c.stderr, "refer: the patient's copy is due but not written with -o -: give an output file to write it beside the letter")
+		}
+		return nil
 	}
 	return c.patientCopy(ref, r, c.outPath(in, out), opts)
 }

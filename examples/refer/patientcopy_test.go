@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -29,6 +30,12 @@ func TestReferPatientCopy(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), "Copy for the patient")
 	assert.NotContains(t, string(b), "About this referral", "no contractual statement")
+
+	// On stdout there is no place for the copy: refer says so.
+	code, stdout, stderr := refer(t, "-o", "-", "../../testdata/referrals/ophthalmology-wet-amd.json")
+	require.Equal(t, 0, code, stderr)
+	assert.True(t, strings.HasPrefix(stdout, "%PDF-1."))
+	assert.Contains(t, stderr, "the patient's copy is due but not written with -o -")
 
 	out = filepath.Join(dir, "child.pdf")
 	code, _, stderr = refer(t, "-o", out, "../../testdata/referrals/paediatrics-faltering-growth.json")
