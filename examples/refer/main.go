@@ -319,7 +319,7 @@ func newRenderer(logoPath, signaturePath string) (*pdf.Renderer, error) {
 		if img.path == "" {
 			continue
 		}
-		b, err := os.ReadFile(img.path)
+		b, err := readImage(img.path)
 		if err != nil {
 			return nil, invalidError{fmt.Errorf("reading the %s: %w", img.what, err)}
 		}
@@ -330,6 +330,28 @@ func newRenderer(logoPath, signaturePath string) (*pdf.Renderer, error) {
 		return nil, invalidError{err}
 	}
 	return r, nil
+}
+
+// maxImageFile bounds a -logo or -signature file: far above any image the
+// PDF renderer accepts (2 million pixels), so that a file such as
+// /dev/zero is refused rather than read without end.
+const maxImageFile = 32 << 20
+
+// readImage reads the image file at path, refusing one over maxImageFile.
+func readImage(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxImageFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxImageFile {
+		return nil, fmt.Errorf("the file is larger than %d MiB", maxImageFile>>20)
+	}
+	return b, nil
 }
 
 // write writes data to out: stdout for "-", and by default the input's

@@ -178,6 +178,24 @@ func TestReferProformaErrors(t *testing.T) {
 	assertNoFiles(t, dir, "answers.json")
 }
 
+// TestReferImageTooLarge: a -logo or -signature file too large for any
+// image (or endless, such as /dev/zero) is refused without reading it all.
+func TestReferImageTooLarge(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.png")
+	f, err := os.Create(big)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(maxImageFile+1)) // sparse: no disk used
+	require.NoError(t, f.Close())
+	for _, flag := range []string{"-logo", "-signature"} {
+		code, stdout, stderr := refer(t, flag, big, "-o", filepath.Join(dir, "x.pdf"), good)
+		assert.Equal(t, 2, code, flag)
+		assert.Empty(t, stdout)
+		assert.Contains(t, stderr, "is larger than 32 MiB", flag)
+		assertNoFiles(t, dir, "big.png")
+	}
+}
+
 func TestReferFailures(t *testing.T) {
 	code, _, stderr := refer(t, "missing.json")
 	assert.Equal(t, 1, code)
