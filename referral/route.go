@@ -92,6 +92,7 @@ func decide(r *Referral, s settings, withWarnings bool) Route {
 	if len(rt.Reasons) > 0 {
 		rt.Path = PathERS
 		rt.Handoff = newHandoff(r)
+		rt.Handoff.Summary += formSummary(s.form)
 		if withWarnings {
 			rt.Warnings = append(rt.Warnings, nationWarnings(r, s, false)...)
 		}
