@@ -19,7 +19,11 @@ type footer struct {
 	// mark is printed in red before the page label on every page of an
 	// urgent letter ("Urgent"), clean.
 	mark string
-	h    float64
+	// stacked puts the page label (and mark) on a line of its own above
+	// the identity, which then takes the full width: on a narrow page
+	// (large print) the label leaves the identity too little room.
+	stacked bool
+	h       float64
 	// baselines of the identity and confidentiality lines
 	base, confBase float64
 }
@@ -250,6 +254,9 @@ func (d *drawer) footer(f *footer, n, total int, margin float64) {
 	if f.mark != "" {
 		mw := d.fs.faces[bold].m.width(f.mark+markGap, tinySize)
 		d.text(x0+w-lw-mw, y+f.base, bold, tinySize, urgentRed, f.mark, true)
+	}
+	if f.stacked {
+		y += tinyLead
 	}
 	for _, l := range f.ident {
 		d.text(x0, y+f.base, regular, tinySize, inkColour, l, true)

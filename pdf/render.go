@@ -220,7 +220,13 @@ func (b *builder) footer(meta *referral.Meta) footer {
 		b.c.note(f.mark, bold)
 	}
 	b.c.note(pageLabel(1234567890, 1234567890), bold)
-	f.ident = trimBlank(wrap(b.m(regular), strings.Join(parts, "   ·   "), tinySize, b.w-labelW-4))
+	ident := strings.Join(parts, "   ·   ")
+	f.ident = trimBlank(wrap(b.m(regular), ident, tinySize, b.w-labelW-4))
+	// On a narrow page the label may leave the identity a column too
+	// narrow: the label then takes a line of its own, when that is shorter.
+	if full := trimBlank(wrap(b.m(regular), ident, tinySize, b.w)); len(full)+1 < len(f.ident) {
+		f.stacked, f.ident = true, full
+	}
 	conf := b.c.clean(strings.TrimSpace(meta.Confidentiality), regular, "meta.confidentiality")
 	f.conf = trimBlank(wrap(b.m(regular), conf, confSize, b.w))
 	for _, ls := range [][]string{f.ident, f.conf} {
@@ -229,6 +235,9 @@ func (b *builder) footer(meta *referral.Meta) footer {
 		}
 	}
 	f.h = 1.2 + float64(max(1, len(f.ident)))*tinyLead + float64(len(f.conf))*confLead
+	if f.stacked {
+		f.h += tinyLead
+	}
 	return f
 }
 
