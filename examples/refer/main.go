@@ -225,6 +225,14 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 	if c.format == "text" {
 		ext = ".txt"
 	}
+	var copies []patientcopy.File
+	if out != "-" {
+		// Made before anything is written: a copy that cannot be made
+		// leaves no letter without it.
+		if copies, err = c.patientCopy(ref, r, opts); err != nil {
+			return err
+		}
+	}
 	if err := c.write(in, out, ext, buf.Bytes()); err != nil {
 		return err
 	}
@@ -234,7 +242,7 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 		}
 		return nil
 	}
-	return c.patientCopy(ref, r, c.outPath(in, out), opts)
+	return c.writeCopies(copies, c.outPath(in, out))
 }
 
 // outPath is the letter's path: out, or by default the input's name with
@@ -280,16 +288,22 @@ func (c *command) removeStale(paths ...string) error {
 	return nil
 }
 
-// patientCopy writes the patient's copy, when one is due, beside out:
-// NAME.patient.pdf (or .txt), and for email both.
-func (c *command) patientCopy(ref *referral.Referral, r *pdf.Renderer, out string, opts []referral.Option) error {
+// patientCopy makes the patient's copy, when one is due: NAME.patient.pdf
+// (or .txt), and for email both.
+func (c *command) patientCopy(ref *referral.Referral, r *pdf.Renderer, opts []referral.Option) ([]patientcopy.File, error) {
 	files, warns, err := patientcopy.Files(ref, r, c.format == "text", opts...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, w := range warns {
 		fmt.Fprintln(c.stderr, "warning: patient's copy:", printable.String(w.Field+": "+w.Message+" (pdf)"))
 	}
+	return files, nil
+}
+
+// writeCopies writes the patient's copy, files, beside the letter at out,
+// and removes an earlier run's copy that this run does not make.
+func (c *command) writeCopies(files []patientcopy.File, out string) error {
 	written := map[string]bool{}
 	for _, f := range files {
 		path := strings.TrimSuffix(out, filepath.Ext(out)) + f.Ext

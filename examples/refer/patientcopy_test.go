@@ -105,3 +105,26 @@ func writeJSON(t *testing.T, path string, v any) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(path, b, 0o644))
 }
+
+// TestReferCopyFailsFirst: a patient's copy that cannot be made (a name
+// of 98 wide letters does not fit the foot of a 36 point page) fails the
+// run before anything is written: no letter is left without its copy.
+// (When the renderer learns to fit such a name, find another copy that
+// cannot be made.)
+func TestReferCopyFailsFirst(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/referrals/ophthalmology-wet-amd.json")
+	require.NoError(t, err)
+	var ref map[string]any
+	require.NoError(t, json.Unmarshal(b, &ref))
+	p := ref["patient"].(map[string]any)
+	delete(p, "title")
+	p["givenName"], p["familyName"] = "W", strings.Repeat("W", 97)
+	ref["communication"].(map[string]any)["patientCopyFormat"] = map[string]any{"kind": "large-print", "pointSize": 36}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "case.json")
+	writeJSON(t, in, ref)
+	code, _, stderr := refer(t, "-o", filepath.Join(dir, "case.pdf"), in)
+	assert.Equal(t, 1, code, stderr)
+	assert.Contains(t, stderr, "page furniture")
+	assertNoFiles(t, dir, "case.json")
+}
