@@ -194,7 +194,7 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 	if tw := (*referral.TwoWeekWaitError)(nil); errors.As(err, &tw) && out != "-" {
 		// A letter an earlier run wrote for this case must not stand.
 		path := c.outPath(in, out)
-		if rmErr := c.removeStale(append([]string{path}, c.copyPaths(path)...)...); rmErr != nil {
+		if rmErr := c.removeStale(in, append([]string{path}, c.copyPaths(path)...)...); rmErr != nil {
 			return rmErr
 		}
 	}
@@ -242,7 +242,7 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 		}
 		return nil
 	}
-	return c.writeCopies(copies, c.outPath(in, out))
+	return c.writeCopies(in, copies, c.outPath(in, out))
 }
 
 // outPath is the letter's path: out, or by default the input's name with
@@ -270,9 +270,14 @@ func (c *command) copyPaths(out string) []string {
 }
 
 // removeStale removes the files at paths, left by an earlier run, that
-// this run's outcome does not make, and says so.
-func (c *command) removeStale(paths ...string) error {
+// this run's outcome does not make, and says so. It never removes the
+// input file in.
+func (c *command) removeStale(in string, paths ...string) error {
+	inInfo, inErr := os.Stat(in)
 	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil && inErr == nil && os.SameFile(fi, inInfo) {
+			continue
+		}
 		err := os.Remove(p)
 		switch {
 		case err == nil:
@@ -303,7 +308,7 @@ func (c *command) patientCopy(ref *referral.Referral, r *pdf.Renderer, opts []re
 
 // writeCopies writes the patient's copy, files, beside the letter at out,
 // and removes an earlier run's copy that this run does not make.
-func (c *command) writeCopies(files []patientcopy.File, out string) error {
+func (c *command) writeCopies(in string, files []patientcopy.File, out string) error {
 	written := map[string]bool{}
 	for _, f := range files {
 		path := strings.TrimSuffix(out, filepath.Ext(out)) + f.Ext
@@ -320,7 +325,7 @@ func (c *command) writeCopies(files []patientcopy.File, out string) error {
 			stale = append(stale, p)
 		}
 	}
-	return c.removeStale(stale...)
+	return c.removeStale(in, stale...)
 }
 
 // newRenderer makes the PDF renderer with the -logo and -signature images.

@@ -99,6 +99,25 @@ func TestReferStaleOutputs(t *testing.T) {
 	}
 }
 
+// TestReferStaleNeverInput: the stale outputs removed on a two-week-wait
+// case never include the input, even when -o names it.
+func TestReferStaleNeverInput(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/referrals/ophthalmology-wet-amd.json")
+	require.NoError(t, err)
+	var ref map[string]any
+	require.NoError(t, json.Unmarshal(b, &ref))
+	ref["priority"] = "two-week-wait"
+	dir := t.TempDir()
+	in := filepath.Join(dir, "case.json")
+	writeJSON(t, in, ref)
+	code, _, stderr := refer(t, "-o", in, in)
+	assert.Equal(t, 3, code, stderr)
+	assert.FileExists(t, in)
+	code, _, stderr = refer(t, "-returned", absPath(t, returned), "-o", in, in)
+	assert.Equal(t, 3, code, stderr)
+	assert.FileExists(t, in)
+}
+
 func writeJSON(t *testing.T, path string, v any) {
 	t.Helper()
 	b, err := json.Marshal(v)

@@ -35,7 +35,7 @@ func (c *command) reply(in, out string, ref *referral.Referral, opts []referral.
 		if path == "" {
 			path = strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + ext
 		}
-		if rmErr := c.removeStale(path); rmErr != nil {
+		if rmErr := c.removeStale(in, path); rmErr != nil {
 			return rmErr
 		}
 	}
