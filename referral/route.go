@@ -64,9 +64,11 @@ const (
 // Decide chooses the path for r: the eRS path when the priority is two-week
 // wait, the recipient is a suspected-cancer service, or a two-week-wait
 // proforma is in use (WithProforma); the letter path otherwise. It is pure
-// and cheap, and does not validate r. Of the other options, only
-// WithStatement and WithoutStatement count: they silence the
-// statement-not-applicable warning for a practice outside England.
+// and cheap, and does not validate r. WithProforma's answers are checked
+// for wording that suggests suspected cancer, as the referral's free text
+// is. Of the other options, only WithStatement and WithoutStatement count:
+// they silence the statement-not-applicable warning for a practice
+// outside England.
 //
 // Decide(nil) refuses without panicking: its Route has an empty Path, no
 // Handoff, and the reason "no referral given".
@@ -101,6 +103,15 @@ func decide(r *Referral, s settings, withWarnings bool) Route {
 	rt.Reasons = append(rt.Reasons, "not a two-week-wait case: a letter is appropriate")
 	if withWarnings {
 		rt.Warnings = append(warnings(r), nationWarnings(r, s, true)...)
+		if s.form != nil {
+			// The answers to a local form are the referrer's free text too.
+			for _, a := range s.form.Answers {
+				if hasCancerCue(a.Answer) {
+					rt.Warnings = append(rt.Warnings, Warning{Code: WarnPossibleCancer, Path: "answers." + a.QuestionID,
+						Message: "wording suggests suspected cancer; consider whether this is a two-week-wait referral, which must go through eRS"})
+				}
+			}
+		}
 	}
 	return rt
 }
