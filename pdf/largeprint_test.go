@@ -211,3 +211,26 @@ var (
 	pageScale = regexp.MustCompile(`\nq\n([0-9.]+) 0\.00000 0\.00000 [0-9.]+ [-0-9.]+ [-0-9.]+ cm\n`)
 	imageDraw = regexp.MustCompile(`q ([0-9.]+) 0 0 [0-9.]+ ([0-9.]+) [-0-9.]+ cm /[^ ]+ Do Q`)
 )
+
+// TestLargePrintAllSizes: a large-print copy renders at every size the
+// referral allows, urgent or not, with the longest name Validate allows.
+func TestLargePrintAllSizes(t *testing.T) {
+	r, err := NewRenderer()
+	require.NoError(t, err)
+	long := strings.Repeat("Featherstonehaugh ", 6)[:referral.MaxNameLength-len("Ms Maximilian ")] // with the title, MaxNameLength
+	for _, urgent := range []bool{true, false} {
+		for pt := 14.0; pt <= 36; pt += 2 {
+			for _, family := range []string{"Lee", long} {
+				l := patientCopy(t, "ophthalmology-wet-amd")
+				l.Meta.TextSize = pt
+				l.Meta.Patient.Name = "Ms Maximilian " + family
+				if !urgent {
+					l.Meta.PageMark = ""
+				}
+				var buf bytes.Buffer
+				_, err := r.Render(&buf, l)
+				require.NoError(t, err, "%v pt, urgent %v, name of %d characters", pt, urgent, len(l.Meta.Patient.Name))
+			}
+		}
+	}
+}

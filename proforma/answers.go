@@ -73,7 +73,7 @@ func normalise(q Question, a string) (string, fault) {
 		return "", f
 	}
 	s := strings.TrimSpace(a)
-	if s == "" {
+	if blank(s) {
 		return "", fault{referral.RuleBlank, "is empty: leave out a question you do not answer"}
 	}
 	switch q.Kind {

@@ -84,6 +84,11 @@ func TestNormalise(t *testing.T) {
 		{Question{Kind: KindText}, "  Left forearm \n", "Left forearm", "", ""},
 		{Question{Kind: KindText}, "Line one\nline two", "Line one\nline two", "", ""},
 		{Question{Kind: KindText}, "   ", "", referral.RuleBlank, "is empty: leave out a question you do not answer"},
+		// Invisible characters alone are blank, as referral.Validate counts them.
+		{Question{Kind: KindText}, " \u200b", "", referral.RuleBlank, "is empty: leave out a question you do not answer"},
+		{Question{Kind: KindText}, "\u00a0\u200c\u200d\u2060\ufeff\u202f", "", referral.RuleBlank, "is empty: leave out a question you do not answer"},
+		{Question{Kind: KindText}, "\u3164\u2800", "", referral.RuleBlank, "is empty: leave out a question you do not answer"},
+		{Question{Kind: KindText}, "\u200bLeft\u00a0", "\u200bLeft", "", ""},
 		{Question{Kind: KindYesNo}, "yes", "Yes", "", ""},
 		{Question{Kind: KindYesNo}, " NO ", "No", "", ""},
 		{Question{Kind: KindYesNo}, "y", "", referral.RuleOneOf, "must be yes or no"},

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/refletter/refletter/referral"
@@ -150,4 +152,22 @@ func textProblem(s string) fault {
 		}
 	}
 	return fault{}
+}
+
+// blank reports whether s shows nothing: only white space, control and
+// format characters (zero-width, text direction), the combining grapheme
+// joiner and the fillers that print blank, as referral's Validate counts
+// a blank field.
+func blank(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool {
+		switch {
+		case unicode.IsSpace(r), unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+			return false
+		}
+		switch r {
+		case 0x34f, 0x115f, 0x1160, 0x2800, 0x3164, 0xffa0:
+			return false
+		}
+		return true
+	}) < 0
 }

@@ -75,7 +75,9 @@ type Handoff struct {
 	Copies            *Copies            `json:"copies,omitempty"`
 
 	// Summary is the clinical information in words, one item a line, to
-	// fill the cancer alliance's suspected-cancer referral form quickly.
+	// fill the cancer alliance's suspected-cancer referral form quickly,
+	// then the referrer's answers to a local form (WithProforma), each
+	// named by the form.
 	Summary string `json:"summary"`
 	// Checklist is what the practice completes for every 2WW referral.
 	Checklist []ChecklistItem `json:"checklist"`
@@ -248,6 +250,23 @@ func summary(r *Referral) string {
 	}
 	for _, a := range r.Attachments {
 		add("Enclosure", a.Title, a.Date.Long())
+	}
+	return b.String()
+}
+
+// formSummary puts the referrer's answers to a local form in words, a
+// line each after the summary's, named by the form, so that none is lost
+// when the case goes to eRS.
+func formSummary(f *FormSection) string {
+	if f == nil {
+		return ""
+	}
+	var b strings.Builder
+	name := firstNonEmpty(f.Title, "Local referral form")
+	for _, a := range f.Answers {
+		if t := strings.TrimSpace(a.Answer); t != "" {
+			b.WriteString("\n" + name + ": " + strings.TrimSpace(a.Question) + ": " + t)
+		}
 	}
 	return b.String()
 }

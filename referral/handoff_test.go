@@ -125,3 +125,37 @@ func TestHandoffCarriesFormFields(t *testing.T) {
 		})
 	}
 }
+
+// TestHandoffCarriesFormAnswers: the referrer's answers to a local form
+// reach the handoff's summary when the case goes to eRS, whether the form
+// or the priority sends it there: none is lost.
+func TestHandoffCarriesFormAnswers(t *testing.T) {
+	form := FormSection{Title: "Lower GI Urgent Suspected Cancer Referral", Answers: []FormAnswer{
+		{QuestionID: "fit-result", Question: "FIT result (µg Hb/g faeces)", Answer: "86"},
+		{QuestionID: "fit-date", Question: "Date of the FIT", Answer: "9 November 2026"},
+	}}
+	tests := []struct {
+		name     string
+		priority Priority
+		tww      bool
+	}{
+		{"a two-week-wait form", PriorityRoutine, true},
+		{"a two-week-wait priority", PriorityTwoWeekWait, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := fullReferral(t)
+			r.Priority = tt.priority
+			f := form
+			f.TwoWeekWait = tt.tww
+			_, err := Compose(r, WithProforma(fakeForm(f)), WithClock(fixedClock))
+			var tw *TwoWeekWaitError
+			require.ErrorAs(t, err, &tw)
+			for _, h := range []*Handoff{Decide(r, WithProforma(fakeForm(f))).Handoff, tw.Handoff()} {
+				require.NotNil(t, h)
+				assert.Contains(t, h.Summary, "\nLower GI Urgent Suspected Cancer Referral: FIT result (µg Hb/g faeces): 86")
+				assert.Contains(t, h.Summary, "\nLower GI Urgent Suspected Cancer Referral: Date of the FIT: 9 November 2026")
+			}
+		})
+	}
+}

@@ -88,6 +88,48 @@ func TestNationInferredWarning(t *testing.T) {
 	}
 }
 
+// TestNationCheckWarning: a nation given that the ODS code or postcode
+// contradicts is warned of, naming both; one they agree with, or England
+// by default, is not.
+func TestNationCheckWarning(t *testing.T) {
+	tests := []struct {
+		name     string
+		nation   Nation
+		ods      string
+		postcode string
+		want     []string // in the message; nil: no warning
+	}{
+		{"England given, Welsh ODS code", NationEngland, "W93042", "LL57 2PW", []string{"given as England", ruleODSWales, "in Wales"}},
+		{"England given, BT postcode", NationEngland, "A86012", "BT1 1AA", []string{"given as England", rulePostBT, "in Northern Ireland"}},
+		{"Wales given, Scottish postcode", NationWales, "A86012", "EH1 1YZ", []string{"given as Wales", rulePostScot, "in Scotland"}},
+		{"Wales given, Welsh ODS code", NationWales, "W93042", "LL57 2PW", nil},
+		{"Scotland given, English postcode", NationScotland, "A86012", "NE6 5HN", nil},
+		{"England given, English postcode", NationEngland, "A86012", "NE6 5HN", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := fullReferral(t)
+			r.Practice.Nation, r.Practice.ODSCode, r.Practice.Address.Postcode = tt.nation, tt.ods, tt.postcode
+			var got []Warning
+			for _, w := range Decide(r).Warnings {
+				assert.NotEqual(t, WarnNationInferred, w.Code)
+				if w.Code == WarnNationCheck {
+					got = append(got, w)
+				}
+			}
+			if tt.want == nil {
+				assert.Empty(t, got)
+				return
+			}
+			require.Len(t, got, 1)
+			assert.Equal(t, "practice.nation", got[0].Path)
+			for _, s := range tt.want {
+				assert.Contains(t, got[0].Message, s)
+			}
+		})
+	}
+}
+
 // TestWelshTwoWeekWait: a Welsh two-week-wait case is still never a letter,
 // and its handoff names Wales, not e-RS.
 func TestWelshTwoWeekWait(t *testing.T) {

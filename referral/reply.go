@@ -33,10 +33,10 @@ func citesEnglishLaw(r *Referral) bool {
 // no more than the default statement does. Send the original letter with
 // it (package pdf can put both in one document).
 //
-// Outside England (a practice whose ODS code starts with W, or whose
-// postcode starts with BT) the contractual sentence is left out, since it
-// cites English law, unless WithStatement supplies the caller's own
-// wording, which then replaces it everywhere. WithoutStatement leaves it
+// Outside England (the practice's nation as given, or as
+// Practice.EffectiveNation infers it) the contractual sentence is left
+// out, since it cites English law, unless WithStatement supplies the
+// caller's own wording, which then replaces it everywhere. WithoutStatement leaves it
 // out. WithClock sets the reply's date (today by default); WithProforma
 // routes a two-week-wait form to eRS.
 //
@@ -110,9 +110,13 @@ func (c *composer) reply(ret *Returned) *Letter {
 		"\nBorn " + p.DateOfBirth.Long() + ", NHS number " + p.NHSNumber.String() +
 		"\n" + strings.Join(addressLines(p.Address), ", ") +
 		"\nReferral of " + r.Date.Long() + " to " + r.Recipient.Service
-	if ret.UBRN != "" {
+	switch {
+	case r.UBRN.Valid() && ret.UBRN != "" && ret.UBRN.String() != r.UBRN.String():
+		// Neither is dropped: the return may quote another e-Referral.
+		re += ", e-RS UBRN " + r.UBRN.String() + " (returned quoting e-RS UBRN " + ret.UBRN.String() + ")"
+	case ret.UBRN != "":
 		re += ", e-RS UBRN " + ret.UBRN.String()
-	} else if r.UBRN.Valid() {
+	case r.UBRN.Valid():
 		re += ", e-RS UBRN " + r.UBRN.String()
 	}
 	re += ", returned on " + ret.Date.Long()

@@ -287,6 +287,13 @@ func TestReplyLetter(t *testing.T) {
 		{"no UBRN or references", func(r *Referral, ret *Returned) { ret.UBRN, ret.Reference, r.Reference = "", "", "" },
 			[]string{", returned on 20 November 2026"}, []string{"UBRN", "reference"}},
 		{"UBRN with hyphens", func(r *Referral, ret *Returned) { ret.UBRN = "0000-4000-1234" }, []string{"UBRN 0000 4000 1234"}, nil},
+		{"the referral's UBRN only", func(r *Referral, ret *Returned) { ret.UBRN, r.UBRN = "", "0000 4000 5678" },
+			[]string{"e-RS UBRN 0000 4000 5678, returned on"}, nil},
+		// Neither UBRN is dropped when they differ.
+		{"two UBRNs", func(r *Referral, ret *Returned) { r.UBRN = "0000 4000 5678" },
+			[]string{"e-RS UBRN 0000 4000 5678", "0000 4000 1234"}, nil},
+		{"the same UBRN twice", func(r *Referral, ret *Returned) { r.UBRN = "000040001234" },
+			[]string{"e-RS UBRN 0000 4000 1234, returned on"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -58,6 +58,10 @@ const (
 	// WarnNationInferred: practice.nation was not given, so it was
 	// inferred; the message names the rule used.
 	WarnNationInferred = "nation-inferred"
+	// WarnNationCheck: practice.nation is given, but the ODS code or
+	// postcode places the practice in another nation; the message names
+	// both, since the statement and the route follow the nation given.
+	WarnNationCheck = "nation-check"
 	// WarnStatementNotApplicable: the practice is outside England, so the
 	// default statement, which cites England's regulations, is left out.
 	WarnStatementNotApplicable = "statement-not-applicable"
@@ -73,9 +77,11 @@ const (
 // Decide chooses the path for r: the eRS path when the priority is two-week
 // wait, the recipient is a suspected-cancer service, or a two-week-wait
 // proforma is in use (WithProforma); the letter path otherwise. It is pure
-// and cheap, and does not validate r. Of the other options, only
-// WithStatement and WithoutStatement count: they silence the
-// statement-not-applicable warning for a practice outside England.
+// and cheap, and does not validate r. WithProforma's answers are checked
+// for wording that suggests suspected cancer, as the referral's free text
+// is. Of the other options, only WithStatement and WithoutStatement count:
+// they silence the statement-not-applicable warning for a practice
+// outside England.
 //
 // Decide(nil) refuses without panicking: its Route has an empty Path, no
 // Handoff, and the reason "no referral given".
@@ -101,6 +107,7 @@ func decide(r *Referral, s settings, withWarnings bool) Route {
 	if len(rt.Reasons) > 0 {
 		rt.Path = PathERS
 		rt.Handoff = newHandoff(r)
+		rt.Handoff.Summary += formSummary(s.form)
 		if withWarnings {
 			rt.Warnings = append(rt.Warnings, nationWarnings(r, s, false)...)
 		}
@@ -109,6 +116,15 @@ func decide(r *Referral, s settings, withWarnings bool) Route {
 	rt.Reasons = append(rt.Reasons, "not a two-week-wait case: a letter is appropriate")
 	if withWarnings {
 		rt.Warnings = append(warnings(r), nationWarnings(r, s, true)...)
+		if s.form != nil {
+			// The answers to a local form are the referrer's free text too.
+			for _, a := range s.form.Answers {
+				if hasCancerCue(a.Answer) {
+					rt.Warnings = append(rt.Warnings, Warning{Code: WarnPossibleCancer, Path: "answers." + a.QuestionID,
+						Message: "wording suggests suspected cancer; consider whether this is a two-week-wait referral, which must go through eRS"})
+				}
+			}
+		}
 	}
 	return rt
 }
@@ -122,6 +138,14 @@ func nationWarnings(r *Referral, s settings, letter bool) []Warning {
 	if rule != "" {
 		ws = append(ws, Warning{Code: WarnNationInferred, Path: "practice.nation",
 			Message: "not given, so taken as " + n.Name() + " because " + rule})
+	} else {
+		p := r.Practice
+		p.Nation = ""
+		if m, why := p.EffectiveNation(); m != n && why != ruleDefaultEn {
+			ws = append(ws, Warning{Code: WarnNationCheck, Path: "practice.nation",
+				Message: "given as " + n.Name() + ", but " + why + ", which places it in " + m.Name() +
+					": check the nation, since the statement and the route follow it"})
+		}
 	}
 	if letter && n != NationEngland && s.statement == nil && !s.noStatement {
 		ws = append(ws, Warning{Code: WarnStatementNotApplicable, Path: "practice.nation",

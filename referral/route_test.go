@@ -298,3 +298,26 @@ func TestServiceCancerWarning(t *testing.T) {
 		}
 	}
 }
+
+// TestFormAnswerCancerWarning: an answer to a local form (WithProforma)
+// that suggests suspected cancer on a routine or urgent letter gets the
+// possible-suspected-cancer warning, named by its question, as the
+// referral's own free text does; an ordinary answer does not.
+func TestFormAnswerCancerWarning(t *testing.T) {
+	form := fakeForm{Title: "Dermatology Referral Form", Answers: []FormAnswer{
+		{QuestionID: "lesion-site", Question: "Site of the lesion", Answer: "Left upper back"},
+		{QuestionID: "lesion-change", Question: "Has it changed?", Answer: "Growing and darker, ?melanoma"},
+	}}
+	r := fullReferral(t)
+	rt := Decide(r, WithProforma(form))
+	require.Equal(t, PathLetter, rt.Path)
+	var got []Warning
+	for _, w := range rt.Warnings {
+		if w.Code == WarnPossibleCancer {
+			got = append(got, w)
+		}
+	}
+	require.Len(t, got, 1)
+	assert.Equal(t, "answers.lesion-change", got[0].Path)
+	assert.NotContains(t, got[0].Message, "melanoma")
+}

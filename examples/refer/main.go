@@ -19,7 +19,10 @@
 // file appears whole or not at all: it is written to a temporary file and
 // renamed. When the patient's copy is due it is written beside the letter
 // as NAME.patient.pdf (or .txt), in the format the referral asks for, and
-// for email as both (not with -o -).
+// for email as both (not with -o -, where stderr says the copy is due). A
+// copy an earlier run left there that this run does not make is removed,
+// and so are the letter and its copies (or the reply) when the case is now
+// two-week wait; stderr names each.
 //
 // Nothing printed on stderr holds patient data: errors and warnings name
 // fields, never their values, and every path or name printed is escaped,
@@ -140,7 +143,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitInvalid
 	case errors.As(err, &inv), errors.Is(err, referral.ErrTooLarge):
-		fmt.Fprintln(stderr, "refer:", printable.String(err.Error()))
+		// A form's or its answers' problems come one a line.
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintln(stderr, "refer:", printable.String(line))
+		}
 		return exitInvalid
 	}
 	fmt.Fprintln(stderr, "refer:", printable.String(err.Error()))
@@ -185,6 +191,13 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 		fmt.Fprintln(c.stderr, "warning:", printable.String(w.String()))
 	}
 	letter, err := referral.Compose(ref, opts...)
+	if tw := (*referral.TwoWeekWaitError)(nil); errors.As(err, &tw) && out != "-" {
+		// A letter an earlier run wrote for this case must not stand.
+		path := c.outPath(in, out)
+		if rmErr := c.removeStale(in, append([]string{path}, c.copyPaths(path)...)...); rmErr != nil {
+			return rmErr
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -212,31 +225,107 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 	if c.format == "text" {
 		ext = ".txt"
 	}
-	if err := c.write(in, out, ext, buf.Bytes()); err != nil || out == "-" {
+	var copies []patientcopy.File
+	if out != "-" {
+		// Made before anything is written: a copy that cannot be made
+		// leaves no letter without it.
+		if copies, err = c.patientCopy(ref, r, opts); err != nil {
+			return err
+		}
+	}
+	if err := c.write(in, out, ext, buf.Bytes()); err != nil {
 		return err
 	}
-	if out == "" {
-		out = strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + ext
+	if out == "-" {
+		if _, due := ref.PatientCopy(); due {
+			fmt.Fprintln(c.stderr, "refer: the patient's copy is due but not written with -o -: give an output file to write it beside the letter")
+		}
+		return nil
 	}
-	return c.patientCopy(ref, r, out, opts)
+	return c.writeCopies(in, copies, c.outPath(in, out))
 }
 
-// patientCopy writes the patient's copy, when one is due, beside out:
-// NAME.patient.pdf (or .txt), and for email both.
-func (c *command) patientCopy(ref *referral.Referral, r *pdf.Renderer, out string, opts []referral.Option) error {
+// outPath is the letter's path: out, or by default the input's name with
+// the format's extension in the current folder.
+func (c *command) outPath(in, out string) string {
+	if out != "" {
+		return out
+	}
+	ext := ".pdf"
+	if c.format == "text" {
+		ext = ".txt"
+	}
+	return strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + ext
+}
+
+// copyPaths are the paths of the patient's copy of the letter at out, in
+// this run's format: NAME.patient.txt, and for PDF NAME.patient.pdf too
+// (a copy asked for by email is both).
+func (c *command) copyPaths(out string) []string {
+	name := strings.TrimSuffix(out, filepath.Ext(out))
+	if c.format == "text" {
+		return []string{name + ".patient.txt"}
+	}
+	return []string{name + ".patient.pdf", name + ".patient.txt"}
+}
+
+// removeStale removes the files at paths, left by an earlier run, that
+// this run's outcome does not make, and says so. It never removes the
+// input file in.
+func (c *command) removeStale(in string, paths ...string) error {
+	inInfo, inErr := os.Stat(in)
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil && inErr == nil && os.SameFile(fi, inInfo) {
+			continue
+		}
+		err := os.Remove(p)
+		switch {
+		case err == nil:
+			fmt.Fprintln(c.stderr, "refer: removed the stale", strconv.Quote(p))
+		case !errors.Is(err, fs.ErrNotExist):
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return fmt.Errorf("removing the stale %s: %w", strconv.Quote(p), err)
+		}
+	}
+	return nil
+}
+
+// patientCopy makes the patient's copy, when one is due: NAME.patient.pdf
+// (or .txt), and for email both.
+func (c *command) patientCopy(ref *referral.Referral, r *pdf.Renderer, opts []referral.Option) ([]patientcopy.File, error) {
 	files, warns, err := patientcopy.Files(ref, r, c.format == "text", opts...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, w := range warns {
 		fmt.Fprintln(c.stderr, "warning: patient's copy:", printable.String(w.String()))
 	}
+	return files, nil
+}
+
+// writeCopies writes the patient's copy, files, beside the letter at out,
+// and removes an earlier run's copy that this run does not make.
+func (c *command) writeCopies(in string, files []patientcopy.File, out string) error {
+	written := map[string]bool{}
 	for _, f := range files {
-		if err := c.write("", strings.TrimSuffix(out, filepath.Ext(out))+f.Ext, "", f.Data); err != nil {
+		path := strings.TrimSuffix(out, filepath.Ext(out)) + f.Ext
+		if err := c.write("", path, "", f.Data); err != nil {
 			return err
 		}
+		written[path] = true
 	}
-	return nil
+	// An earlier run's copy that this run does not make (no copy due now,
+	// or another format) must not pass for this letter's.
+	var stale []string
+	for _, p := range c.copyPaths(out) {
+		if !written[p] {
+			stale = append(stale, p)
+		}
+	}
+	return c.removeStale(in, stale...)
 }
 
 // newRenderer makes the PDF renderer with the -logo and -signature images.
@@ -249,7 +338,7 @@ func newRenderer(logoPath, signaturePath string) (*pdf.Renderer, error) {
 		if img.path == "" {
 			continue
 		}
-		b, err := os.ReadFile(img.path)
+		b, err := readImage(img.path)
 		if err != nil {
 			return nil, invalidError{fmt.Errorf("reading the %s: %w", img.what, err)}
 		}
@@ -260,6 +349,28 @@ func newRenderer(logoPath, signaturePath string) (*pdf.Renderer, error) {
 		return nil, invalidError{err}
 	}
 	return r, nil
+}
+
+// maxImageFile bounds a -logo or -signature file: far above any image the
+// PDF renderer accepts (2 million pixels), so that a file such as
+// /dev/zero is refused rather than read without end.
+const maxImageFile = 32 << 20
+
+// readImage reads the image file at path, refusing one over maxImageFile.
+func readImage(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxImageFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxImageFile {
+		return nil, fmt.Errorf("the file is larger than %d MiB", maxImageFile>>20)
+	}
+	return b, nil
 }
 
 // write writes data to out: stdout for "-", and by default the input's

@@ -181,6 +181,41 @@ func TestReferProforma(t *testing.T) {
 	t.Fatal("no form with an answers file")
 }
 
+// TestReferProformaErrors: each problem with the form's answers is a
+// line of its own on stderr, as field errors are.
+func TestReferProformaErrors(t *testing.T) {
+	dir := t.TempDir()
+	answers := filepath.Join(dir, "answers.json")
+	require.NoError(t, os.WriteFile(answers, []byte(`{"duration": "twelve", "driving": "perhaps"}`), 0o644))
+	code, stdout, stderr := refer(t, "-o", filepath.Join(dir, "x.pdf"),
+		"-proforma", "../../testdata/proformas/memory-clinic.json", "-answers", answers,
+		"../../testdata/referrals/memory-clinic-cognitive-decline.json")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Regexp(t, `(?m)^refer: (answers\.json: )?answers\.duration: must be a number`, stderr)
+	assert.Regexp(t, `(?m)^refer: (answers\.json: )?answers\.driving: must be yes or no`, stderr)
+	assert.NotContains(t, stderr, `\n`)
+	assertNoFiles(t, dir, "answers.json")
+}
+
+// TestReferImageTooLarge: a -logo or -signature file too large for any
+// image (or endless, such as /dev/zero) is refused without reading it all.
+func TestReferImageTooLarge(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.png")
+	f, err := os.Create(big)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(maxImageFile+1)) // sparse: no disk used
+	require.NoError(t, f.Close())
+	for _, flag := range []string{"-logo", "-signature"} {
+		code, stdout, stderr := refer(t, flag, big, "-o", filepath.Join(dir, "x.pdf"), good)
+		assert.Equal(t, 2, code, flag)
+		assert.Empty(t, stdout)
+		assert.Contains(t, stderr, "is larger than 32 MiB", flag)
+		assertNoFiles(t, dir, "big.png")
+	}
+}
+
 func TestReferFailures(t *testing.T) {
 	code, _, stderr := refer(t, "missing.json")
 	assert.Equal(t, 1, code)

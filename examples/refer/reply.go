@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/refletter/refletter/examples/internal/printable"
@@ -19,7 +20,25 @@ func (c *command) reply(in, out string, ref *referral.Referral, opts []referral.
 	if err != nil {
 		return err
 	}
+	ext := ".reply.pdf"
+	if c.format == "text" {
+		ext = ".reply.txt"
+	}
+	// Decide's warnings, as the server gives them with a reply.
+	for _, w := range referral.Decide(ref, opts...).Warnings {
+		fmt.Fprintln(c.stderr, "warning:", printable.String("referral."+w.Path+": "+w.Message+" ("+w.Code+")"))
+	}
 	reply, err := referral.ComposeReply(ref, ret, opts...)
+	if tw := (*referral.TwoWeekWaitError)(nil); errors.As(err, &tw) && out != "-" {
+		// A reply an earlier run wrote for this case must not stand.
+		path := out
+		if path == "" {
+			path = strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + ext
+		}
+		if rmErr := c.removeStale(in, path); rmErr != nil {
+			return rmErr
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -51,10 +70,6 @@ func (c *command) reply(in, out string, ref *referral.Referral, opts []referral.
 		}
 	}
 
-	ext := ".reply.pdf"
-	if c.format == "text" {
-		ext = ".reply.txt"
-	}
 	return c.write(in, out, ext, buf.Bytes())
 }
 

@@ -23,6 +23,8 @@ func TestReferReply(t *testing.T) {
 	withOriginal, err := os.ReadFile("dermatology-eczema.reply.pdf")
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(withOriginal), "%PDF-1."))
+	// Decide's warnings reach the reply's user, as the letter's do.
+	assert.Contains(t, stderr, "warning: referral.communication.carer: the patient gets a copy")
 
 	code, _, stderr = refer(t, "-returned", ret, "-no-original", "-o", "alone.pdf", in)
 	require.Equal(t, 0, code, stderr)
@@ -69,4 +71,19 @@ func TestReferReplyRefused(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(stdout), &handoff))
 	assert.Equal(t, "TWO_WEEK_WAIT", handoff["priorityCode"])
 	assertNoFiles(t, dir, "returned.json")
+
+	// A reply an earlier run wrote, for a case now two-week wait, goes.
+	code, _, stderr = refer(t, "-returned", absPath(t, returned), "-o", filepath.Join(dir, "x.pdf"), good)
+	require.Equal(t, 0, code, stderr)
+	b, err := os.ReadFile(good)
+	require.NoError(t, err)
+	var ref map[string]any
+	require.NoError(t, json.Unmarshal(b, &ref))
+	ref["priority"] = "two-week-wait"
+	now := filepath.Join(dir, "now.json")
+	writeJSON(t, now, ref)
+	code, _, stderr = refer(t, "-returned", absPath(t, returned), "-o", filepath.Join(dir, "x.pdf"), now)
+	assert.Equal(t, 3, code, stderr)
+	assert.Contains(t, stderr, `removed the stale "`)
+	assertNoFiles(t, dir, "returned.json", "now.json")
 }
