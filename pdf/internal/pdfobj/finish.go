@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"sync"
 )
 
 // Finish turns fpdf's output into the PDF the renderer returns. Two
@@ -28,8 +27,22 @@ import (
 //     tell what the codes mean. Each of the renderer's fonts loses the
 //     encoding and gains a CMap here.
 
-// writers are reusable zlib writers, by compression level (1 to 9).
-var writers [zlib.BestCompression + 1]sync.Pool
+// maxIdle is how many idle writers of each level are kept. A writer
+// allocates about 1.2 MB when made, more than the rest of a letter, so
+// idle ones are kept in a free list that a garbage collection cannot empty
+// (as it empties a sync.Pool), bounded so that a burst of concurrent
+// letters does not keep its writers forever. An idle writer still points
+// at the buffer it last wrote to; it never writes to it again.
+const maxIdle = 4
+
+// writers are the idle zlib writers, by compression level (1 to 9).
+var writers [zlib.BestCompression + 1]chan *zlib.Writer
+
+func init() {
+	for i := range writers {
+		writers[i] = make(chan *zlib.Writer, maxIdle)
+	}
+}
 
 // Compress appends the zlib compression of src to dst.
 func Compress(dst, src []byte, level int) ([]byte, error) {
@@ -37,20 +50,25 @@ func Compress(dst, src []byte, level int) ([]byte, error) {
 		return nil, fmt.Errorf("pdfobj: compression level %d", level)
 	}
 	buf := bytes.NewBuffer(dst)
-	zw, _ := writers[level].Get().(*zlib.Writer)
-	if zw == nil {
+	var zw *zlib.Writer
+	select {
+	case zw = <-writers[level]:
+		zw.Reset(buf)
+	default:
 		var err error
 		if zw, err = zlib.NewWriterLevel(buf, level); err != nil {
 			return nil, err
 		}
-	} else {
-		zw.Reset(buf)
 	}
-	defer writers[level].Put(zw)
-	if _, err := zw.Write(src); err != nil {
-		return nil, err
+	_, err := zw.Write(src)
+	if err == nil {
+		err = zw.Close()
 	}
-	if err := zw.Close(); err != nil {
+	select {
+	case writers[level] <- zw:
+	default:
+	}
+	if err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

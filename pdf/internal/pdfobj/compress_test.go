@@ -1,0 +1,43 @@
+package pdfobj
+
+import (
+	"bytes"
+	"compress/zlib"
+	"io"
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestCompressKeepsWriters checks that compressing after garbage
+// collections reuses an idle writer rather than making one (about 1.2 MB),
+// and that what it writes is zlib of the input.
+func TestCompressKeepsWriters(t *testing.T) {
+	src := bytes.Repeat([]byte("BT 56.69 785.20 Td (Referral) Tj ET\n"), 200)
+	for _, level := range []int{zlib.BestSpeed, zlib.BestCompression} {
+		_, err := Compress(nil, src, level) // leaves a writer idle
+		require.NoError(t, err)
+		runtime.GC()
+		runtime.GC() // two collections empty a sync.Pool
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		z, err := Compress(make([]byte, 0, len(src)), src, level)
+		runtime.ReadMemStats(&after)
+		require.NoError(t, err)
+		assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64<<10), "level %d: a new writer was made", level)
+		r, err := zlib.NewReader(bytes.NewReader(z))
+		require.NoError(t, err)
+		got, err := io.ReadAll(r)
+		require.NoError(t, err)
+		assert.Equal(t, src, got)
+	}
+}
+
+func TestCompressLevel(t *testing.T) {
+	for _, level := range []int{-1, 0, 10} {
+		_, err := Compress(nil, []byte("x"), level)
+		assert.Error(t, err, "level %d", level)
+	}
+}
