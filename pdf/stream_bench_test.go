@@ -113,11 +113,13 @@ func BenchmarkStream(b *testing.B) {
 		require.NoError(b, err)
 		floor[i] = laid{lay, paginate(lay)}
 	}
+	var size int // PDF bytes made
 	run := func(name string, gc bool, f func(i int) error) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			var ms0, ms1 runtime.MemStats
 			pages, i := 0, 0
+			size = 0
 			runtime.ReadMemStats(&ms0)
 			defer reportCPU(b)()
 			for b.Loop() {
@@ -136,10 +138,12 @@ func BenchmarkStream(b *testing.B) {
 			}
 			runtime.ReadMemStats(&ms1)
 			b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(pages), "B/page")
+			b.ReportMetric(float64(size)/float64(i), "pdf-bytes")
 		})
 	}
 	run("floor", false, func(i int) error {
-		_, err := floorDoc(r, floor[i].lay, floor[i].pages)
+		pdf, err := floorDoc(r, floor[i].lay, floor[i].pages)
+		size += len(pdf)
 		return err
 	})
 	pipeline := func(i int) error {
@@ -149,6 +153,7 @@ func BenchmarkStream(b *testing.B) {
 		}
 		var buf bytes.Buffer
 		_, err = r.Render(&buf, l)
+		size += buf.Len()
 		return err
 	}
 	run("pipeline", false, pipeline)
