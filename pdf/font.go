@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"compress/zlib"
 	"fmt"
 	"strconv"
 	"sync"
@@ -52,9 +53,11 @@ type face struct {
 }
 
 // program returns a program for code page page that holds the runes of
-// used on it. Page 0's is cut once per process, whole. The other pages are
-// cut for each letter, to the characters it uses: few letters need them,
-// and a whole page would add half again to a letter's size.
+// used on it. Page 0's is cut once per process, whole, and compressed
+// hard. The other pages are cut for each letter, to the characters it
+// uses: few letters need them, and a whole page would add half again to a
+// letter's size. Their cuts are small and compressed fast: the best
+// compression took most of their time and saved little.
 func (f *face) program(cp *ttf.CodePages, st style, page int, used map[rune]struct{}) (*ttf.Program, error) {
 	if page == 0 {
 		return f.page0()
@@ -62,8 +65,11 @@ func (f *face) program(cp *ttf.CodePages, st style, page int, used map[rune]stru
 	return f.NewProgram(cp, int(st), page, func(r rune) bool {
 		_, ok := used[r]
 		return ok
-	})
+	}, cutLevel)
 }
+
+// cutLevel is the zlib level of a letter's own font cuts.
+const cutLevel = zlib.BestSpeed
 
 // fontSet is the letter's font family, loaded once per process.
 type fontSet struct {
@@ -89,7 +95,7 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 	for st, f := range fs.faces {
 		f.SetWidths(fs.pages)
 		f.page0 = sync.OnceValues(func() (*ttf.Program, error) {
-			return f.NewProgram(fs.pages, st, 0, func(rune) bool { return true })
+			return f.NewProgram(fs.pages, st, 0, func(rune) bool { return true }, zlib.BestCompression)
 		})
 		// Cut page 0 now, so that a problem shows at NewRenderer.
 		if _, err := f.page0(); err != nil {

@@ -5,7 +5,6 @@
 package ttf
 
 import (
-	"compress/zlib"
 	"fmt"
 	"hash/fnv"
 	"strconv"
@@ -61,9 +60,9 @@ type Program struct {
 }
 
 // NewProgram cuts from f the characters of code page page that keep
-// accepts, and compresses the cut. style (0 to 25) tells the family's
-// faces apart in the file and subset names.
-func (f *Face) NewProgram(cp *CodePages, style, page int, keep func(rune) bool) (*Program, error) {
+// accepts, and compresses the cut at zlib level level. style (0 to 25)
+// tells the family's faces apart in the file and subset names.
+func (f *Face) NewProgram(cp *CodePages, style, page int, keep func(rune) bool, level int) (*Program, error) {
 	if page < 0 || page >= len(cp.Runes) {
 		return nil, fmt.Errorf("ttf: no code page %d", page)
 	}
@@ -77,7 +76,7 @@ func (f *Face) NewProgram(cp *CodePages, style, page int, keep func(rune) bool) 
 	if err != nil {
 		return nil, err
 	}
-	if p.Z, err = pdfobj.Compress(nil, cut, zlib.BestCompression); err != nil {
+	if p.Z, err = pdfobj.Compress(nil, cut, level); err != nil {
 		return nil, err
 	}
 	p.Size = len(cut)
