@@ -17,6 +17,7 @@ import (
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/referral"
 )
 
@@ -148,4 +149,5 @@ func TestFinish(t *testing.T) {
 	assert.NotEmpty(t, fonts)
 	assert.Len(t, withMap, len(fonts), "every font has a ToUnicode CMap")
 	assert.NotContains(t, string(pdf), "/Encoding", "the fonts are symbolic, with no encoding")
+	assert.NotContains(t, string(pdf), string(pdfobj.Placeholder("")), "every font program is in place")
 }

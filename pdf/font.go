@@ -9,6 +9,7 @@ import (
 	"github.com/go-fonts/liberation/liberationsansbold"
 	"github.com/go-fonts/liberation/liberationsansregular"
 
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/pdf/internal/ttf"
 )
 
@@ -50,6 +51,35 @@ type face struct {
 	// and shared by concurrent renders: nothing may change its bytes (fpdf
 	// would encrypt them in place, were encryption ever turned on).
 	page0 func() (*ttf.Program, error)
+	// font0 is page 0's font as every letter uses it, made once.
+	font0 func() (*letterFont, error)
+}
+
+// letterFont is a font as a letter uses it: what fpdf is given for it
+// and what pdfobj.Finish completes it with.
+type letterFont struct {
+	name   string
+	def, z []byte // fpdf's font definition and program
+	pdf    *pdfobj.Font
+}
+
+// font returns the font for code page page that holds the runes of used
+// on it (see program). Page 0's is made once per process and shared:
+// fpdf is given a placeholder for its program, which Finish replaces, and
+// its ToUnicode CMap is compressed once.
+func (f *face) font(cp *ttf.CodePages, st style, page int, used map[rune]struct{}) (*letterFont, error) {
+	if page == 0 {
+		return f.font0()
+	}
+	prog, err := f.program(cp, st, page, used)
+	if err != nil {
+		return nil, err
+	}
+	def, err := f.Definition(page, prog)
+	if err != nil {
+		return nil, err
+	}
+	return &letterFont{name: prog.Name, def: def, z: prog.Z, pdf: &pdfobj.Font{Codes: &prog.Codes}}, nil
 }
 
 // program returns a program for code page page that holds the runes of
@@ -97,8 +127,20 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 		f.page0 = sync.OnceValues(func() (*ttf.Program, error) {
 			return f.NewProgram(fs.pages, st, 0, func(rune) bool { return true }, zlib.BestCompression)
 		})
+		f.font0 = sync.OnceValues(func() (*letterFont, error) {
+			prog, err := f.page0()
+			if err != nil {
+				return nil, err
+			}
+			def, err := f.Definition(0, prog)
+			if err != nil {
+				return nil, err
+			}
+			return &letterFont{name: prog.Name, def: def, z: pdfobj.Placeholder(prog.Name),
+				pdf: &pdfobj.Font{Codes: &prog.Codes, Program: prog.Z, Length1: prog.Size}}, nil
+		})
 		// Cut page 0 now, so that a problem shows at NewRenderer.
-		if _, err := f.page0(); err != nil {
+		if _, err := f.font0(); err != nil {
 			return nil, fmt.Errorf("pdf: cutting Liberation Sans %q: %w", fpdfStyle[st], err)
 		}
 	}
