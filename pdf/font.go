@@ -2,9 +2,12 @@ package pdf
 
 import (
 	"compress/zlib"
+	_ "embed"
 	"fmt"
+	"hash/fnv"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/go-fonts/liberation/liberationsansbold"
 	"github.com/go-fonts/liberation/liberationsansregular"
@@ -101,6 +104,45 @@ func (f *face) program(cp *ttf.CodePages, st style, page int, used map[rune]stru
 // cutLevel is the zlib level of a letter's own font cuts.
 const cutLevel = zlib.BestSpeed
 
+// Page 0's programs are cut and compressed by go generate, since doing it
+// was most of a fresh process's time before its first letter. They are
+// used when the font file and page 0's characters are those they were made
+// from (see prebuilt); otherwise they are cut as the process starts.
+// TestPage0Generated fails when they are not what cutting makes.
+//
+//go:generate go test -run ^TestPage0Generated$ -generate
+
+//go:embed page0/0.z
+var page0Regular string
+
+//go:embed page0/1.z
+var page0Bold string
+
+var page0Z = [numStyles]string{regular: page0Regular, bold: page0Bold}
+
+// prebuilt is what go generate records of page 0's program for a face:
+// the Sum of the font file and codesSum of the page it was cut from, and
+// the program's size before compression and its name.
+type prebuilt struct {
+	sum, codes uint64
+	size       int
+	name       string
+}
+
+// codesSum is a hash of the characters of page that face f has.
+func codesSum(page *[256]rune, f *face) uint64 {
+	b := make([]byte, 0, 3*len(page))
+	for _, r := range page {
+		if r == 0 || !f.M.Has(r) {
+			r = 0
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	h := fnv.New64a()
+	h.Write(b)
+	return h.Sum64()
+}
+
 // fontSet is the letter's font family, loaded once per process.
 type fontSet struct {
 	faces  [numStyles]*face
@@ -125,6 +167,9 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 	for st, f := range fs.faces {
 		f.SetWidths(fs.pages)
 		f.page0 = sync.OnceValues(func() (*ttf.Program, error) {
+			if g := page0Gen[st]; g.sum != 0 && g.sum == f.Sum() && g.codes == codesSum(&fs.pages.Runes[0], f) {
+				return f.Prebuilt(fs.pages, st, 0, []byte(page0Z[st]), g.size, g.name)
+			}
 			return f.NewProgram(fs.pages, st, 0, func(rune) bool { return true }, zlib.BestCompression)
 		})
 		f.font0 = sync.OnceValues(func() (*letterFont, error) {

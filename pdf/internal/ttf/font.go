@@ -66,7 +66,7 @@ func (f *Face) NewProgram(cp *CodePages, style, page int, keep func(rune) bool, 
 	if page < 0 || page >= len(cp.Runes) {
 		return nil, fmt.Errorf("ttf: no code page %d", page)
 	}
-	p := &Program{File: "liberationsans-" + strconv.Itoa(style) + "-" + strconv.Itoa(page) + ".z"}
+	p := &Program{File: programFile(style, page)}
 	for c, r := range cp.Runes[page] {
 		if r != 0 && f.M.Has(r) && keep(r) {
 			p.Codes[c] = r
@@ -99,4 +99,41 @@ func subsetTag(cut []byte, style, page int) string {
 	}
 	tag[4], tag[5] = 'A'+byte(style), 'A'+byte(page)
 	return string(tag[:])
+}
+
+// Sum identifies the font file f was read from: its length and the head
+// table's checksum adjustment, which makes the whole file's checksum a
+// constant and so changes with any edit. It is 0 for a file without one.
+func (f *Face) Sum() uint64 {
+	s, err := parseTables(f.TTF)
+	if err != nil {
+		return 0
+	}
+	adj, ok := s.u32(s.tables["head"], 8)
+	if !ok {
+		return 0
+	}
+	return uint64(len(f.TTF))<<32 | uint64(adj)
+}
+
+// Prebuilt returns the program NewProgram makes for the whole of code page
+// page, given what it would compute: the compressed cut z, its size before
+// compression and its name. The caller answers for their being right (a
+// test that compares them with NewProgram's); the codes are computed.
+func (f *Face) Prebuilt(cp *CodePages, style, page int, z []byte, size int, name string) (*Program, error) {
+	if page < 0 || page >= len(cp.Runes) {
+		return nil, fmt.Errorf("ttf: no code page %d", page)
+	}
+	p := &Program{File: programFile(style, page), Name: name, Z: z, Size: size}
+	for c, r := range cp.Runes[page] {
+		if r != 0 && f.M.Has(r) {
+			p.Codes[c] = r
+		}
+	}
+	return p, nil
+}
+
+// programFile is fpdf's key for the program of a face and page.
+func programFile(style, page int) string {
+	return "liberationsans-" + strconv.Itoa(style) + "-" + strconv.Itoa(page) + ".z"
 }
