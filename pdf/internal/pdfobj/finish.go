@@ -192,7 +192,17 @@ func Finish(pdf []byte, fonts map[string]*Font, tree *Tree) ([]byte, error) {
 		}
 	}
 
-	out := make([]byte, 0, len(pdf)/2)
+	// The output is about half of fpdf's without the programs and CMaps
+	// Finish adds: sized so, it is seldom grown.
+	extra := 0
+	for _, f := range added {
+		cmap, err := f.toUnicode()
+		if err != nil {
+			return nil, err
+		}
+		extra += len(f.Program) + len(cmap) + 64
+	}
+	out := make([]byte, 0, len(pdf)/2+extra)
 	out = append(out, pdf[:offs[order[0]]]...)
 	offsets := make([]int, n+len(added))
 	var z []byte // compressed stream, reused
