@@ -31,9 +31,9 @@ import (
 // allocates about 1.2 MB when made, more than the rest of a letter, so
 // idle ones are kept in a free list that a garbage collection cannot empty
 // (as it empties a sync.Pool), bounded so that a burst of concurrent
-// letters does not keep its writers forever. An idle writer still points
-// at the buffer it last wrote to; it never writes to it again.
-const maxIdle = 4
+// letters does not keep its writers forever: each idle writer is heap
+// the process keeps.
+const maxIdle = 2
 
 // writers are the idle zlib writers, by compression level (1 to 9).
 var writers [zlib.BestCompression + 1]chan *zlib.Writer
@@ -64,6 +64,10 @@ func Compress(dst, src []byte, level int) ([]byte, error) {
 	if err == nil {
 		err = zw.Close()
 	}
+	// An idle writer must not keep the buffer it wrote to alive: a long
+	// letter's can be megabytes. (Resetting is cheap at level 1; at higher
+	// levels it clears the hash tables, which a new writer would do too.)
+	zw.Reset(nil)
 	select {
 	case writers[level] <- zw:
 	default:
