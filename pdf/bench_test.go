@@ -10,6 +10,8 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/stretchr/testify/require"
+
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
 )
 
 // benchFile is a typical letter: two pages, tables, a notice and the
@@ -42,7 +44,7 @@ func BenchmarkFloor(b *testing.B) {
 	r, err := NewRenderer()
 	require.NoError(b, err)
 	l := composeFile(b, benchFile)
-	lay, err := r.layout(l, newCleaner(r.fs))
+	lay, err := r.layout(l, newCleaner(r.fs, l.Meta.Patient.Name), pdfobj.NewTree())
 	require.NoError(b, err)
 	pages := paginate(lay)
 	require.Len(b, pages, 2)
@@ -55,7 +57,7 @@ func BenchmarkFloor(b *testing.B) {
 		p.SetCompression(true)
 		d := &drawer{p: p, fs: r.fs, tr: p.UnicodeTranslatorFromDescriptor(""), geometry: lay.geometry}
 		for i, items := range pages {
-			d.page(lay, items, i+1, len(pages), 20)
+			d.page(lay, items, i, i+1, len(pages), 20)
 		}
 		var buf bytes.Buffer
 		if err := p.Output(&buf); err != nil {
@@ -102,15 +104,15 @@ func BenchmarkTagging(b *testing.B) {
 			var size int
 			defer reportCPU(b)()
 			for b.Loop() {
-				c := newCleaner(r.fs)
-				lay, err := r.layout(l, c)
+				c := newCleaner(r.fs, l.Meta.Patient.Name)
+				lay, err := r.layout(l, c, pdfobj.NewTree())
 				if err != nil {
 					b.Fatal(err)
 				}
 				if !tagged {
 					lay.tree = nil
 				}
-				pdf, err := r.draw(lay, paginate(lay), &l.Meta, c)
+				pdf, err := r.draw([]part{{lay, paginate(lay)}}, &l.Meta, c)
 				if err != nil {
 					b.Fatal(err)
 				}

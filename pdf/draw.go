@@ -12,16 +12,32 @@ import (
 )
 
 // footer is the page furniture at the foot of every page: who the letter
-// is about, the page number and the confidentiality line.
+// is about, the page number and the confidentiality line. Sizes are in
+// the units of the page as laid out (see geometry).
 type footer struct {
-	ident []string // wrapped identity lines, clean
+	ident []string // wrapped identity lines of the first page, clean
 	conf  []string // wrapped confidentiality lines, clean
-	h     float64
+	// mark is printed in red before the page label on every page of an
+	// urgent letter ("Urgent"), clean.
+	mark string
+	h    float64 // the furniture's height on the first page
+	// rest are the identity lines of the other pages, restH the height of
+	// their furniture: a standard letter's are the first page's; large
+	// print's are the patient's name only, and once says that the
+	// confidentiality line is on the first page only.
+	rest  []string
+	restH float64
+	once  bool
+	// sizes (pt) and leads (mm) of the identity and confidentiality lines
+	size, lead, confSize, confLead float64
 	// baselines of the identity and confidentiality lines
 	base, confBase float64
 }
 
 const confSize, confLead = 7.5, 3.3
+
+// markGap separates the footer's mark from the page label.
+const markGap = "   "
 
 // pageLabel is "Page X of Y".
 func pageLabel(n, total int) string {
@@ -162,14 +178,15 @@ func (d *drawer) op(o op, top float64) {
 }
 
 // page draws one page: box backgrounds, the units, box borders, footer.
-func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
+// index counts the document's pages from 0; n counts the part's from 1.
+func (d *drawer) page(l *layout, items []placed, index, n, total int, margin float64) {
 	d.p.AddPage()
 	if d.scale != 1 {
 		d.p.TransformBegin()
 		d.p.TransformScale(100*d.scale, 100*d.scale, 0, 0)
 	}
 	d.fresh = true
-	d.pageIndex, d.mcid = n-1, 0
+	d.pageIndex, d.mcid = index, 0
 	d.mark(artifact)
 	type extent struct{ top, bottom float64 }
 	var boxes []int
@@ -215,8 +232,12 @@ func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 		st, e := l.boxes[b-1], ext[b]
 		if st.hasBorder {
 			d.p.SetDrawColor(int(st.border.r), int(st.border.g), int(st.border.b))
-			d.p.SetLineWidth(0.3)
-			d.p.Rect(x0, e.top, w, e.bottom-e.top, "D")
+			lw := st.borderW
+			if lw == 0 {
+				lw = 0.3
+			}
+			d.p.SetLineWidth(lw)
+			d.p.Rect(x0+lw/2, e.top, w-lw, e.bottom-e.top, "D")
 		}
 	}
 	d.footer(&l.footer, n, total, margin)
@@ -227,24 +248,39 @@ func (d *drawer) page(l *layout, items []placed, n, total int, margin float64) {
 }
 
 func (d *drawer) footer(f *footer, n, total int, margin float64) {
+	ident, conf, h := f.ident, f.conf, f.h
+	if n > 1 {
+		ident, h = f.rest, f.restH
+		if f.once {
+			conf = nil
+		}
+	}
 	x0, w := margin, d.pageW-2*margin
-	top := d.pageH - margin - f.h
+	top := d.pageH - margin - h
 	d.p.SetDrawColor(int(lightRule.r), int(lightRule.g), int(lightRule.b))
 	d.p.SetLineWidth(0.3)
 	d.p.Line(x0, top, x0+w, top)
 	y := top + 1.2
 	label := pageLabel(n, total)
-	lw := d.fs.faces[bold].m.width(label, tinySize)
-	d.text(x0+w-lw, y+f.base, bold, tinySize, inkColour, label, true)
-	for _, l := range f.ident {
-		d.text(x0, y+f.base, regular, tinySize, inkColour, l, true)
-		y += tinyLead
+	lw := d.fs.faces[bold].m.width(label, f.size)
+	d.text(x0+w-lw, y+f.base, bold, f.size, inkColour, label, true)
+	if f.mark != "" {
+		mw := d.fs.faces[bold].m.width(f.mark+markGap, f.size)
+		d.text(x0+w-lw-mw, y+f.base, bold, f.size, urgentRed, f.mark, true)
 	}
-	if len(f.ident) == 0 {
-		y += tinyLead
+	for _, l := range ident {
+		// Large print leaves the line beside the label empty when the
+		// name fits only under it.
+		if l != "" {
+			d.text(x0, y+f.base, regular, f.size, inkColour, l, true)
+		}
+		y += f.lead
 	}
-	for _, l := range f.conf {
-		d.text(x0, y+f.confBase, regular, confSize, greyText, l, true)
-		y += confLead
+	if len(ident) == 0 {
+		y += f.lead
+	}
+	for _, l := range conf {
+		d.text(x0, y+f.confBase, regular, f.confSize, greyText, l, true)
+		y += f.confLead
 	}
 }

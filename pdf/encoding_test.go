@@ -3,19 +3,15 @@ package pdf
 import (
 	"bytes"
 	"compress/zlib"
+	"encoding/json"
 	"io"
-	"math"
 	"regexp"
 	"strconv"
 	"testing"
 
 	"codeberg.org/go-pdf/fpdf"
-	"github.com/go-fonts/liberation/liberationsansbold"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/sfnt"
-	"golang.org/x/image/math/fixed"
 
 	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/referral"
@@ -31,7 +27,7 @@ func TestMixedScripts(t *testing.T) {
 	l := handLetter()
 	l.Meta.Patient.Name = "Mr Łukasz Zieliński-Петров"
 	i := blockIndex(t, l, "history", &referral.Paragraph{})
-	l.Blocks[i] = &referral.Paragraph{Text: line, Field: "history"}
+	l.Blocks[i] = &referral.Paragraph{Text: line, Path: "history"}
 	pdf, ws := render(t, r, l)
 	assert.Empty(t, ws, "every character is in the font")
 	validate(t, pdf)
@@ -61,8 +57,9 @@ func TestMixedScripts(t *testing.T) {
 
 // TestTextRuns: the drawer starts a new run only where the code page
 // changes, and places each run where a viewer ends the text before it:
-// by the font's widths, in whole thousandths of an em, worked out here
-// from the font with golang.org/x/image.
+// by the widths the PDF gives each code, in whole thousandths of an em.
+// (internal/conformance checks those widths against the font's own, with
+// golang.org/x/image.)
 func TestTextRuns(t *testing.T) {
 	fs, err := loadFonts()
 	require.NoError(t, err)
@@ -70,11 +67,16 @@ func TestTextRuns(t *testing.T) {
 	p := fpdf.New("P", "mm", "A4", "")
 	p.SetCompression(false)
 	cuts := make([]*[256]rune, 2)
+	widths := make([][]int, 2) // by code page and code, as fpdf writes /Widths
 	for _, pg := range []int{0, 1} {
 		prog, err := fs.faces[bold].program(fs.pages, bold, pg, runeSet(text))
 		require.NoError(t, err)
 		def, err := fs.faces[bold].Definition(pg, prog)
 		require.NoError(t, err)
+		var cw struct{ Cw []int }
+		require.NoError(t, json.Unmarshal(def, &cw))
+		require.Len(t, cw.Cw, 256)
+		widths[pg] = cw.Cw
 		p.AddFontFromBytes(pageFamily(pg), "B", def, prog.Z)
 		cuts[pg] = &prog.Codes
 	}
@@ -89,18 +91,13 @@ func TestTextRuns(t *testing.T) {
 	tj := regexp.MustCompile(`BT ([0-9.]+) [0-9.]+ Td \(([^)]*)\) Tj ET`).FindAllStringSubmatch(out.String(), -1)
 	require.Len(t, tj, 3, "before Ł, Ł, after Ł")
 
-	lib, err := sfnt.Parse(liberationsansbold.TTF)
-	require.NoError(t, err)
-	var b sfnt.Buffer
-	upem := float64(lib.UnitsPerEm())
 	viewer := func(s string) float64 { // pt at 10 pt, as a viewer adds it up
 		w := 0
 		for _, r := range s {
-			g, err := lib.GlyphIndex(&b, r)
-			require.NoError(t, err)
-			a, err := lib.GlyphAdvance(&b, g, fixed.Int26_6(upem*64), font.HintingNone)
-			require.NoError(t, err)
-			w += int(math.Round(float64(a) / 64 * 1000 / upem))
+			pg, code, ok := fs.pages.Lookup(r)
+			require.True(t, ok, "%q", r)
+			require.Positive(t, widths[pg][code], "%q", r)
+			w += widths[pg][code]
 		}
 		return float64(w) * 10 / 1000
 	}
@@ -123,7 +120,7 @@ func TestTextRuns(t *testing.T) {
 }
 
 // TestFinish: page streams come out compressed, each font gains a
-// ToUnicode CMap, and pdfcpu accepts the cross-reference table.
+// ToUnicode CMap, and the cross-reference reads back.
 func TestFinish(t *testing.T) {
 	r, err := NewRenderer()
 	require.NoError(t, err)

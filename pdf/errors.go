@@ -18,8 +18,9 @@ var (
 	// renderer does not know: rendering it would drop its content.
 	ErrUnsupportedBlock = errors.New("pdf: unsupported letter block")
 	// ErrFurnitureTooLong is returned when the patient's identity and the
-	// confidentiality line of Letter.Meta, repeated at the foot of every
-	// page, would take more than 40 mm of it.
+	// confidentiality line of Letter.Meta, at the foot of the page, would
+	// take more than 40 mm of it (large print: of the page as laid out,
+	// before it is scaled up to A4).
 	ErrFurnitureTooLong = errors.New("pdf: the page furniture is too long for the foot of the page")
 	// ErrTextSize is returned for a letter whose Meta.TextSize is neither
 	// 0 nor from 10.5 to 36 points.
@@ -33,12 +34,12 @@ var (
 type BlockError struct {
 	Index int    // position in Letter.Blocks
 	Type  string // Go type, such as "*referral.Chart"
-	Field string // the block's Source
+	Path  string // the block's Path
 	Err   error
 }
 
 func (e *BlockError) Error() string {
-	return fmt.Sprintf("pdf: block %d (%s, field %q): %v", e.Index, e.Type, e.Field, e.Err)
+	return fmt.Sprintf("pdf: block %d (%s, field %q): %v", e.Index, e.Type, e.Path, e.Err)
 }
 
 // Unwrap returns the cause.

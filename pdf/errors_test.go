@@ -18,9 +18,9 @@ import (
 )
 
 // chart is a block type the renderer does not know.
-type chart struct{ Field string }
+type chart struct{ Path string }
 
-func (c *chart) Source() string { return c.Field }
+func (c *chart) BlockPath() string { return c.Path }
 
 type failWriter struct{ err error }
 
@@ -30,7 +30,7 @@ func TestRenderErrors(t *testing.T) {
 	r, err := NewRenderer()
 	require.NoError(t, err)
 	withChart := handLetter()
-	withChart.Blocks = append(withChart.Blocks[:3], append([]referral.Block{&chart{Field: "investigations"}}, withChart.Blocks[3:]...)...)
+	withChart.Blocks = append(withChart.Blocks[:3], append([]referral.Block{&chart{Path: "investigations"}}, withChart.Blocks[3:]...)...)
 	longFooter := handLetter()
 	longFooter.Meta.Confidentiality = strings.Repeat("Confidential. ", 400)
 	cases := []struct {
@@ -58,7 +58,7 @@ func TestRenderErrors(t *testing.T) {
 	_, err = r.Render(&bytes.Buffer{}, withChart)
 	require.ErrorAs(t, err, &be)
 	assert.Equal(t, 3, be.Index)
-	assert.Equal(t, "investigations", be.Field)
+	assert.Equal(t, "investigations", be.Path)
 	assert.Equal(t, "*pdf.chart", be.Type)
 }
 
@@ -85,7 +85,7 @@ func TestRenderNilBlocks(t *testing.T) {
 func TestRenderWithoutMeta(t *testing.T) {
 	// A letter with no Meta still renders: the footer has only the page
 	// number, the language falls back to en-GB.
-	l := &referral.Letter{Blocks: []referral.Block{&referral.Paragraph{Text: "Hello.", Field: "reason"}}}
+	l := &referral.Letter{Blocks: []referral.Block{&referral.Paragraph{Text: "Hello.", Path: "reason"}}}
 	l.Meta.Language = "en-GB) /Evil (x"
 	r, err := NewRenderer()
 	require.NoError(t, err)

@@ -74,7 +74,7 @@ func ExampleRenderer() {
 		log.Fatal(err)
 	}
 	for _, w := range warnings {
-		fmt.Println(w.Field + ": " + w.Message)
+		fmt.Println(w.Path + ": " + w.Message)
 	}
 	// Output:
 	// patient: 1 character the font cannot show replaced by "[?]"

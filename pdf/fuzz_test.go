@@ -48,7 +48,7 @@ func FuzzRender(f *testing.F) {
 		require.NoError(t, err)
 		require.True(t, bytes.HasPrefix(buf.Bytes(), []byte("%PDF-1.")))
 		for _, w := range ws {
-			require.True(t, fields[w.Field], "unexpected warning field %q", w.Field)
+			require.True(t, fields[w.Path], "unexpected warning field %q", w.Path)
 		}
 	})
 }

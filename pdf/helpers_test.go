@@ -102,38 +102,44 @@ func handLetter() *referral.Letter {
 				NHSNumber:   "999 000 0018",
 			},
 			Confidentiality: "Confidential: this letter contains patient-identifiable information.",
+			PageMark:        "Urgent",
 		},
 		Blocks: []referral.Block{
 			&referral.Letterhead{Name: "Ashgrove Surgery", Lines: []string{"12 Ashgrove Road", "Leeds", "LS2 9JT"},
-				Details: []referral.KeyValue{{Key: "Tel", Value: "0113 496 0000"}, {Key: "ODS code", Value: "B86001"}}, Field: "practice"},
-			&referral.Addressee{Lines: []string{"Dr Anjali Patel", "Rheumatology Outpatients", "Leeds General Infirmary"}, Field: "recipient"},
-			&referral.KeyValueList{Items: []referral.KeyValue{{Key: "Date", Value: "21 November 2026", Field: "date"}}, Field: "date"},
-			&referral.Paragraph{Text: "Re: Ms Siobhán Ó Súilleabháin\nBorn 3 March 1961\nNHS number 999 000 0018", Strong: true, Field: "patient"},
-			&referral.Notice{Title: "URGENT REFERRAL", Lines: []string{"Reason for urgency: rising inflammatory markers."}, Field: "priority"},
-			&referral.Paragraph{Text: "Dear Dr Patel,", Field: "recipient.clinician"},
-			&referral.Paragraph{Text: "I would be grateful if you could see Ms Ó Súilleabháin for assessment of an inflammatory arthritis.", Field: "reason"},
-			&referral.Heading{Text: "History of presenting complaint", Field: "history"},
-			&referral.Paragraph{Text: "Six weeks of morning stiffness lasting two hours, with swelling of both wrists and the small joints of the hands.", Field: "history"},
-			&referral.Heading{Text: "Investigations", Field: "investigations"},
+				Details: []referral.KeyValue{{Key: "Tel", Value: "0113 496 0000"}, {Key: "ODS code", Value: "B86001"}}, Path: "practice"},
+			&referral.Addressee{Lines: []string{"Dr Anjali Patel", "Rheumatology Outpatients", "Leeds General Infirmary"}, Path: "recipient"},
+			&referral.KeyValueList{Items: []referral.KeyValue{{Key: "Date", Value: "21 November 2026", Path: "date"}}, Path: "date"},
+			&referral.Paragraph{Text: "Re: Ms Siobhán Ó Súilleabháin\nBorn 3 March 1961\nNHS number 999 000 0018", Strong: true, Path: "patient"},
+			&referral.Summary{Title: "At a glance", Items: []referral.KeyValue{
+				{Key: "Priority", Value: "Urgent", Path: "priority"},
+				{Key: "Allergies", Value: "No known drug allergies", Path: "allergies"},
+			}, Path: "priority"},
+			&referral.Notice{Title: "URGENT REFERRAL", Lines: []string{"Reason for urgency: rising inflammatory markers."}, Urgent: true, Path: "priority"},
+			&referral.Paragraph{Text: "Dear Dr Patel,", Path: "recipient.clinician"},
+			&referral.Paragraph{Text: "I would be grateful if you could see Ms Ó Súilleabháin for assessment of an inflammatory arthritis.", Path: "reason"},
+			&referral.Heading{Text: "History of presenting complaint", Path: "history"},
+			&referral.Paragraph{Text: "Six weeks of morning stiffness lasting two hours, with swelling of both wrists and the small joints of the hands.", Path: "history"},
+			&referral.Heading{Text: "Investigations", Path: "investigations"},
 			&referral.Table{Header: []string{"Investigation", "Result", "Date", "Comment"}, Widths: []float64{3, 4, 2, 3},
+				NoWrap: []bool{false, false, true, false},
 				Rows: [][]string{
 					{"CRP", "34 mg/L", "14 November 2026", "Raised"},
 					{"Rheumatoid factor", "Positive, 86 IU/mL", "14 November 2026", ""},
-				}, Field: "investigations"},
-			&referral.Heading{Text: "Current medication", Field: "medications"},
+				}, Path: "investigations"},
+			&referral.Heading{Text: "Current medication", Path: "medications"},
 			&referral.Table{Header: []string{"Medicine", "Dose", "Since"}, Widths: []float64{5, 4, 2},
-				Rows: [][]string{{"Naproxen 500 mg tablets", "One twice daily with food", "2026-10"}}, Field: "medications.items"},
-			&referral.Heading{Text: "Allergies and adverse reactions", Field: "allergies"},
-			&referral.Paragraph{Text: "No known drug allergies.", Field: "allergies"},
-			&referral.Heading{Text: "The patient's view", Field: "patientView"},
+				Rows: [][]string{{"Naproxen 500 mg tablets", "One twice daily with food", "2026-10"}}, Path: "medications.items"},
+			&referral.Heading{Text: "Allergies and adverse reactions", Path: "allergies"},
+			&referral.Paragraph{Text: "No known drug allergies.", Path: "allergies"},
+			&referral.Heading{Text: "The patient's view", Path: "patientView"},
 			&referral.KeyValueList{Items: []referral.KeyValue{
-				{Key: "Knows of this referral", Value: "Yes", Field: "patientView.informed"},
-				{Key: "Concerns and expectations", Value: "She is worried about keeping her job as a florist.", Field: "patientView.concerns"},
-			}, Field: "patientView"},
+				{Key: "Knows of this referral", Value: "Yes", Path: "patientView.informed"},
+				{Key: "Concerns and expectations", Value: "She is worried about keeping her job as a florist.", Path: "patientView.concerns"},
+			}, Path: "patientView"},
 			&referral.StatementBox{Title: "About this referral", Paragraphs: referral.DefaultStatement().Paragraphs,
-				Citation: referral.DefaultStatement().Source, Field: "statement"},
-			&referral.Signature{Closing: "Yours sincerely", Lines: []string{"Dr Łukasz Nowak", "GP Partner", "GMC 7123456", "Ashgrove Surgery"}, Field: "referrer"},
-			&referral.CopyList{Lines: []string{"cc: the patient"}, Field: "copies"},
+				Citation: referral.DefaultStatement().Source, Path: "statement"},
+			&referral.Signature{Closing: "Yours sincerely", Lines: []string{"Dr Łukasz Nowak", "GP Partner", "GMC 7123456", "Ashgrove Surgery"}, Path: "referrer"},
+			&referral.CopyList{Lines: []string{"cc: the patient"}, Path: "copies"},
 		},
 	}
 }
@@ -143,7 +149,7 @@ func handLetter() *referral.Letter {
 func blockIndex(t testing.TB, l *referral.Letter, field string, like referral.Block) int {
 	t.Helper()
 	for i, b := range l.Blocks {
-		if b.Source() == field && fmt.Sprintf("%T", b) == fmt.Sprintf("%T", like) {
+		if b.BlockPath() == field && fmt.Sprintf("%T", b) == fmt.Sprintf("%T", like) {
 			return i
 		}
 	}

@@ -31,6 +31,7 @@ var (
 	ruleColour = rgb{0xae, 0xb7, 0xbd}
 	lightRule  = rgb{0xd8, 0xdd, 0xe0}
 	headFill   = rgb{0xf0, 0xf4, 0xf5}
+	urgentRed  = rgb{0xd5, 0x28, 0x1b} // NHS emergency red
 )
 
 // Page geometry and type sizes, in mm and pt.
@@ -41,16 +42,17 @@ const (
 	smallSize, smallLead = 9.5, 4.4
 	tinySize, tinyLead   = 8.0, 3.6
 	headSize, headLead   = 11.5, 5.6
-	nameSize, nameLead   = 15.0, 6.6
+	nameSize, nameLead   = 14.0, 6.2
 
-	blockGap   = 3.5 // between blocks
+	blockGap   = 2.5 // between blocks
 	headingGap = 2.5 // more above a heading
 	cellPadX   = 1.6
 	cellPadY   = 1.2
 	boxPad     = 3.0
 	barWidth   = 1.2
-	tallRow    = 6 // rows of more lines may break across pages...
-	rowSlice   = 3 // ...after every this many lines
+	// signOffLead is how many lines of the body end stay on the page of
+	// the sign-off.
+	signOffLead = 3
 )
 
 type opKind uint8
@@ -118,6 +120,7 @@ type boxStyle struct {
 	fill, border, bar rgb
 	hasFill, hasBar   bool
 	hasBorder         bool
+	borderW           float64 // mm; 0.3 when zero
 }
 
 // layout is a letter laid out, ready to paginate.
@@ -131,6 +134,13 @@ type layout struct {
 	geometry
 	top    float64 // body top, mm from the page top
 	bottom float64 // body bottom
+	// firstExtra is how much higher the body ends on the first page,
+	// whose furniture is taller in large print.
+	firstExtra float64
+	// signOff and signOffEnd bound the units of the sign-off run: the
+	// signature, a statement stacked right above it and the copies right
+	// after it. signOff is -1 when the letter has no signature.
+	signOff, signOffEnd int
 }
 
 type builder struct {
@@ -144,6 +154,15 @@ type builder struct {
 	out    *layout
 	groups int
 	cur    int // the structure element of the block being laid out
+	// beforeSignature says the block being laid out is followed by a
+	// signature, whose lines are nextSignature; beside holds a statement
+	// laid out to go beside it.
+	beforeSignature bool
+	nextSignature   []string
+	beside          []unit
+	// stacked is the first unit of the last statement laid out above a
+	// signature rather than beside it, or -1.
+	stacked int
 }
 
 func (b *builder) m(st style) *metrics { return b.fs.faces[st].m }
@@ -265,7 +284,7 @@ func (b *builder) block(i int, blk referral.Block) error {
 		if v != nil {
 			var us []unit
 			for _, l := range v.Lines {
-				us = append(us, b.lines(l, v.Field, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)...)
+				us = append(us, b.lines(l, v.Path, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)...)
 			}
 			b.add(b.group(us)...)
 		}
@@ -279,11 +298,15 @@ func (b *builder) block(i int, blk referral.Block) error {
 			if v.Strong {
 				st = bold
 			}
-			b.add(flowable(b.lines(v.Text, v.Field, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft))...)
+			b.add(flowable(b.lines(v.Text, v.Path, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft))...)
 		}
 	case *referral.Notice:
 		if v != nil {
 			b.notice(v)
+		}
+	case *referral.Summary:
+		if v != nil {
+			b.summary(v)
 		}
 	case *referral.KeyValueList:
 		if v != nil {
@@ -294,38 +317,48 @@ func (b *builder) block(i int, blk referral.Block) error {
 			b.table(v)
 		}
 	case *referral.StatementBox:
-		if v != nil {
+		if v != nil && !(b.beforeSignature && b.statementBeside(v)) {
+			b.stacked = len(b.out.units)
 			b.statement(v)
 		}
 	case *referral.Signature:
 		if v != nil {
+			b.out.signOff = len(b.out.units)
+			if b.stacked >= 0 && b.onlyGroupSince(b.stacked) {
+				b.out.signOff = b.stacked // the statement right above stays with it
+			}
 			b.signature(v)
+			b.out.signOffEnd = len(b.out.units)
 		}
 	case *referral.CopyList:
 		if v != nil {
 			var us []unit
 			for _, l := range v.Lines {
-				us = append(us, b.lines(l, v.Field, regular, smallSize, smallLead, inkColour, b.x0, b.w, alignLeft)...)
+				us = append(us, b.lines(l, v.Path, regular, smallSize, smallLead, inkColour, b.x0, b.w, alignLeft)...)
 			}
+			follows := b.out.signOff >= 0 && b.onlyGapsSince(b.out.signOffEnd)
 			b.add(b.group(us)...)
+			if follows {
+				b.out.signOffEnd = len(b.out.units)
+			}
 		}
 	case nil:
 		// A nil block holds nothing to print.
 	default:
-		return &BlockError{Index: i, Type: fmt.Sprintf("%T", blk), Field: safeSource(blk), Err: ErrUnsupportedBlock}
+		return &BlockError{Index: i, Type: fmt.Sprintf("%T", blk), Path: safePath(blk), Err: ErrUnsupportedBlock}
 	}
 	return nil
 }
 
-// safeSource returns blk.Source(), or "" if the call panics (a nil
+// safePath returns blk.BlockPath(), or "" if the call panics (a nil
 // pointer of a type this package does not know).
-func safeSource(blk referral.Block) (s string) {
+func safePath(blk referral.Block) (s string) {
 	defer func() {
 		if recover() != nil {
 			s = ""
 		}
 	}()
-	return blk.Source()
+	return blk.BlockPath()
 }
 
 // fitPicture returns p's size in mm within maxW by maxH, keeping its shape.
@@ -337,6 +370,9 @@ func fitPicture(p *picture, maxW, maxH float64) (w, h float64) {
 	return w, h
 }
 
+// letterhead lays out the practice's name, its address on one line and
+// its details on another when they fit, right aligned, so that the letter
+// proper starts high on the page.
 func (b *builder) letterhead(v *referral.Letterhead) {
 	textX, textW := b.x0, b.w
 	var logoW, logoH float64
@@ -348,15 +384,9 @@ func (b *builder) letterhead(v *referral.Letterhead) {
 		b.figure(b.logo, "Logo of "+v.Name)
 	}
 	var us []unit
-	us = append(us, b.tag(b.lines(v.Name, v.Field, bold, nameSize, nameLead, b.cfg.accent, textX, textW, alignRight), "H1")...)
-	var addr []unit
-	for _, l := range v.Lines {
-		addr = append(addr, b.lines(l, v.Field, regular, smallSize, smallLead, greyText, textX, textW, alignRight)...)
-	}
-	us = append(us, b.tag(addr, "P")...)
-	for _, d := range v.Details {
-		us = append(us, b.tag(b.detail(d, v.Field, textX, textW), "P")...)
-	}
+	us = append(us, b.tag(b.lines(v.Name, v.Path, bold, nameSize, nameLead, b.cfg.accent, textX, textW, alignRight), "H1")...)
+	us = append(us, b.tag(b.inline(v.Lines, v.Path, textX, textW), "P")...)
+	us = append(us, b.tag(b.details(v.Details, v.Path, textX, textW), "P")...)
 	textH := 0.0
 	for _, u := range us {
 		textH += u.h
@@ -370,15 +400,80 @@ func (b *builder) letterhead(v *referral.Letterhead) {
 			us = append(us, unit{h: logoH - textH})
 		}
 	}
-	us = append(us, unit{h: 4, ops: []op{{kind: opLine, x: float32(b.x0), y: 2.5, w: float32(b.w), lw: 0.3, colour: lightRule}}})
+	us = append(us, unit{h: 3, ops: []op{{kind: opLine, x: float32(b.x0), y: 1.8, w: float32(b.w), lw: 0.3, colour: lightRule}}})
 	b.add(b.group(us)...)
+}
+
+// inline lays out address lines joined by commas on one right-aligned
+// line when they fit, and one line each when they do not.
+func (b *builder) inline(lines []string, field string, x, width float64) []unit {
+	var parts []string
+	for _, l := range lines {
+		if c := strings.TrimSpace(b.c.clean(l, regular, field)); c != "" {
+			parts = append(parts, c)
+		}
+	}
+	joined := strings.Join(parts, ", ")
+	if len(parts) > 0 && !strings.ContainsRune(joined, '\n') && b.m(regular).width(joined, smallSize) <= width {
+		return b.cleanLines(joined, regular, smallSize, smallLead, greyText, x, width, alignRight)
+	}
+	var us []unit
+	for _, l := range parts {
+		us = append(us, b.cleanLines(l, regular, smallSize, smallLead, greyText, x, width, alignRight)...)
+	}
+	return us
+}
+
+// details lays out the letterhead's details ("Tel 0113 496 0000") on one
+// right-aligned line, keys in bold, when they fit, and one a line when
+// they do not.
+func (b *builder) details(ds []referral.KeyValue, field string, x, width float64) []unit {
+	type kv struct{ key, val string }
+	var items []kv
+	total := 0.0
+	sep := "   "
+	sepW := b.m(regular).width(sep, smallSize)
+	oneLine := true
+	for _, d := range ds {
+		f := field
+		if d.Path != "" {
+			f = d.Path
+		}
+		k, v := b.c.clean(d.Key, bold, f), b.c.clean(d.Value, regular, f)
+		if k == "" || v == "" || strings.ContainsRune(k+v, '\n') {
+			oneLine = false
+		}
+		items = append(items, kv{k, v})
+		total += b.m(bold).width(k+" ", smallSize) + b.m(regular).width(v, smallSize)
+	}
+	total += sepW * float64(max(len(items)-1, 0))
+	if !oneLine || total > width || len(items) == 0 {
+		var us []unit
+		for _, d := range ds {
+			us = append(us, b.detail(d, field, x, width)...)
+		}
+		return us
+	}
+	base := b.baseline(smallSize, smallLead)
+	u := unit{h: smallLead}
+	cx := x + width - total
+	for i, it := range items {
+		if i > 0 {
+			cx += sepW
+		}
+		u.ops = append(u.ops, b.textOp(cx, base, bold, smallSize, greyText, it.key))
+		cx += b.m(bold).width(it.key+" ", smallSize)
+		u.ops = append(u.ops, b.textOp(cx, base, regular, smallSize, greyText, it.val))
+		cx += b.m(regular).width(it.val, smallSize)
+	}
+	return []unit{u}
 }
 
 // detail lays out a letterhead detail, "Tel 0113 496 0000", right aligned,
 // the key in bold.
 func (b *builder) detail(d referral.KeyValue, field string, x, width float64) []unit {
-	if d.Field != "" {
-		field = d.Field
+	if d.Path != "" {
+		field = d.Path
 	}
 	key := b.c.clean(d.Key, bold, field)
 	val := b.c.clean(d.Value, regular, field)
@@ -397,7 +492,7 @@ func (b *builder) detail(d referral.KeyValue, field string, x, width float64) []
 }
 
 func (b *builder) heading(v *referral.Heading) {
-	us := b.lines(v.Text, v.Field, bold, headSize, headLead, inkColour, b.x0, b.w, alignLeft)
+	us := b.lines(v.Text, v.Path, bold, headSize, headLead, inkColour, b.x0, b.w, alignLeft)
 	if len(us) == 0 {
 		return
 	}
@@ -431,61 +526,113 @@ func (b *builder) boxed(us []unit, st boxStyle) []unit {
 	return us
 }
 
+// notice lays out a highlighted panel. Information panels have a blue bar
+// on a pale blue ground; the urgent banner is framed in red with a red
+// title, so that the two are never confused.
 func (b *builder) notice(v *referral.Notice) {
 	x := b.x0 + barWidth + boxPad
 	w := b.w - barWidth - 2*boxPad
-	us := b.tag(b.lines(v.Title, v.Field, bold, bodySize, bodyLead, b.cfg.accent, x, w, alignLeft), "H2")
-	for _, l := range v.Lines {
-		us = append(us, b.tag(b.lines(l, v.Field, regular, bodySize, bodyLead, inkColour, x, w, alignLeft), "P")...)
+	title, st := b.cfg.accent, boxStyle{fill: b.cfg.accent.mix(0.08), hasFill: true, bar: b.cfg.accent, hasBar: true}
+	if v.Urgent {
+		title = urgentRed
+		st = boxStyle{fill: urgentRed.mix(0.08), hasFill: true, bar: urgentRed, hasBar: true, border: urgentRed, hasBorder: true, borderW: 0.8}
 	}
-	b.add(b.group(b.boxed(us, boxStyle{fill: b.cfg.accent.mix(0.08), hasFill: true, bar: b.cfg.accent, hasBar: true}))...)
+	us := b.tag(b.lines(v.Title, v.Path, bold, bodySize, bodyLead, title, x, w, alignLeft), "H2")
+	for _, l := range v.Lines {
+		us = append(us, b.tag(b.lines(l, v.Path, regular, bodySize, bodyLead, inkColour, x, w, alignLeft), "P")...)
+	}
+	b.add(b.group(b.boxed(us, st))...)
+}
+
+// summary lays out the At a glance block: a titled list of labelled facts
+// in small type, under a thin rule, without a panel's colour.
+func (b *builder) summary(v *referral.Summary) {
+	us := b.tag(b.lines(v.Title, v.Path, bold, smallSize, smallLead, b.cfg.accent, b.x0, b.w, alignLeft), "H2")
+	if len(us) > 0 {
+		us[0].ops = append(us[0].ops, op{kind: opLine, x: float32(b.x0), y: 0, w: float32(b.w), lw: 0.3, colour: b.cfg.accent})
+		for i := range us[0].ops {
+			if us[0].ops[i].kind == opText {
+				us[0].ops[i].y += 1
+			}
+		}
+		us[0].h += 1
+	}
+	us = append(us, b.pairs(v.Items, v.Path, smallSize, smallLead, b.out.tree.Add("L", b.cur))...)
+	if len(us) > 0 {
+		last := &us[len(us)-1]
+		last.ops = append(last.ops, op{kind: opLine, x: float32(b.x0), y: float32(last.h + 0.8), w: float32(b.w), lw: 0.3, colour: lightRule})
+		last.h += 1.2
+	}
+	b.add(b.group(us)...)
 }
 
 func (b *builder) keyValues(v *referral.KeyValueList) {
-	keys := make([]string, len(v.Items))
-	vals := make([]string, len(v.Items))
+	for _, us := range b.pairRows(v.Items, v.Path, bodySize, bodyLead, b.cur) {
+		b.add(us...)
+	}
+}
+
+// pairs lays out labelled items as one run of units, items of list
+// element list.
+func (b *builder) pairs(items []referral.KeyValue, field string, size, lead float64, list int) []unit {
+	var out []unit
+	for _, us := range b.pairRows(items, field, size, lead, list) {
+		out = append(out, us...)
+	}
+	return out
+}
+
+// pairRows lays out labelled items, key in bold on the left and value on
+// the right, one slice of units per item. An item is grouped so that it
+// never splits across pages unless it is taller than a page. Each item is
+// a list item (LI, with Lbl and LBody) of list element list.
+func (b *builder) pairRows(items []referral.KeyValue, field string, size, lead float64, list int) [][]unit {
+	keys := make([]string, len(items))
+	vals := make([]string, len(items))
 	keyW := 0.0
-	for i, it := range v.Items {
-		field := v.Field
-		if it.Field != "" {
-			field = it.Field
+	for i, it := range items {
+		f := field
+		if it.Path != "" {
+			f = it.Path
 		}
-		keys[i] = b.c.clean(it.Key, bold, field)
-		vals[i] = b.c.clean(it.Value, regular, field)
+		keys[i] = b.c.clean(it.Key, bold, f)
+		vals[i] = b.c.clean(it.Value, regular, f)
 		for _, l := range strings.Split(keys[i], "\n") {
-			keyW = math.Max(keyW, b.m(bold).width(l, bodySize))
+			keyW = math.Max(keyW, b.m(bold).width(l, size))
 		}
 	}
 	keyW = math.Min(keyW+4, b.w*0.38)
 	valX, valW := b.x0+keyW, b.w-keyW
-	base := b.baseline(bodySize, bodyLead)
-	for i := range v.Items {
-		key, kcut := wrapTrim(b.m(bold), keys[i], bodySize, keyW-3)
-		val, vcut := wrapTrim(b.m(regular), vals[i], bodySize, valW)
+	base := b.baseline(size, lead)
+	var out [][]unit
+	for i := range items {
+		key, kcut := wrapTrim(b.m(bold), keys[i], size, keyW-3)
+		val, vcut := wrapTrim(b.m(regular), vals[i], size, valW)
 		n := max(len(key), len(val))
 		us := make([]unit, n)
-		item := b.out.tree.Add("LI", b.cur)
+		item := b.out.tree.Add("LI", list)
 		lbl := b.out.tree.Add("Lbl", item)
 		b.out.tree.Add("LBody", item)
 		for i := range us {
-			us[i].h = bodyLead
+			us[i].h = lead
 			us[i].elem = int32(lbl)
 			if i < len(key) && key[i] != "" {
-				o := b.textOp(b.x0, base, bold, bodySize, inkColour, key[i])
+				o := b.textOp(b.x0, base, bold, size, inkColour, key[i])
 				o.joined = kcut[i]
 				us[i].ops = append(us[i].ops, o)
 			}
 			if i < len(val) && val[i] != "" {
-				o := b.textOp(valX, base, regular, bodySize, inkColour, val[i])
+				o := b.textOp(valX, base, regular, size, inkColour, val[i])
 				o.sub, o.joined = 1, vcut[i]
 				us[i].ops = append(us[i].ops, o)
 			}
 		}
 		if n > 0 {
 			us[n-1].h += 0.8
+			out = append(out, b.group(us))
 		}
-		b.add(flowable(us)...)
 	}
+	return out
 }
 
 // columnWidths turns relative widths into mm, giving each of n columns at
@@ -548,7 +695,7 @@ func (b *builder) table(v *referral.Table) {
 	if cols == 0 {
 		return
 	}
-	ws := columnWidths(v.Widths, cols, b.w)
+	ws := b.fitNoWrap(v, columnWidths(v.Widths, cols, b.w))
 	hasHeader := false
 	for _, h := range v.Header {
 		if strings.TrimSpace(h) != "" {
@@ -558,7 +705,7 @@ func (b *builder) table(v *referral.Table) {
 	var head unit
 	hdr := 0
 	if hasHeader {
-		head = b.row(v.Header, ws, v.Field, bold, b.maxH)[0]
+		head = b.row(v.Header, ws, v.Path, bold, b.maxH)[0]
 		head.elem = int32(b.cells("TH", cols))
 		head.ops = append([]op{{kind: opFill, x: float32(b.x0), y: 0, w: float32(b.w), h: float32(head.h), colour: headFill}}, head.ops...)
 		head.ops = append(head.ops, op{kind: opLine, x: float32(b.x0), y: float32(head.h), w: float32(b.w), lw: 0.3, colour: ruleColour})
@@ -569,7 +716,7 @@ func (b *builder) table(v *referral.Table) {
 		b.add(head)
 	}
 	for i, r := range v.Rows {
-		us := b.row(r, ws, v.Field+"["+strconv.Itoa(i)+"]", regular, b.maxH-head.h-1)
+		us := b.row(r, ws, v.Path+"["+strconv.Itoa(i)+"]", regular, b.maxH-head.h-1)
 		first := b.cells("TD", cols)
 		for j := range us {
 			us[j].elem = int32(first)
@@ -583,9 +730,57 @@ func (b *builder) table(v *referral.Table) {
 	}
 }
 
-// row lays out a table row. A row of more than tallRow lines is cut into
-// units of a few lines each, so that it can break across pages instead of
-// leaving a page half empty; no unit is taller than maxH.
+// fitNoWrap widens each column marked NoWrap to its longest cell, header
+// included, taking the room from the other columns in proportion to their
+// width, as long as each keeps a fair minimum. A column that cannot be
+// widened enough, or whose cells are longer than a third of the width,
+// keeps what it can get and wraps.
+func (b *builder) fitNoWrap(v *referral.Table, ws []float64) []float64 {
+	minW := math.Min(18, b.w/float64(len(ws)))
+	for c := range ws {
+		if c >= len(v.NoWrap) || !v.NoWrap[c] {
+			continue
+		}
+		need := 0.0
+		cell := func(st style, s string) {
+			for _, l := range strings.Split(b.c.clean(s, st, v.Path), "\n") {
+				need = math.Max(need, b.m(st).width(l, smallSize)+2*cellPadX+0.2)
+			}
+		}
+		if c < len(v.Header) {
+			cell(bold, v.Header[c])
+		}
+		for _, r := range v.Rows {
+			if c < len(r) {
+				cell(regular, r[c])
+			}
+		}
+		extra := need - ws[c]
+		if extra <= 0 || need > b.w/3 {
+			continue // fits already, or long text that has to wrap anyway
+		}
+		spare := 0.0
+		for i, w := range ws {
+			if i != c && !(i < len(v.NoWrap) && v.NoWrap[i]) {
+				spare += math.Max(0, w-minW)
+			}
+		}
+		extra = math.Min(extra, spare)
+		if extra <= 0 {
+			continue
+		}
+		for i, w := range ws {
+			if i != c && !(i < len(v.NoWrap) && v.NoWrap[i]) {
+				ws[i] = w - extra*math.Max(0, w-minW)/spare
+			}
+		}
+		ws[c] += extra
+	}
+	return ws
+}
+
+// row lays out a table row as one unit, so that it never splits across
+// pages; only a row taller than maxH is cut into units of at most maxH.
 func (b *builder) row(cells []string, ws []float64, field string, st style, maxH float64) []unit {
 	m := b.m(st)
 	cellLines := make([][]string, len(ws))
@@ -598,9 +793,6 @@ func (b *builder) row(cells []string, ws []float64, field string, st style, maxH
 		n = max(n, len(cellLines[i]))
 	}
 	per := max(1, int((maxH-2*cellPadY)/smallLead))
-	if n > tallRow {
-		per = min(per, rowSlice)
-	}
 	base := b.baseline(smallSize, smallLead)
 	var us []unit
 	for start := 0; start < n; start += per {
@@ -629,28 +821,85 @@ func (b *builder) row(cells []string, ws []float64, field string, st style, maxH
 	return us
 }
 
+// statement lays out the contractual statement compactly, small type
+// under a thin rule and no box, where it cannot go beside the signature.
 func (b *builder) statement(v *referral.StatementBox) {
-	x, w := b.x0+boxPad, b.w-2*boxPad
-	us := b.tag(b.lines(v.Title, v.Field, bold, bodySize, bodyLead, inkColour, x, w, alignLeft), "H2")
+	us := b.statementLines(v, b.x0, b.w)
+	if len(us) == 0 {
+		return
+	}
+	rule := unit{h: 2, ops: []op{{kind: opLine, x: float32(b.x0), y: 0.5, w: float32(b.w), lw: 0.2, colour: lightRule}}}
+	b.add(b.group(append([]unit{rule}, us...))...)
+}
+
+// statementLines lays out the statement's title, paragraphs and source in
+// small grey type at x, width w.
+func (b *builder) statementLines(v *referral.StatementBox, x, w float64) []unit {
+	us := b.tag(b.lines(v.Title, v.Path, bold, tinySize, tinyLead, greyText, x, w, alignLeft), "H2")
 	for _, p := range v.Paragraphs {
-		ps := b.tag(b.lines(p, v.Field, regular, smallSize, smallLead, inkColour, x, w, alignLeft), "P")
+		ps := b.tag(b.lines(p, v.Path, regular, tinySize, tinyLead, greyText, x, w, alignLeft), "P")
 		if len(ps) > 0 && len(us) > 0 {
-			us[len(us)-1].h += 1.4
+			us[len(us)-1].h += 0.8
 		}
 		us = append(us, ps...)
 	}
-	if cs := b.tag(b.lines(v.Citation, v.Field, regular, tinySize, tinyLead, greyText, x, w, alignLeft), "P"); len(cs) > 0 {
+	if cs := b.tag(b.lines(v.Citation, v.Path, regular, tinySize, tinyLead, greyText, x, w, alignLeft), "P"); len(cs) > 0 {
 		if len(us) > 0 {
-			us[len(us)-1].h += 1.4
+			us[len(us)-1].h += 0.8
 		}
 		us = append(us, cs...)
 	}
-	b.add(b.group(b.boxed(us, boxStyle{border: ruleColour, hasBorder: true}))...)
+	return us
+}
+
+// onlyGroupSince reports whether the units from i on are one group and
+// blank space: a statement laid out just before.
+func (b *builder) onlyGroupSince(i int) bool {
+	if i >= len(b.out.units) {
+		return false
+	}
+	g := b.out.units[i].group
+	for _, u := range b.out.units[i:] {
+		if !u.gap && u.group != g {
+			return false
+		}
+	}
+	return true
+}
+
+// onlyGapsSince reports whether every unit from i on is blank space.
+func (b *builder) onlyGapsSince(i int) bool {
+	for _, u := range b.out.units[min(i, len(b.out.units)):] {
+		if !u.gap {
+			return false
+		}
+	}
+	return true
+}
+
+// keepSignOff keeps the sign-off run on one page with the last lines of
+// the body before it: a signature never stands alone on a page, and the
+// copies stay with it. A run too tall for a page flows as usual.
+func keepSignOff(l *layout) {
+	at, end := l.signOff, min(l.signOffEnd, len(l.units))
+	if at < 0 || at >= end {
+		return
+	}
+	for j := at; j < end-1; j++ {
+		l.units[j].keep = true
+	}
+	n := 0
+	for j := at - 1; j >= 0 && n < signOffLead; j-- {
+		l.units[j].keep = true
+		if !l.units[j].gap {
+			n++
+		}
+	}
 }
 
 func (b *builder) signature(v *referral.Signature) {
-	us := b.tag(b.lines(v.Closing, v.Field, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft), "P")
-	space := unit{h: 12}
+	us := b.tag(b.lines(v.Closing, v.Path, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft), "P")
+	space := unit{h: 9}
 	if b.sig != nil {
 		who := ""
 		if len(v.Lines) > 0 {
@@ -667,8 +916,89 @@ func (b *builder) signature(v *referral.Signature) {
 		if i == 0 {
 			st = bold
 		}
-		sign = append(sign, b.lines(l, v.Field, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)...)
+		sign = append(sign, b.lines(l, v.Path, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)...)
 	}
 	us = append(us, b.tag(sign, "P")...)
+	if b.beside != nil {
+		b.tagRest(us)
+		us = []unit{merge(b.beside, us)}
+		b.beside = nil
+	}
 	b.add(b.group(us)...)
+}
+
+// Limits of a statement set beside the signature: narrower or taller and
+// it goes above the signature instead.
+const (
+	besideMinW = 70.0 // mm
+	besideMaxH = 70.0 // mm
+	besideGap  = 8.0  // mm between the signature and the statement
+)
+
+// statementBeside lays out the statement in a column to the right of the
+// signature that follows it, so that it takes no height of its own and
+// never pushes the sign-off onto another page. It reports false, laying
+// out nothing, when the column would be too narrow or too tall.
+func (b *builder) statementBeside(v *referral.StatementBox) bool {
+	sigW := 50.0
+	if b.sig != nil {
+		w, _ := fitPicture(b.sig, min(55, b.w/2), 18)
+		sigW = math.Max(sigW, w)
+	}
+	for i, s := range b.nextSignature {
+		st := regular
+		if i == 1 {
+			st = bold // the name, after the closing
+		}
+		for _, l := range strings.Split(s, "\n") {
+			sigW = math.Max(sigW, b.m(st).width(l, bodySize))
+		}
+	}
+	x := b.x0 + sigW + besideGap
+	w := b.x0 + b.w - x
+	if w < besideMinW {
+		return false
+	}
+	us := b.statementLines(v, x+2.5, w-2.5)
+	h := 0.0
+	for _, u := range us {
+		h += u.h
+	}
+	if len(us) == 0 || h > besideMaxH {
+		return len(us) == 0
+	}
+	us[0].ops = append(us[0].ops, op{kind: opLine, x: float32(x), y: 0, w: 0, h: float32(h), lw: 0.3, colour: lightRule})
+	b.beside = us
+	return true
+}
+
+// merge makes one unit of two columns of tagged units: a's ops first,
+// then b's, each at its own line's offset, as tall as the taller column.
+// Its text keeps each op's structure element, counted from the first: a
+// statement beside a signature is at most besideMaxH tall, so the two
+// blocks' elements are far fewer than an op's sub can count.
+func merge(a, b []unit) unit {
+	var out unit
+	for _, col := range [][]unit{a, b} {
+		for _, u := range col {
+			if u.elem != 0 && (out.elem == 0 || u.elem < out.elem) {
+				out.elem = u.elem
+			}
+		}
+	}
+	for _, col := range [][]unit{a, b} {
+		y := 0.0
+		for _, u := range col {
+			for _, o := range u.ops {
+				o.y += float32(y)
+				if o.kind == opText {
+					o.sub = uint8(int32(o.sub) + u.elem - out.elem)
+				}
+				out.ops = append(out.ops, o)
+			}
+			y += u.h
+		}
+		out.h = math.Max(out.h, y)
+	}
+	return out
 }

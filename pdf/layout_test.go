@@ -116,6 +116,27 @@ func TestPaginate(t *testing.T) {
 		require.Len(t, pages, 2)
 		assert.Equal(t, kindHeading, pages[1][0].u.kind, "the heading went with its text")
 	})
+	t.Run("heading of a keep run taller than a page moves", func(t *testing.T) {
+		// Large print: a heading, and lines kept with the sign-off, too
+		// tall for any page together.
+		us := units(9, 10)
+		run := units(12, 10)
+		for i := range run {
+			run[i].keep = true
+		}
+		run[0].kind = kindHeading
+		pages := paginate(&layout{units: append(us, run...), top: 0, bottom: 100})
+		require.Len(t, pages, 3)
+		assert.Len(t, pages[0], 9, "the heading is not last on the page")
+		assert.Equal(t, kindHeading, pages[1][0].u.kind, "the heading went with its text")
+	})
+	t.Run("first page shorter", func(t *testing.T) {
+		pages := paginate(&layout{units: units(25, 10), top: 0, bottom: 100, firstExtra: 30})
+		require.Len(t, pages, 3)
+		assert.Len(t, pages[0], 7, "the first page's furniture is taller")
+		assert.Len(t, pages[1], 10)
+		assert.Len(t, pages[2], 8)
+	})
 	t.Run("group kept whole", func(t *testing.T) {
 		us := units(7, 10)
 		g := units(4, 10)

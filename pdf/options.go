@@ -92,11 +92,12 @@ func WithMargins(mm float64) Option {
 const maxTextSize = 36
 
 // WithTextSize prints the body text at pt points, from the default 10.5
-// up to 36, for a large-print copy. Everything else (headings, tables,
-// page furniture, rules, images) grows in proportion and the margins
-// widen to match, up to 30 mm; the page stays A4, and text rewraps and
-// repaginates, so nothing is clipped. A letter whose Meta.TextSize is
-// larger is printed at that size.
+// up to 36, for the patient's large-print copy. Headings, tables, rules
+// and images grow in proportion and the margins widen to match, up to
+// 30 mm; the page stays A4, and text rewraps and repaginates, so nothing
+// is clipped. The page furniture is the patient's copy's compact one, at
+// 14 to 18 pt (see the package documentation). A letter whose
+// Meta.TextSize is larger is printed at that size.
 func WithTextSize(pt float64) Option {
 	return optionFunc(func(c *config) error {
 		if math.IsNaN(pt) || pt < bodySize || pt > maxTextSize {

@@ -10,15 +10,17 @@ type placed struct {
 // starts a new page; so does a run of units marked keep (a heading and
 // the lines after it) or a group (a signature) that does not fit but
 // would fit on an empty page. Gaps are dropped at the top of a page, and a
-// table's header row is repeated when a page break falls inside it.
+// table's header row is repeated when a page break falls inside it. The
+// first page's body ends firstExtra higher than the others'.
 func paginate(l *layout) [][]placed {
 	pages := [][]placed{nil}
 	y, atTop := l.top, true
-	body := l.bottom - l.top
+	body := l.bottom - l.top // of an empty page after the first
+	bottom := l.bottom - l.firstExtra
 	kept := 0.0 // the height of the keep-marked units just placed
 	newPage := func() {
 		pages = append(pages, nil)
-		y, atTop, kept = l.top, true, 0
+		y, atTop, kept, bottom = l.top, true, 0, l.bottom
 	}
 	place := func(u *unit) {
 		pages[len(pages)-1] = append(pages[len(pages)-1], placed{u: u, y: y})
@@ -35,7 +37,7 @@ func paginate(l *layout) [][]placed {
 			if atTop {
 				continue
 			}
-			if y+u.h > l.bottom {
+			if y+u.h > bottom {
 				newPage()
 				continue
 			}
@@ -46,13 +48,19 @@ func paginate(l *layout) [][]placed {
 		if u.header > 0 && u.kind != kindTableHeader {
 			head = &l.headers[u.header-1]
 		}
-		room := l.bottom - y
+		room := bottom - y
+		most := body - headHeight(head)
+		tooTall := func(h float64) bool { return h > most || kept > 0 && kept+h > most }
 		need := keepHeight(l.units, i)
-		if max := body - headHeight(head); need > max || kept > 0 && kept+need > max {
+		if tooTall(need) {
 			// Too tall to keep whole even on an empty page (large
 			// print), with the kept units above it: keep at least the
-			// run of keep-marked units together.
+			// run of keep-marked units together, and failing that a
+			// heading with the line after it.
 			need = keptRun(l.units, i)
+			if tooTall(need) {
+				need = leadIn(l.units, i)
+			}
 		}
 		if !atTop && (u.h > room || need > room && need <= body-headHeight(head)) {
 			newPage()
@@ -99,6 +107,19 @@ func keptRun(us []unit, i int) float64 {
 	for j := i; j < len(us); j++ {
 		h += us[j].h
 		if !us[j].keep || j+1 < len(us) && !us[j+1].keep {
+			break
+		}
+	}
+	return h
+}
+
+// leadIn is the height of unit i, and when it is a heading, of the rest
+// of the heading and the unit after it.
+func leadIn(us []unit, i int) float64 {
+	h := 0.0
+	for j := i; j < len(us); j++ {
+		h += us[j].h
+		if us[j].kind != kindHeading {
 			break
 		}
 	}

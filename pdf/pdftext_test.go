@@ -2,27 +2,15 @@ package pdf
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"fmt"
-	"io"
 	"math"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/go-fonts/liberation/liberationsansbold"
-	"github.com/go-fonts/liberation/liberationsansregular"
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/sfnt"
-	"golang.org/x/image/math/fixed"
-
-	"github.com/pdfcpu/pdfcpu/pkg/api"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/refletter/refletter/pdf/internal/pdfread"
 )
 
 // This file decodes the text fpdf draws, so tests can check what reaches
@@ -30,9 +18,10 @@ import (
 // renderer's fonts are simple TrueType fonts, one byte a character, whose
 // ToUnicode CMaps say what each code means; the decoder reads them from the
 // PDF itself, as a text extractor would, rather than from the renderer's
-// tables, and checks every embedded glyph against Liberation Sans.
-
-func init() { model.ConfigPath = "disable" } // pdfcpu: no config files
+// tables. The file is read with pdf/internal/pdfread, which knows nothing
+// of the writer. pdfcpu's strict validation of the same output, and the
+// check that every embedded glyph and width is Liberation Sans's, run in
+// the conformance tests (internal/conformance), a module of their own.
 
 // textRun is one piece of text on a page.
 type textRun struct {
@@ -49,33 +38,45 @@ type textRun struct {
 
 // pdfDoc is a PDF read back for tests.
 type pdfDoc struct {
-	ctx   *model.Context
+	file  *pdfread.File
 	pages [][]textRun
+	raw   [][]byte // each page's content
+	boxes [][4]float64
 	foot  float64 // the footer's top, when not footerTop
+	foot1 float64 // the first page's, when not foot
 }
 
-// validate runs pdfcpu's strict validation.
+// validate checks the file's structure with pdfread: a cross-reference
+// whose every entry leads to its object, streams whose lengths and Flate
+// data are right, no reference to a missing object, a page tree. pdfcpu's
+// strict validation runs in internal/conformance.
 func validate(t testing.TB, pdf []byte) {
 	t.Helper()
-	conf := model.NewDefaultConfiguration()
-	conf.ValidationMode = model.ValidationStrict
-	require.NoError(t, api.Validate(bytes.NewReader(pdf), conf), "pdfcpu strict validation")
+	f, err := pdfread.Read(pdf)
+	require.NoError(t, err, "pdfread")
+	pages, err := f.Pages()
+	require.NoError(t, err)
+	require.NotEmpty(t, pages)
+	for _, pg := range pages {
+		_, err := f.Content(pg)
+		require.NoError(t, err)
+	}
 }
 
 // readPDF decodes the text runs on every page.
 func readPDF(t testing.TB, pdf []byte) *pdfDoc {
 	t.Helper()
-	conf := model.NewDefaultConfiguration()
-	ctx, err := api.ReadContext(bytes.NewReader(pdf), conf)
+	f, err := pdfread.Read(pdf)
 	require.NoError(t, err)
-	require.NoError(t, ctx.EnsurePageCount())
-	doc := &pdfDoc{ctx: ctx}
-	for i := 1; i <= ctx.PageCount; i++ {
-		fonts := pageFonts(t, ctx, i)
-		r, err := pdfcpu.ExtractPageContent(ctx, i)
+	pages, err := f.Pages()
+	require.NoError(t, err)
+	doc := &pdfDoc{file: f}
+	for _, pg := range pages {
+		fonts := pageFonts(t, f, pg)
+		content, err := f.Content(pg)
 		require.NoError(t, err)
-		content, err := io.ReadAll(r)
-		require.NoError(t, err)
+		doc.raw = append(doc.raw, content)
+		doc.boxes = append(doc.boxes, pg.MediaBox)
 		doc.pages = append(doc.pages, parseContent(t, content, fonts))
 	}
 	return doc
@@ -89,127 +90,73 @@ type pdfFont struct {
 }
 
 // pageFonts reads the page's fonts by resource name.
-func pageFonts(t testing.TB, ctx *model.Context, page int) map[string]*pdfFont {
+func pageFonts(t testing.TB, f *pdfread.File, pg pdfread.Page) map[string]*pdfFont {
 	t.Helper()
-	d, _, inh, err := ctx.PageDict(page, false)
-	require.NoError(t, err)
-	res := d.DictEntry("Resources")
-	if res == nil && inh != nil {
-		res = inh.Resources
-	}
-	if res == nil {
-		if o, ok := d.Find("Resources"); ok {
-			res, err = ctx.DereferenceDict(o)
-			require.NoError(t, err)
-		}
-	}
 	out := map[string]*pdfFont{}
-	if res == nil {
+	if pg.Resources == nil {
 		return out
 	}
-	fo, ok := res.Find("Font")
+	fonts, ok := f.Get(pg.Resources["Font"]).(pdfread.Dict)
 	if !ok {
 		return out
 	}
-	fonts, err := ctx.DereferenceDict(fo)
-	require.NoError(t, err)
 	for name, ref := range fonts {
-		fd, err := ctx.DereferenceDict(ref)
-		require.NoError(t, err)
-		f := &pdfFont{}
-		base := fd.NameEntry("BaseFont")
-		require.NotNil(t, base)
-		f.bold = strings.HasSuffix(*base, "-Bold")
+		fd, ok := f.Get(ref).(pdfread.Dict)
+		require.True(t, ok, "font %s", name)
+		font := &pdfFont{}
+		base, ok := f.Get(fd["BaseFont"]).(pdfread.Name)
+		require.True(t, ok, "font %s has a /BaseFont", name)
+		font.bold = strings.HasSuffix(string(base), "-Bold")
 		// The fonts are symbolic: no encoding, and a ToUnicode CMap that
 		// says what each code means, as text extractors read it.
-		_, hasEnc := fd.Find("Encoding")
+		_, hasEnc := fd["Encoding"]
 		require.False(t, hasEnc, "font %s has an encoding", name)
-		to, ok := fd.Find("ToUnicode")
+		sd, ok := f.Get(fd["ToUnicode"]).(*pdfread.Stream)
 		require.True(t, ok, "font %s has no ToUnicode CMap", name)
-		sd, _, err := ctx.DereferenceStreamDict(to)
-		require.NoError(t, err)
-		require.NoError(t, sd.Decode())
-		for _, m := range bfchar.FindAllStringSubmatch(string(sd.Content), -1) {
+		cmap := string(sd.Data)
+		for _, m := range bfchar.FindAllStringSubmatch(cmap, -1) {
 			c, _ := strconv.ParseUint(m[1], 16, 8)
 			r, _ := strconv.ParseUint(m[2], 16, 16)
-			require.Zero(t, f.runes[c], "code %d mapped twice", c)
-			f.runes[c] = rune(r)
+			require.Zero(t, font.runes[c], "code %d mapped twice", c)
+			font.runes[c] = rune(r)
 		}
-		require.NotContains(t, string(sd.Content), "bfrange")
-		require.True(t, strings.HasPrefix(string(sd.Content), "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"+
+		require.NotContains(t, cmap, "bfrange")
+		require.True(t, strings.HasPrefix(cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"+
 			"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"+
 			"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"),
 			"font %s: the CMap's header", name)
-		require.True(t, strings.HasSuffix(string(sd.Content), "endbfchar\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"),
+		require.True(t, strings.HasSuffix(cmap, "endbfchar\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"),
 			"font %s: the CMap's end", name)
-		ws, err := ctx.DereferenceArray(fd["Widths"])
-		require.NoError(t, err)
-		first := fd.IntEntry("FirstChar")
-		require.NotNil(t, first)
+		ws, ok := f.Get(fd["Widths"]).([]any)
+		require.True(t, ok, "font %s has /Widths", name)
+		first, ok := f.Get(fd["FirstChar"]).(int)
+		require.True(t, ok, "font %s has /FirstChar", name)
+		require.LessOrEqual(t, first+len(ws), 256)
 		for i, o := range ws {
-			w, err := ctx.DereferenceNumber(o)
-			require.NoError(t, err)
-			f.widths[*first+i] = w
+			w, ok := pdfread.Number(f.Get(o))
+			require.True(t, ok, "font %s: width %d", name, i)
+			font.widths[first+i] = w
 		}
-		checkGlyphs(t, ctx, fd, f)
-		out[name] = f
+		checkDescriptor(t, f, fd)
+		out[string(name)] = font
 	}
 	return out
 }
 
-// checked holds the font programs checkGlyphs has passed, by their hash.
-var checked sync.Map
-
-// checkGlyphs checks that the font program embedded for fd draws each
-// code with Liberation Sans's glyph for the character its ToUnicode CMap
-// gives, and that its width is that glyph's advance: what the reader sees
-// is what the text says. The program is read with golang.org/x/image, as a
-// viewer would, through its (3,0) cmap.
-func checkGlyphs(t testing.TB, ctx *model.Context, fd types.Dict, f *pdfFont) {
+// checkDescriptor checks that fd's font is symbolic and embeds its
+// TrueType program. That each program's glyphs and widths are Liberation
+// Sans's for the characters the CMap gives is checked with
+// golang.org/x/image in internal/conformance (TestEmbeddedGlyphs).
+func checkDescriptor(t testing.TB, file *pdfread.File, fd pdfread.Dict) {
 	t.Helper()
-	desc, err := ctx.DereferenceDict(fd["FontDescriptor"])
-	require.NoError(t, err)
-	flags := desc.IntEntry("Flags")
-	require.NotNil(t, flags)
-	require.Equal(t, 4, *flags, "symbolic")
-	sd, _, err := ctx.DereferenceStreamDict(desc["FontFile2"])
-	require.NoError(t, err)
-	require.NoError(t, sd.Decode())
-	key := sha256.Sum256(append(sd.Content, fmt.Sprint(f.runes, f.widths)...))
-	if _, ok := checked.Load(key); ok {
-		return
-	}
-	cut, err := sfnt.Parse(sd.Content)
-	require.NoError(t, err)
-	ttf := liberationsansregular.TTF
-	if f.bold {
-		ttf = liberationsansbold.TTF
-	}
-	lib, err := sfnt.Parse(ttf)
-	require.NoError(t, err)
-	var cb, lb sfnt.Buffer
-	upem := float64(lib.UnitsPerEm())
-	ppem := fixed.Int26_6(upem * 64)
-	for c, r := range f.runes {
-		if r == 0 {
-			continue
-		}
-		lg, err := lib.GlyphIndex(&lb, r)
-		require.NoError(t, err)
-		cg, err := cut.GlyphIndex(&cb, rune(0xf000+c))
-		require.NoError(t, err)
-		require.NotZero(t, cg, "code %d has no glyph", c)
-		want, err := lib.LoadGlyph(&lb, lg, ppem, nil)
-		require.NoError(t, err)
-		wantSegs := append(sfnt.Segments{}, want...)
-		got, err := cut.LoadGlyph(&cb, cg, ppem, nil)
-		require.NoError(t, err)
-		require.Equal(t, wantSegs, append(sfnt.Segments{}, got...), "code %d does not draw %q", c, r)
-		adv, err := lib.GlyphAdvance(&lb, lg, ppem, font.HintingNone)
-		require.NoError(t, err)
-		require.Equal(t, math.Round(float64(adv)/64*1000/upem), f.widths[c], "width of code %d (%q)", c, r)
-	}
-	checked.Store(key, true)
+	desc, ok := file.Get(fd["FontDescriptor"]).(pdfread.Dict)
+	require.True(t, ok, "a font descriptor")
+	flags, ok := file.Get(desc["Flags"]).(int)
+	require.True(t, ok, "/Flags")
+	require.Equal(t, 4, flags, "symbolic")
+	sd, ok := file.Get(desc["FontFile2"]).(*pdfread.Stream)
+	require.True(t, ok, "an embedded TrueType program")
+	require.NotEmpty(t, sd.Data)
 }
 
 var bfchar = regexp.MustCompile(`<([0-9A-F]{2})> <([0-9A-F]{4})>`)
@@ -420,8 +367,12 @@ func unhex(h []byte) []byte {
 // the default 20 mm margins; body text is always above it.
 const footerTop = (20 + 10) / ptToMM
 
-// footTop is footerTop, or for large print the top its footer is given.
-func (d *pdfDoc) footTop() float64 {
+// footTop is footerTop, or for large print the top its footer is given
+// on the page.
+func (d *pdfDoc) footTop(page int) float64 {
+	if page == 0 && d.foot1 > 0 {
+		return d.foot1
+	}
 	if d.foot > 0 {
 		return d.foot
 	}
@@ -432,7 +383,7 @@ func (d *pdfDoc) footTop() float64 {
 func (d *pdfDoc) body(page int) []textRun {
 	var out []textRun
 	for _, r := range d.pages[page] {
-		if r.y > d.footTop() {
+		if r.y > d.footTop(page) {
 			out = append(out, r)
 		}
 	}
@@ -443,7 +394,7 @@ func (d *pdfDoc) body(page int) []textRun {
 func (d *pdfDoc) footer(page int) string {
 	var out []string
 	for _, r := range d.pages[page] {
-		if r.y <= d.footTop() {
+		if r.y <= d.footTop(page) {
 			out = append(out, r.text)
 		}
 	}

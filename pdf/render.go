@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"strings"
 	"sync"
@@ -89,27 +90,12 @@ func Render(w io.Writer, l *referral.Letter, opts ...Option) ([]Warning, error) 
 // warnings for text it had to change (see Warning). The PDF is built in
 // memory and written to w only when complete: on error nothing is written.
 func (r *Renderer) Render(w io.Writer, l *referral.Letter) (warnings []Warning, err error) {
-	if l == nil {
-		return nil, ErrNoLetter
-	}
-	if len(l.Blocks) == 0 {
-		return nil, ErrEmptyLetter
-	}
-	if t := l.Meta.TextSize; t != 0 && !(t >= bodySize && t <= maxTextSize) {
-		return nil, ErrTextSize
-	}
-	pdf, warnings, err := r.build(l)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := w.Write(pdf); err != nil {
-		return nil, fmt.Errorf("pdf: writing the PDF: %w", err)
-	}
-	return warnings, nil
+	return r.RenderAll(w, l)
 }
 
-// build makes the whole PDF in memory.
-func (r *Renderer) build(l *referral.Letter) (pdf []byte, warnings []Warning, err error) {
+// build makes the whole PDF in memory: the letters one after another,
+// each a part with its own page furniture.
+func (r *Renderer) build(ls ...*referral.Letter) (pdf []byte, warnings []Warning, err error) {
 	defer func() {
 		// fpdf panics on some internal failures; none may escape, and the
 		// panic value is not reported since it may hold text.
@@ -117,35 +103,52 @@ func (r *Renderer) build(l *referral.Letter) (pdf []byte, warnings []Warning, er
 			pdf, warnings, err = nil, nil, fmt.Errorf("%w: internal error", ErrPDF)
 		}
 	}()
-	c := newCleaner(r.fs)
-	lay, err := r.layout(l, c)
-	if err != nil {
-		return nil, nil, err
+	var names []string // a character replaced in a name's word is blamed on the patient
+	for _, l := range ls {
+		names = append(names, l.Meta.Patient.Name)
 	}
-	pages := paginate(lay)
-	pdf, err = r.draw(lay, pages, &l.Meta, c)
+	c := newCleaner(r.fs, strings.Join(names, " "))
+	tree := pdfobj.NewTree() // one structure for the whole document
+	parts := make([]part, len(ls))
+	for i, l := range ls {
+		lay, err := r.layout(l, c, tree)
+		if err != nil {
+			return nil, nil, err
+		}
+		parts[i] = part{lay, paginate(lay)}
+	}
+	pdf, err = r.draw(parts, &ls[0].Meta, c)
 	if err != nil {
 		return nil, nil, err
 	}
 	return pdf, c.warnings(), nil
 }
 
-// layout lays out the letter's blocks and the footer.
-func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
+// layout lays out the letter's blocks and the footer, adding the letter's
+// structure to tree.
+func (r *Renderer) layout(l *referral.Letter, c *cleaner, tree *pdfobj.Tree) (*layout, error) {
 	g := r.geometry(&l.Meta)
 	m := g.margin
 	b := &builder{fs: r.fs, c: c, cfg: &r.cfg, logo: r.logo, sig: r.sig, x0: m, w: g.pageW - 2*m,
-		out: &layout{tree: pdfobj.NewTree(), figures: map[*picture]int{}, geometry: g}}
+		out: &layout{tree: tree, figures: map[*picture]int{}, geometry: g, signOff: -1}, stacked: -1}
 	b.out.footer = b.footer(&l.Meta)
 	if b.out.footer.h > maxFooter {
 		return nil, ErrFurnitureTooLong
 	}
 	b.out.top = m
-	b.out.bottom = g.pageH - m - b.out.footer.h - 3
-	b.maxH = b.out.bottom - b.out.top
+	b.out.bottom = g.pageH - m - b.out.footer.restH - 3
+	b.out.firstExtra = b.out.footer.h - b.out.footer.restH
+	b.maxH = b.out.bottom - b.out.firstExtra - b.out.top
 	for i, blk := range l.Blocks {
 		n := len(b.out.units)
 		b.cur = b.out.tree.Add(blockRole(blk), 0)
+		b.beforeSignature, b.nextSignature = false, nil
+		if i+1 < len(l.Blocks) {
+			if s, ok := l.Blocks[i+1].(*referral.Signature); ok && s != nil {
+				b.beforeSignature = true
+				b.nextSignature = append([]string{s.Closing}, s.Lines...)
+			}
+		}
 		if err := b.block(i, blk); err != nil {
 			return nil, err
 		}
@@ -154,6 +157,7 @@ func (r *Renderer) layout(l *referral.Letter, c *cleaner) (*layout, error) {
 			b.gap(blockGap)
 		}
 	}
+	keepSignOff(b.out)
 	return b.out, nil
 }
 
@@ -189,34 +193,120 @@ func (r *Renderer) geometry(meta *referral.Meta) geometry {
 // maxFooter is the most of each page, in mm, the page furniture may take.
 const maxFooter = 40
 
+// The furniture of large print is printed at least as large as the
+// smallest large print, and no larger than the top of the usual range,
+// in pt: scaled with the body it would take a third of a 36 pt page.
+const (
+	largeFurnitureMin = 14.0
+	largeFurnitureMax = 18.0
+)
+
 // footer lays out the page furniture: the patient's name, date of birth and
-// NHS number, the page label and the confidentiality line.
+// NHS number, the page label and the confidentiality line. Large print's
+// furniture is compact: its text is from largeFurnitureMin to
+// largeFurnitureMax pt, and after the first page it is only the patient's
+// name beside the page label.
 func (b *builder) footer(meta *referral.Meta) footer {
-	var parts []string
-	add := func(prefix, s, field string) {
+	f := footer{size: tinySize, lead: tinyLead, confSize: confSize, confLead: confLead}
+	large := b.out.scale != 1
+	if large {
+		pt := min(max(tinySize*b.out.scale, largeFurnitureMin), largeFurnitureMax)
+		f.size = math.Round(pt/b.out.scale*100) / 100 // as the PDF writes it
+		f.lead = f.size * tinyLead / tinySize
+		f.confSize, f.confLead = f.size, f.lead
+	}
+	f.base = b.baseline(f.size, f.lead)
+	f.confBase = b.baseline(f.confSize, f.confLead)
+
+	var who, more []string // the patient's name, and the rest of the identity
+	add := func(to *[]string, prefix, s, field string) {
 		if s = strings.TrimSpace(s); s != "" {
-			parts = append(parts, prefix+b.c.clean(s, regular, field))
+			*to = append(*to, prefix+b.c.clean(s, regular, field))
 		}
 	}
-	add("", meta.Patient.Name, "patient")
-	add("Date of birth ", meta.Patient.DateOfBirth, "patient.dateOfBirth")
-	add("NHS number ", meta.Patient.NHSNumber, "patient.nhsNumber")
-	labelW := b.m(bold).width(pageLabel(999, 999), tinySize)
-	b.c.note(pageLabel(1234567890, 1234567890), bold)
-	f := footer{
-		base:     b.baseline(tinySize, tinyLead),
-		confBase: b.baseline(confSize, confLead),
+	add(&who, "", meta.Patient.Name, "patient")
+	add(&more, "Date of birth ", meta.Patient.DateOfBirth, "patient.dateOfBirth")
+	add(&more, "NHS number ", meta.Patient.NHSNumber, "patient.nhsNumber")
+	if s := strings.TrimSpace(meta.PageMark); s != "" {
+		f.mark = b.c.clean(s, bold, "priority")
+		if strings.ContainsRune(f.mark, '\n') || b.m(bold).width(f.mark, f.size) > b.w/4 {
+			f.mark = ""
+			who = append([]string{b.c.clean(s, regular, "priority")}, who...)
+		}
 	}
-	f.ident = trimBlank(wrap(b.m(regular), strings.Join(parts, "   ·   "), tinySize, b.w-labelW-4))
+	labelW := b.m(bold).width(pageLabel(999, 999), f.size)
+	if f.mark != "" {
+		labelW += b.m(bold).width(f.mark+markGap, f.size)
+		b.c.note(f.mark, bold)
+	}
+	b.c.note(pageLabel(1234567890, 1234567890), bold)
+	beside := b.w - labelW - 4 // the width beside the page label
+	if !large {
+		f.ident = trimBlank(wrap(b.m(regular), strings.Join(append(who, more...), identSep), f.size, beside))
+		f.rest = f.ident
+	} else {
+		f.ident = b.pack(append(who, more...), f.size, beside, b.w)
+		f.rest = b.pack(who, f.size, beside, b.w)
+	}
 	conf := b.c.clean(strings.TrimSpace(meta.Confidentiality), regular, "meta.confidentiality")
-	f.conf = trimBlank(wrap(b.m(regular), conf, confSize, b.w))
+	f.conf = trimBlank(wrap(b.m(regular), conf, f.confSize, b.w))
+	f.once = large
 	for _, ls := range [][]string{f.ident, f.conf} {
 		for _, s := range ls {
 			b.c.note(s, regular)
 		}
 	}
-	f.h = 1.2 + float64(max(1, len(f.ident)))*tinyLead + float64(len(f.conf))*confLead
+	f.h = 1.2 + float64(max(1, len(f.ident)))*f.lead + float64(len(f.conf))*f.confLead
+	f.restH = f.h
+	if large {
+		f.restH = 1.2 + float64(max(1, len(f.rest)))*f.lead
+	}
 	return f
+}
+
+// identSep separates the parts of the patient's identity in the footer.
+const identSep = "   ·   "
+
+// pack sets parts of the footer on lines, joined by identSep, the first
+// line first wide and the others rest wide. A part that fits on a line is
+// never broken: when it does not fit beside the page label, the first
+// line is left empty. A part too long for any line is wrapped.
+func (b *builder) pack(parts []string, size, first, rest float64) []string {
+	m := b.m(regular)
+	fits := func(s string, w float64) bool { return !strings.ContainsRune(s, '\n') && m.width(s, size) <= w }
+	var out []string
+	line, width := "", first
+	for _, p := range parts {
+		if line != "" {
+			if fits(line+identSep+p, width) {
+				line += identSep + p
+				continue
+			}
+			out = append(out, line)
+			line, width = "", rest
+		}
+		switch {
+		case fits(p, width):
+			line = p
+		case len(out) == 0 && fits(p, rest):
+			out = append(out, "")
+			line, width = p, rest
+		default:
+			ls := trimBlank(wrap(m, p, size, width))
+			if len(ls) == 0 {
+				continue
+			}
+			out = append(out, ls[:len(ls)-1]...)
+			line = ls[len(ls)-1]
+			if len(out) > 0 {
+				width = rest
+			}
+		}
+	}
+	if line != "" {
+		out = append(out, line)
+	}
+	return out
 }
 
 // metaText makes s safe for fpdf's document information: valid UTF-8 in
@@ -237,8 +327,9 @@ func metaText(s string) string {
 
 var langTag = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
 
-// draw makes the PDF with fpdf. It empties the layout as it goes.
-func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *cleaner) ([]byte, error) {
+// draw makes the PDF of the parts with fpdf, its document information
+// from meta. It empties the layouts as it goes.
+func (r *Renderer) draw(parts []part, meta *referral.Meta, c *cleaner) ([]byte, error) {
 	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
 	p.SetMargins(r.cfg.margin, r.cfg.margin, r.cfg.margin)
 	p.SetAutoPageBreak(false, r.cfg.margin)
@@ -273,7 +364,8 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 	p.SetLang(lang)
 
 	fonts := map[string]*pdfobj.Font{} // for finish
-	d := &drawer{p: p, fs: r.fs, pages: r.fs.pages, release: true, tree: lay.tree, geometry: lay.geometry}
+	tree := parts[0].lay.tree          // the parts share it
+	d := &drawer{p: p, fs: r.fs, pages: r.fs.pages, release: true, tree: tree}
 	for st, f := range r.fs.faces {
 		d.cuts[st] = make([]*[256]rune, len(r.fs.pages.Runes))
 		for _, pg := range r.fs.pages.PagesOf(c.used[st]) {
@@ -291,9 +383,14 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 			p.RegisterImageOptionsReader(pic.name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(pic.png))
 		}
 	}
-	for i, items := range pages {
-		d.page(lay, items, i+1, len(pages), lay.margin)
-		pages[i] = nil
+	index := 0 // of the page in the document
+	for _, pt := range parts {
+		d.geometry = pt.lay.geometry
+		for i, items := range pt.pages {
+			d.page(pt.lay, items, index, i+1, len(pt.pages), pt.lay.margin)
+			pt.pages[i] = nil
+			index++
+		}
 	}
 	if d.err != nil {
 		return nil, d.err
@@ -301,10 +398,10 @@ func (r *Renderer) draw(lay *layout, pages [][]placed, meta *referral.Meta, c *c
 	if err := p.Error(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 	}
-	if lay.tree != nil {
-		lay.tree.Pages = len(pages)
+	if tree != nil {
+		tree.Pages = index
 	}
-	out := finisher{fonts: fonts, tree: lay.tree}
+	out := finisher{fonts: fonts, tree: tree}
 	if err := p.Output(&out); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 	}

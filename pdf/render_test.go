@@ -35,37 +35,42 @@ func letterStrings(l *referral.Letter) []want {
 	for _, b := range l.Blocks {
 		switch v := b.(type) {
 		case *referral.Letterhead:
-			add(true, v.Field, v.Name)
-			add(true, v.Field, v.Lines...)
+			add(true, v.Path, v.Name)
+			add(true, v.Path, v.Lines...)
 			for _, d := range v.Details {
-				add(true, v.Field, d.Key, d.Value)
+				add(true, v.Path, d.Key, d.Value)
 			}
 		case *referral.Addressee:
-			add(true, v.Field, v.Lines...)
+			add(true, v.Path, v.Lines...)
 		case *referral.Heading:
-			add(true, v.Field, v.Text)
+			add(true, v.Path, v.Text)
 		case *referral.Paragraph:
-			add(true, v.Field, v.Text)
+			add(true, v.Path, v.Text)
 		case *referral.Notice:
-			add(true, v.Field, v.Title)
-			add(true, v.Field, v.Lines...)
+			add(true, v.Path, v.Title)
+			add(true, v.Path, v.Lines...)
+		case *referral.Summary:
+			add(true, v.Path, v.Title)
+			for _, it := range v.Items {
+				add(false, v.Path, it.Key, it.Value)
+			}
 		case *referral.KeyValueList:
 			for _, it := range v.Items {
-				add(false, v.Field, it.Key, it.Value)
+				add(false, v.Path, it.Key, it.Value)
 			}
 		case *referral.Table:
-			add(true, v.Field, v.Header...)
+			add(true, v.Path, v.Header...)
 			for _, r := range v.Rows {
-				add(true, v.Field, r...)
+				add(true, v.Path, r...)
 			}
 		case *referral.StatementBox:
-			add(true, v.Field, v.Title, v.Citation)
-			add(true, v.Field, v.Paragraphs...)
+			add(true, v.Path, v.Title, v.Citation)
+			add(true, v.Path, v.Paragraphs...)
 		case *referral.Signature:
-			add(true, v.Field, v.Closing)
-			add(true, v.Field, v.Lines...)
+			add(true, v.Path, v.Closing)
+			add(true, v.Path, v.Lines...)
 		case *referral.CopyList:
-			add(true, v.Field, v.Lines...)
+			add(true, v.Path, v.Lines...)
 		default:
 			panic(fmt.Sprintf("test does not know block %T", b))
 		}
@@ -98,7 +103,7 @@ func assertAllText(t *testing.T, l *referral.Letter, doc *pdfDoc) {
 func assertFurniture(t *testing.T, l *referral.Letter, doc *pdfDoc) {
 	t.Helper()
 	n := len(doc.pages)
-	require.Equal(t, doc.ctx.PageCount, n)
+	require.Equal(t, len(doc.boxes), n, "the page tree's pages")
 	for i := range doc.pages {
 		f := squash(doc.footer(i))
 		assert.Contains(t, f, squash(l.Meta.Patient.Name), "page %d", i+1)

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/refletter/refletter/pdf/internal/lettergen"
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/referral"
 )
 
@@ -34,8 +35,8 @@ func loadStream(t testing.TB, r *Renderer) []streamLetter {
 	for _, js := range lettergen.Stream(streamSize, streamSeed) {
 		l, err := composeJSON(js)
 		require.NoError(t, err)
-		c := newCleaner(r.fs)
-		lay, err := r.layout(l, c)
+		c := newCleaner(r.fs, l.Meta.Patient.Name)
+		lay, err := r.layout(l, c, pdfobj.NewTree())
 		require.NoError(t, err)
 		s := streamLetter{js: js, l: l, pages: len(paginate(lay))}
 		for st := range c.used {
@@ -82,7 +83,7 @@ func floorDoc(r *Renderer, lay *layout, pages [][]placed) ([]byte, error) {
 	p.SetCompression(true)
 	d := &drawer{p: p, fs: r.fs, tr: p.UnicodeTranslatorFromDescriptor(""), geometry: lay.geometry}
 	for i, items := range pages {
-		d.page(lay, items, i+1, len(pages), lay.margin)
+		d.page(lay, items, i, i+1, len(pages), lay.margin)
 	}
 	var buf bytes.Buffer
 	err := p.Output(&buf)
@@ -109,7 +110,7 @@ func BenchmarkStream(b *testing.B) {
 	}
 	floor := make([]laid, len(ls))
 	for i, s := range ls {
-		lay, err := r.layout(s.l, newCleaner(r.fs))
+		lay, err := r.layout(s.l, newCleaner(r.fs, s.l.Meta.Patient.Name), pdfobj.NewTree())
 		require.NoError(b, err)
 		floor[i] = laid{lay, paginate(lay)}
 	}

@@ -24,6 +24,7 @@ var blockRoles = map[reflect.Type]string{
 	reflect.TypeFor[*referral.Heading]():      "H2",
 	reflect.TypeFor[*referral.Paragraph]():    "P",
 	reflect.TypeFor[*referral.Notice]():       "Div",
+	reflect.TypeFor[*referral.Summary]():      "Div",
 	reflect.TypeFor[*referral.KeyValueList](): "L",
 	reflect.TypeFor[*referral.Table]():        "Table",
 	reflect.TypeFor[*referral.StatementBox](): "Div",

@@ -9,18 +9,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
+	"github.com/refletter/refletter/pdf/internal/pdfread"
 	"github.com/refletter/refletter/referral"
 )
 
 // These tests read the structure of the PDFs back with poppler's pdfinfo,
-// a reader outside the project, rather than with the code that wrote it.
+// a reader outside the project, rather than with the code that wrote it,
+// and its alternative text with pdfread.
 
 // structNode is an element of the structure as pdfinfo -struct-text
 // prints it.
@@ -101,16 +101,29 @@ func readStructure(t *testing.T, pdf []byte) *structNode {
 	return root.kids[0]
 }
 
+// assertLetterText checks that got, the structure's text, is the
+// letter's text in reading order and nothing else. The letterhead's
+// address is on one line, joined by commas, when it fits, and one line
+// each when it does not.
+func assertLetterText(t *testing.T, l *referral.Letter, got string, msg ...any) {
+	t.Helper()
+	if got == letterText(l, ", ") {
+		return
+	}
+	assert.Equal(t, letterText(l, " "), got, msg...)
+}
+
 // letterText is the text of the letter's blocks, in reading order: what
-// the structure must hold, and nothing else.
-func letterText(l *referral.Letter) string {
+// the structure must hold, and nothing else, with the letterhead's
+// address lines joined by sep.
+func letterText(l *referral.Letter, sep string) string {
 	var parts []string
 	add := func(s ...string) { parts = append(parts, s...) }
 	for _, blk := range l.Blocks {
 		switch v := blk.(type) {
 		case *referral.Letterhead:
 			add(v.Name)
-			add(v.Lines...)
+			add(strings.Join(v.Lines, sep))
 			for _, d := range v.Details {
 				add(d.Key, d.Value)
 			}
@@ -123,6 +136,11 @@ func letterText(l *referral.Letter) string {
 		case *referral.Notice:
 			add(v.Title)
 			add(v.Lines...)
+		case *referral.Summary:
+			add(v.Title)
+			for _, it := range v.Items {
+				add(it.Key, it.Value)
+			}
 		case *referral.KeyValueList:
 			for _, it := range v.Items {
 				add(it.Key, it.Value)
@@ -159,7 +177,7 @@ func TestTaggedStructure(t *testing.T) {
 			l := composeFile(t, f)
 			pdf, _ := render(t, r, l)
 			doc := readStructure(t, pdf)
-			assert.Equal(t, letterText(l), doc.allText(), "the structure holds the letter's text, in order")
+			assertLetterText(t, l, doc.allText(), "the structure holds the letter's text, in order")
 			assert.NotContains(t, doc.allText(), "Page 1 of", "page furniture is an artifact")
 			assert.NotContains(t, doc.allText(), normSpace(l.Meta.Confidentiality))
 
@@ -184,6 +202,8 @@ func TestTaggedStructure(t *testing.T) {
 				case *referral.Heading:
 					wantH2 = append(wantH2, normSpace(v.Text))
 				case *referral.Notice:
+					wantH2 = append(wantH2, normSpace(v.Title))
+				case *referral.Summary:
 					wantH2 = append(wantH2, normSpace(v.Title))
 				case *referral.StatementBox:
 					wantH2 = append(wantH2, normSpace(v.Title))
@@ -243,39 +263,35 @@ func TestTaggedImages(t *testing.T) {
 		}
 	}
 	require.Len(t, figs, 2)
-	assert.Equal(t, letterText(l), doc.allText())
-	// pdfinfo does not print alternative text: pdfcpu reads it.
+	assertLetterText(t, l, doc.allText())
+	// pdfinfo does not print alternative text: pdfread reads it (and
+	// internal/conformance with pdfcpu).
 	assert.Equal(t, []string{"Logo of Ashgrove Surgery", "Signature of Dr Łukasz Nowak"}, figureAlts(t, pdf))
 }
 
-// figureAlts walks the structure tree with pdfcpu and returns the
-// alternative text of each Figure that has marked content, in order.
+// figureAlts walks the structure tree and returns the alternative text of
+// each Figure that has marked content, in order.
 func figureAlts(t *testing.T, pdf []byte) []string {
 	t.Helper()
-	ctx, err := api.ReadContext(bytes.NewReader(pdf), model.NewDefaultConfiguration())
+	f, err := pdfread.Read(pdf)
 	require.NoError(t, err)
-	cat, err := ctx.Catalog()
-	require.NoError(t, err)
-	root, err := ctx.DereferenceDict(cat["StructTreeRoot"])
-	require.NoError(t, err)
+	root, ok := f.Get(f.Catalog()["StructTreeRoot"]).(pdfread.Dict)
+	require.True(t, ok, "a structure tree")
 	var alts []string
-	var walk func(o types.Object, depth int)
-	walk = func(o types.Object, depth int) {
+	var walk func(o any, depth int)
+	walk = func(o any, depth int) {
 		require.Less(t, depth, 50)
-		o, err := ctx.Dereference(o)
-		require.NoError(t, err)
-		switch v := o.(type) {
-		case types.Array:
+		switch v := f.Get(o).(type) {
+		case []any:
 			for _, k := range v {
 				walk(k, depth+1)
 			}
-		case types.Dict:
-			if s, ok := v["S"].(types.Name); ok && s == "Figure" {
+		case pdfread.Dict:
+			if v["S"] == pdfread.Name("Figure") {
 				require.NotNil(t, v["K"], "a Figure has content")
-				alt, err := types.StringOrHexLiteral(v["Alt"])
-				require.NoError(t, err)
-				require.NotNil(t, alt, "a Figure has alternative text")
-				alts = append(alts, *alt)
+				alt, ok := pdfread.Text(f.Get(v["Alt"]))
+				require.True(t, ok, "a Figure has alternative text")
+				alts = append(alts, alt)
 			}
 			if k, ok := v["K"]; ok {
 				walk(k, depth+1)
@@ -314,7 +330,7 @@ func TestMarkedContent(t *testing.T) {
 		l := composeFile(t, f)
 		pdf, _ := render(t, r, l)
 		doc := readPDF(t, pdf)
-		lay, err := r.layout(l, newCleaner(r.fs))
+		lay, err := r.layout(l, newCleaner(r.fs, l.Meta.Patient.Name), pdfobj.NewTree())
 		require.NoError(t, err)
 		footTop := (r.cfg.margin + lay.footer.h) / ptToMM // from the page's foot, in pt
 		heads := map[string]bool{}                        // table header cells, repeated after a break
@@ -337,5 +353,56 @@ func TestMarkedContent(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestTaggedRenderAll: a document of several letters has one structure
+// tree spanning them all: poppler reads the letters' text in order, each
+// part's letterhead its own H1, and no part's page furniture. Each part
+// keeps its own page size rules: a standard letter followed by its
+// large-print copy.
+func TestTaggedRenderAll(t *testing.T) {
+	r, err := NewRenderer()
+	require.NoError(t, err)
+	reply, original := replyAndOriginal(t, "dermatology-eczema", true)
+	letter := composeFile(t, filepath.Join(referralsDir, "msk-knee-osteoarthritis.json"))
+	large := patientCopy(t, "msk-knee-osteoarthritis")
+	require.Equal(t, 18.0, large.Meta.TextSize)
+	for _, tc := range []struct {
+		name  string
+		parts []*referral.Letter
+	}{
+		{"reply and original", []*referral.Letter{reply, original}},
+		{"letter and large print copy", []*referral.Letter{letter, large}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			_, err := r.RenderAll(&buf, tc.parts...)
+			require.NoError(t, err)
+			validate(t, buf.Bytes())
+			doc := readStructure(t, buf.Bytes())
+			var want, got []string
+			pages := 0
+			for _, l := range tc.parts {
+				want = append(want, normSpace(l.Blocks[0].(*referral.Letterhead).Name))
+				var one bytes.Buffer
+				_, err := r.Render(&one, l)
+				require.NoError(t, err)
+				pages += strings.Count(one.String(), "<</Type /Page\n")
+			}
+			for _, n := range doc.all() {
+				if n.role == "H1" {
+					got = append(got, n.allText())
+				}
+			}
+			assert.Equal(t, want, got, "each part's letterhead is an H1, in order")
+			all := &referral.Letter{}
+			for _, l := range tc.parts {
+				all.Blocks = append(all.Blocks, l.Blocks...)
+			}
+			assertLetterText(t, all, doc.allText(), "the structure holds every part's text, in order")
+			assert.NotContains(t, doc.allText(), "Page 1 of", "page furniture is an artifact")
+			assert.Equal(t, pages, strings.Count(buf.String(), "/StructParents "), "every page of every part has its marked content")
+		})
 	}
 }

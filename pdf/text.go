@@ -11,17 +11,35 @@ import (
 
 // Warning reports text the renderer had to change to print it: characters
 // the font cannot show (emoji, scripts outside Liberation Sans) are
-// replaced by a visible marker. Field names the referral field, never the
-// text, so a warning is safe to log.
+// replaced by a visible marker. It has the fields of referral.Warning.
+// Path names the referral field, never the text, so a warning is safe to
+// log.
 type Warning struct {
-	// Field is the JSON path of the field, as the letter block's Source
+	// Code says what kind of change was made: WarnCharacterReplaced.
+	Code string `json:"code"`
+	// Path is the JSON path of the field, as the letter block's Path
 	// gives it, with a row index for tables: "investigations[3]".
-	Field string
+	Path string `json:"path,omitempty"`
 	// Message says what was done, in plain words.
-	Message string
+	Message string `json:"message"`
 }
 
-func (w Warning) String() string { return w.Field + ": " + w.Message }
+// Warning codes.
+const (
+	// WarnCharacterReplaced: characters the font cannot show were
+	// replaced by a visible marker ("[?]"); the message says how many.
+	WarnCharacterReplaced = "character-replaced"
+)
+
+// String returns the warning as "PATH: MESSAGE (CODE)", or
+// "MESSAGE (CODE)" when it has no path.
+func (w Warning) String() string {
+	s := w.Message + " (" + w.Code + ")"
+	if w.Path != "" {
+		s = w.Path + ": " + s
+	}
+	return s
+}
 
 // cleaner makes text printable in a face and records what it replaced.
 type cleaner struct {
@@ -29,10 +47,17 @@ type cleaner struct {
 	counts map[string]int // replaced characters by field
 	order  []string       // fields in first-seen order
 	used   [numStyles]map[rune]struct{}
+	// name holds the words of the patient's name: a character replaced
+	// in one of them, in any block (the opening names the patient too),
+	// is blamed on the patient, where it came from.
+	name map[string]bool
 }
 
-func newCleaner(fs *fontSet) *cleaner {
-	c := &cleaner{fs: fs, counts: map[string]int{}}
+func newCleaner(fs *fontSet, patientName string) *cleaner {
+	c := &cleaner{fs: fs, counts: map[string]int{}, name: map[string]bool{}}
+	for _, w := range strings.FieldsFunc(patientName, wordBreak) {
+		c.name[w] = true
+	}
 	for i := range c.used {
 		c.used[i] = map[rune]struct{}{}
 	}
@@ -50,8 +75,22 @@ func (c *cleaner) clean(s string, st style, field string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	missing, inRun := 0, false
+	// The replaced characters of the current word, blamed on the patient
+	// if the word is one of the name's.
+	word, wordMissing := 0, 0
+	endWord := func(end int) {
+		if wordMissing > 0 && field != patientField && c.name[s[word:end]] {
+			c.blame(patientField, wordMissing)
+			missing -= wordMissing
+		}
+		wordMissing = 0
+	}
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
+		if wordBreak(r) {
+			endWord(i)
+			word = i + n
+		}
 		i += n
 		switch {
 		case r == '\r':
@@ -67,6 +106,7 @@ func (c *cleaner) clean(s string, st style, field string) string {
 		// it: an emoji sequence becomes one marker.
 		if !ok || inRun && (unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Mn, r)) {
 			missing++
+			wordMissing++
 			if !inRun {
 				b.WriteString(c.fs.marker)
 				inRun = true
@@ -76,13 +116,28 @@ func (c *cleaner) clean(s string, st style, field string) string {
 		inRun = false
 		b.WriteRune(r)
 	}
-	if missing > 0 {
-		if _, seen := c.counts[field]; !seen {
-			c.order = append(c.order, field)
-		}
-		c.counts[field] += missing
-	}
+	endWord(len(s))
+	c.blame(field, missing)
 	return b.String()
+}
+
+// patientField is the field of the patient's identity.
+const patientField = "patient"
+
+// wordBreak reports a character that ends a word of a name.
+func wordBreak(r rune) bool {
+	return unicode.IsSpace(r) || strings.ContainsRune(",.;:()", r)
+}
+
+// blame counts n replaced characters against field.
+func (c *cleaner) blame(field string, n int) {
+	if n == 0 {
+		return
+	}
+	if _, seen := c.counts[field]; !seen {
+		c.order = append(c.order, field)
+	}
+	c.counts[field] += n
 }
 
 // note records the runes of s, already clean, as used in face st.
@@ -105,7 +160,8 @@ func (c *cleaner) warnings() []Warning {
 			what = strconv.Itoa(n) + " characters"
 		}
 		ws = append(ws, Warning{
-			Field:   f,
+			Code:    WarnCharacterReplaced,
+			Path:    f,
 			Message: what + " the font cannot show replaced by " + strconv.Quote(c.fs.marker),
 		})
 	}

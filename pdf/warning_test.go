@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -25,10 +26,10 @@ func TestUnprintableText(t *testing.T) {
 	validate(t, pdf)
 
 	assert.Equal(t, []Warning{
-		{Field: "patient", Message: `1 character the font cannot show replaced by "[?]"`},
-		{Field: "history", Message: `6 characters the font cannot show replaced by "[?]"`},
-		{Field: "investigations[1]", Message: `2 characters the font cannot show replaced by "[?]"`},
-		{Field: "patientView.concerns", Message: `1 character the font cannot show replaced by "[?]"`},
+		{Code: WarnCharacterReplaced, Path: "patient", Message: `1 character the font cannot show replaced by "[?]"`},
+		{Code: WarnCharacterReplaced, Path: "history", Message: `6 characters the font cannot show replaced by "[?]"`},
+		{Code: WarnCharacterReplaced, Path: "investigations[1]", Message: `2 characters the font cannot show replaced by "[?]"`},
+		{Code: WarnCharacterReplaced, Path: "patientView.concerns", Message: `1 character the font cannot show replaced by "[?]"`},
 	}, ws)
 	for _, w := range ws {
 		for _, secret := range []string{"😣", "中", "Aisha", "florist", "Pain"} {
@@ -78,7 +79,7 @@ func TestCleanText(t *testing.T) {
 		{"≤ 5 µg/L, 37.5 °C, ½ tablet, €10, “quoted” – dash", "≤ 5 µg/L, 37.5 °C, ½ tablet, €10, “quoted” – dash", 0},
 	}
 	for _, c := range cases {
-		cl := newCleaner(fs)
+		cl := newCleaner(fs, "")
 		assert.Equal(t, c.want, cl.clean(c.in, regular, "f"), "%q", c.in)
 		assert.Equal(t, c.missing, cl.counts["f"], "%q", c.in)
 		if c.missing == 0 {
@@ -91,13 +92,51 @@ func TestWarningsAreNamedByField(t *testing.T) {
 	// The same field in several places gives one warning with the total.
 	fs, err := loadFonts()
 	require.NoError(t, err)
-	cl := newCleaner(fs)
+	cl := newCleaner(fs, "")
 	cl.clean("a 😀", regular, "history")
 	cl.clean("b 😀😀", bold, "history")
 	cl.clean("c 😀", regular, "reason")
 	ws := cl.warnings()
 	require.Len(t, ws, 2)
-	assert.Equal(t, "history", ws[0].Field)
+	assert.Equal(t, "history", ws[0].Path)
 	assert.True(t, strings.HasPrefix(ws[0].Message, "3 characters"))
-	assert.Equal(t, "reason", ws[1].Field)
+	assert.Equal(t, "reason", ws[1].Path)
+}
+
+// TestNameWarningBlamesThePatient: a character the font cannot show in the
+// patient's name is blamed on the patient, though the opening paragraph
+// (a "reason" block) prints the name too; the same character elsewhere in
+// that paragraph is still blamed on the reason.
+func TestNameWarningBlamesThePatient(t *testing.T) {
+	r, err := NewRenderer()
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		name, family, reason string
+		want                 []string
+	}{
+		{"family name", "Natarajan😊", "Palpitations", []string{"patient"}},
+		{"Hebrew family name", "נתנזון", "Palpitations", []string{"patient"}},
+		{"and the reason", "Natarajan😊", "Palpitations 😊", []string{"patient", "reason"}},
+		{"the reason alone", "Natarajan", "Palpitations 😊", []string{"reason"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := strings.NewReplacer(`"familyName": "Natarajan"`, `"familyName": "`+tt.family+`"`,
+				`"reason": "`, `"reason": "`+tt.reason+`. `).Replace(readString(t, "../testdata/referrals/cardiology-palpitations.json"))
+			l, err := composeJSON([]byte(doc))
+			require.NoError(t, err)
+			_, ws := render(t, r, l)
+			var fields []string
+			for _, w := range ws {
+				fields = append(fields, w.Path)
+			}
+			assert.ElementsMatch(t, tt.want, fields)
+		})
+	}
+}
+
+func readString(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
 }

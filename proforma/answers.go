@@ -34,18 +34,22 @@ func LoadAnswers(r io.Reader) (Answers, error) {
 		return nil, p.err()
 	}
 	if len(ms) > maxQuestions {
-		p.add("answers", fmt.Sprintf("more than %d answers", maxQuestions))
+		p.add("answers", referral.RuleMaxItems, fmt.Sprintf("more than %d answers", maxQuestions))
 		return nil, p.err()
 	}
 	a := make(Answers, len(ms))
 	for _, m := range ms {
+		if !idPattern.MatchString(m.key) {
+			// No question has such an id; the key is not repeated.
+			p.add("answers", RuleUnknownQuestion, "the "+nthKey(m.n)+" is not a question id")
+			continue
+		}
 		at := answerPath(m.key)
 		s, ok := asString(m.value, at, &p)
 		if !ok {
 			continue
 		}
-		if msg := textProblem(s); msg != "" {
-			p.add(at, msg)
+		if p.addFault(at, textProblem(s)) {
 			continue
 		}
 		a[m.key] = s
@@ -56,53 +60,49 @@ func LoadAnswers(r io.Reader) (Answers, error) {
 	return a, nil
 }
 
-// answerPath names the answer to question id in an error.
-func answerPath(id string) string {
-	if idPattern.MatchString(id) {
-		return "answers." + id
-	}
-	return "answers[" + quoteKey(id) + "]"
-}
+// answerPath names the answer to question id, an id of idPattern, in an
+// error.
+func answerPath(id string) string { return "answers." + id }
 
 var numberPattern = regexp.MustCompile(`^[-+]?[0-9]+(\.[0-9]+)?$`)
 
-// normalise returns answer a to q as the letter prints it, or a message
-// saying why it does not fit q. The message never repeats a.
-func normalise(q Question, a string) (string, string) {
-	if msg := textProblem(a); msg != "" {
-		return "", msg
+// normalise returns answer a to q as the letter prints it, or the fault
+// saying why it does not fit q. The fault's message never repeats a.
+func normalise(q Question, a string) (string, fault) {
+	if f := textProblem(a); f.msg != "" {
+		return "", f
 	}
 	s := strings.TrimSpace(a)
 	if s == "" {
-		return "", "is empty: leave out a question you do not answer"
+		return "", fault{referral.RuleBlank, "is empty: leave out a question you do not answer"}
 	}
 	switch q.Kind {
 	case KindYesNo:
 		switch strings.ToLower(s) {
 		case "yes":
-			return "Yes", ""
+			return "Yes", fault{}
 		case "no":
-			return "No", ""
+			return "No", fault{}
 		}
-		return "", "must be yes or no"
+		return "", fault{referral.RuleOneOf, "must be yes or no"}
 	case KindDate:
 		d, err := referral.ParseDate(s)
 		if err != nil {
-			return "", "must be a real date in YYYY-MM-DD form"
+			return "", fault{referral.RuleDate, "must be a real date in YYYY-MM-DD form"}
 		}
-		return d.Long(), ""
+		return d.Long(), fault{}
 	case KindNumber:
 		if !numberPattern.MatchString(s) {
-			return "", "must be a number, such as 12 or 7.5"
+			return "", fault{RuleNumber, "must be a number, such as 12 or 7.5"}
 		}
-		return s, ""
+		return s, fault{}
 	case KindChoice:
 		for _, c := range q.Choices {
 			if strings.EqualFold(strings.TrimSpace(c), s) {
-				return strings.TrimSpace(c), ""
+				return strings.TrimSpace(c), fault{}
 			}
 		}
-		return "", "must be one of the question's choices"
+		return "", fault{referral.RuleOneOf, "must be one of the question's choices"}
 	}
-	return s, ""
+	return s, fault{}
 }

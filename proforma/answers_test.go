@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/refletter/refletter/referral"
 )
 
 func TestLoadAnswers(t *testing.T) {
@@ -28,13 +30,13 @@ func TestLoadAnswersStrict(t *testing.T) {
 		{"number value", `{"fit-result": 86}`, "answers.fit-result: must be a string"},
 		{"null value", `{"fit-result": null}`, "answers.fit-result: must be a string"},
 		{"object value", `{"a": {"b": "c"}}`, "answers.a: must be a string"},
-		{"duplicate id", `{"a": "yes", "a": "no"}`, `answers: duplicate key "a"`},
+		{"duplicate id", `{"a": "yes", "a": "no"}`, `answers: duplicate key (2nd key)`},
 		{"trailing data", `{"a": "yes"} x`, "unexpected data after the answers (at byte 14)"},
 		{"two objects", `{"a": "yes"}{"b": "no"}`, "unexpected data after the answers (at byte 13)"},
 		{"truncated", `{"a": "yes"`, "answers is not valid JSON: it ends too soon"},
 		{"empty", ``, "answers is not valid JSON: it ends too soon"},
 		{"control character", `{"a": "bell\u0007"}`, "answers.a: holds a control character (only newline and tab are allowed)"},
-		{"odd id is quoted", `{"a b": 1}`, `answers["a b"]: must be a string`},
+		{"odd key is not repeated", `{"a": "yes", "9990000018 José Ferreira": 1}`, `answers: the 2nd key is not a question id`},
 		{"several at once", `{"a": 1, "b": "ok", "c": false}`, "answers.a: must be a string\nanswers.c: must be a string"},
 	}
 	for _, tt := range tests {
@@ -73,38 +75,39 @@ func TestLoadAnswersLimits(t *testing.T) {
 func TestNormalise(t *testing.T) {
 	choice := Question{ID: "c", Kind: KindChoice, Choices: []string{"Left", "Right", "FIT 10 µg Hb/g faeces or more"}}
 	tests := []struct {
-		q       Question
-		in      string
-		want    string
-		wantMsg string
+		q        Question
+		in       string
+		want     string
+		wantRule string
+		wantMsg  string
 	}{
-		{Question{Kind: KindText}, "  Left forearm \n", "Left forearm", ""},
-		{Question{Kind: KindText}, "Line one\nline two", "Line one\nline two", ""},
-		{Question{Kind: KindText}, "   ", "", "is empty: leave out a question you do not answer"},
-		{Question{Kind: KindYesNo}, "yes", "Yes", ""},
-		{Question{Kind: KindYesNo}, " NO ", "No", ""},
-		{Question{Kind: KindYesNo}, "y", "", "must be yes or no"},
-		{Question{Kind: KindYesNo}, "maybe", "", "must be yes or no"},
-		{Question{Kind: KindDate}, "2026-11-09", "9 November 2026", ""},
-		{Question{Kind: KindDate}, "2026-02-30", "", "must be a real date in YYYY-MM-DD form"},
-		{Question{Kind: KindDate}, "09/11/2026", "", "must be a real date in YYYY-MM-DD form"},
-		{Question{Kind: KindNumber}, "86", "86", ""},
-		{Question{Kind: KindNumber}, "-0.5", "-0.5", ""},
-		{Question{Kind: KindNumber}, "27.4", "27.4", ""},
-		{Question{Kind: KindNumber}, "1e9", "", "must be a number, such as 12 or 7.5"},
-		{Question{Kind: KindNumber}, "NaN", "", "must be a number, such as 12 or 7.5"},
-		{Question{Kind: KindNumber}, "12 weeks", "", "must be a number, such as 12 or 7.5"},
-		{choice, "right", "Right", ""},
-		{choice, "fit 10 µg hb/g faeces or more", "FIT 10 µg Hb/g faeces or more", ""},
-		{choice, "Both", "", "must be one of the question's choices"},
-		{Question{Kind: KindText}, "tab\tok", "tab\tok", ""},
-		{Question{Kind: KindText}, "esc\x1b", "", "holds a control character (only newline and tab are allowed)"},
+		{Question{Kind: KindText}, "  Left forearm \n", "Left forearm", "", ""},
+		{Question{Kind: KindText}, "Line one\nline two", "Line one\nline two", "", ""},
+		{Question{Kind: KindText}, "   ", "", referral.RuleBlank, "is empty: leave out a question you do not answer"},
+		{Question{Kind: KindYesNo}, "yes", "Yes", "", ""},
+		{Question{Kind: KindYesNo}, " NO ", "No", "", ""},
+		{Question{Kind: KindYesNo}, "y", "", referral.RuleOneOf, "must be yes or no"},
+		{Question{Kind: KindYesNo}, "maybe", "", referral.RuleOneOf, "must be yes or no"},
+		{Question{Kind: KindDate}, "2026-11-09", "9 November 2026", "", ""},
+		{Question{Kind: KindDate}, "2026-02-30", "", referral.RuleDate, "must be a real date in YYYY-MM-DD form"},
+		{Question{Kind: KindDate}, "09/11/2026", "", referral.RuleDate, "must be a real date in YYYY-MM-DD form"},
+		{Question{Kind: KindNumber}, "86", "86", "", ""},
+		{Question{Kind: KindNumber}, "-0.5", "-0.5", "", ""},
+		{Question{Kind: KindNumber}, "27.4", "27.4", "", ""},
+		{Question{Kind: KindNumber}, "1e9", "", RuleNumber, "must be a number, such as 12 or 7.5"},
+		{Question{Kind: KindNumber}, "NaN", "", RuleNumber, "must be a number, such as 12 or 7.5"},
+		{Question{Kind: KindNumber}, "12 weeks", "", RuleNumber, "must be a number, such as 12 or 7.5"},
+		{choice, "right", "Right", "", ""},
+		{choice, "fit 10 µg hb/g faeces or more", "FIT 10 µg Hb/g faeces or more", "", ""},
+		{choice, "Both", "", referral.RuleOneOf, "must be one of the question's choices"},
+		{Question{Kind: KindText}, "tab\tok", "tab\tok", "", ""},
+		{Question{Kind: KindText}, "esc\x1b", "", referral.RuleControlChars, "holds a control character (only newline and tab are allowed)"},
 	}
 	for _, tt := range tests {
-		got, msg := normalise(tt.q, tt.in)
+		got, f := normalise(tt.q, tt.in)
 		assert.Equal(t, tt.want, got, "%s %q", tt.q.Kind, tt.in)
-		assert.Equal(t, tt.wantMsg, msg, "%s %q", tt.q.Kind, tt.in)
-		if msg != "" && len(strings.TrimSpace(tt.in)) > 3 {
+		assert.Equal(t, fault{tt.wantRule, tt.wantMsg}, f, "%s %q", tt.q.Kind, tt.in)
+		if msg := f.msg; msg != "" && len(strings.TrimSpace(tt.in)) > 3 {
 			assert.NotContains(t, msg, strings.TrimSpace(tt.in), "a message never repeats the answer")
 		}
 	}

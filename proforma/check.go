@@ -1,7 +1,8 @@
 package proforma
 
 import (
-	"slices"
+	"fmt"
+	"strconv"
 
 	"github.com/refletter/refletter/referral"
 )
@@ -71,9 +72,10 @@ type Report struct {
 // included); otherwise an answer in a answers it; otherwise a gate or an
 // administrative item is not needed, and anything else is open.
 //
-// Every answer is kept. An answer to a question the form does not have,
-// or one that does not suit its question's kind, is an error naming the
-// question id; all such problems are listed at once in an Errors. A form
+// Every answer is kept. An answer that does not suit its question's kind
+// is an error naming the question id; answers to questions the form does
+// not have are an error that counts them, never naming their keys, which
+// may hold anything. All such problems are listed at once in an Errors. A form
 // that fails Validate is refused with its Errors. Check does not validate
 // r: that is referral's Validate.
 func (f *Form) Check(r *referral.Referral, a Answers) (*Report, error) {
@@ -81,18 +83,22 @@ func (f *Form) Check(r *referral.Referral, a Answers) (*Report, error) {
 		return nil, err
 	}
 	if r == nil {
-		return nil, Errors{{Path: "referral", Message: "no referral given"}}
+		return nil, Errors{{Path: "referral", Rule: referral.RuleRequired, Message: "no referral given"}}
 	}
 	var p problems
-	var unknown []string
+	// An answer to no question of the form is counted, never named: its
+	// key may hold anything (an NHS number is a valid id).
+	unknown := 0
 	for id := range a {
 		if _, ok := f.Question(id); !ok {
-			unknown = append(unknown, id)
+			unknown++
 		}
 	}
-	slices.Sort(unknown)
-	for _, id := range unknown {
-		p.add(answerPath(id), "no such question on the form")
+	switch {
+	case unknown == 1:
+		p.add("answers", RuleUnknownQuestion, "1 answer is to no question on the form")
+	case unknown > 1:
+		p.add("answers", RuleUnknownQuestion, strconv.Itoa(unknown)+" answers are to no question on the form")
 	}
 	rep := &Report{
 		FormID: f.ID, Title: f.Title, Issuer: f.Issuer, Specialty: f.Specialty,
@@ -102,10 +108,8 @@ func (f *Form) Check(r *referral.Referral, a Answers) (*Report, error) {
 	for _, q := range f.Questions {
 		res := Result{Question: q}
 		if raw, ok := a[q.ID]; ok {
-			ans, msg := normalise(q, raw)
-			if msg != "" {
-				p.add(answerPath(q.ID), msg)
-			}
+			ans, f := normalise(q, raw)
+			p.addFault(answerPath(q.ID), f)
 			res.Answer = ans
 		}
 		switch {
@@ -129,9 +133,11 @@ func (f *Form) Check(r *referral.Referral, a Answers) (*Report, error) {
 }
 
 // Section returns what the report adds to the letter: the form's id, title
-// and issuer, whether it is a two-week-wait form, and every answer the
-// referrer gave as question and answer pairs in the form's order. A nil
-// report gives an empty section.
+// and issuer, whether it is a two-week-wait form, every answer the
+// referrer gave as question and answer pairs in the form's order, and the
+// labels of the required questions still open, which the letter lists as
+// not available at the time of referral. A nil report gives an empty
+// section.
 func (rep *Report) Section() referral.FormSection {
 	if rep == nil {
 		return referral.FormSection{}
@@ -142,6 +148,9 @@ func (rep *Report) Section() referral.FormSection {
 			s.Answers = append(s.Answers, referral.FormAnswer{
 				QuestionID: res.Question.ID, Question: res.Question.Label, Answer: res.Answer,
 			})
+		}
+		if res.Status == StatusOpen && res.Question.Required {
+			s.Unavailable = append(s.Unavailable, res.Question.Label)
 		}
 	}
 	return s
@@ -161,8 +170,23 @@ func (rep *Report) Count(s Status) int {
 	return n
 }
 
+// Summary is the report in one line of counts, for the referrer before
+// sending: "9 answered, 10 open (7 required), 3 not needed". It holds no
+// patient data.
+func (rep *Report) Summary() string {
+	required := 0
+	for _, q := range rep.Open() {
+		if q.Required {
+			required++
+		}
+	}
+	return fmt.Sprintf("%d answered, %d open (%d required), %d not needed",
+		rep.Count(StatusAnswered), rep.Count(StatusOpen), required, rep.Count(StatusNotNeeded))
+}
+
 // Open returns the questions nothing answers, for the referrer to consider
-// before sending. They are never printed in the letter.
+// before sending. The letter lists the required ones as not available at
+// the time of referral, by label only.
 func (rep *Report) Open() []Question {
 	if rep == nil {
 		return nil

@@ -19,8 +19,9 @@
 // With [referral.WithProforma], the letter gains a section "Information
 // requested by <issuer>" holding the referrer's answers as question and
 // answer pairs, and the contractual statement names the form. Open
-// questions are never printed in the letter as blanks: they are for the
-// referrer, in the report. A two-week-wait form sends the case to the NHS
+// questions are never printed in the letter as blanks: the required ones
+// are listed, by label, as not available at the time of referral, and the
+// statement claims only the rest as answered. A two-week-wait form sends the case to the NHS
 // e-Referral Service: [referral.Decide] takes the eRS path and
 // [referral.Compose] refuses, exactly as for a two-week-wait priority.
 //
@@ -63,7 +64,8 @@
 // and an administrative item, a form with no questions, control characters,
 // and input over 1 MiB are all errors. Every problem is listed at once in
 // an [Errors], each naming its place: "questions[3].maps: no such referral
-// field".
+// field". An unknown or repeated key is named by its position ("unknown
+// field (4th key)"), never repeated, since it may hold anything.
 //
 // # Checking
 //

@@ -6,12 +6,50 @@ import (
 )
 
 // Problem is one thing wrong with a form definition or a set of answers:
-// where it is ("questions[3].maps", "answers.fit-result") and what is wrong.
-// It never holds an answer's value.
+// where it is, which rule it breaks and what is wrong. It never holds an
+// answer's value.
 type Problem struct {
-	Path    string
+	// Path is the place ("questions[3].maps", "answers.fit-result"), or ""
+	// for the whole document.
+	Path string
+	// Rule names the rule broken, for a program to act on: one of the
+	// Rule constants of this package, or referral's rule of the same
+	// meaning (referral.RuleRequired, RuleType, RuleOneOf, RuleDate,
+	// RuleBlank, RuleMaxLength, RuleMaxItems, RuleControlChars,
+	// RuleEncoding, RuleSyntax, RuleTrailingData, RuleUnknownField or
+	// RuleDuplicate).
+	Rule string
+	// Message says what is wrong, for a person to read.
 	Message string
 }
+
+// Rules only forms and answers have, as Problem.Rule names them.
+const (
+	// RuleID: a form or question id that is not 1 to 64 letters, digits,
+	// '.', '_' or '-', starting with a letter or digit.
+	RuleID = "id"
+	// RuleDuplicateID: a question id used by an earlier question.
+	RuleDuplicateID = "duplicate-id"
+	// RuleChoicesRequired: a choice question with no choices.
+	RuleChoicesRequired = "choices-required"
+	// RuleChoicesNotAllowed: choices on a question that is not a choice
+	// question.
+	RuleChoicesNotAllowed = "choices-not-allowed"
+	// RuleDuplicateChoice: a choice given twice in one question, ignoring
+	// case and surrounding space.
+	RuleDuplicateChoice = "duplicate-choice"
+	// RuleMaps: a maps path that is not a referral field.
+	RuleMaps = "maps"
+	// RuleGateAdministrative: a question marked both a gate and an
+	// administrative item.
+	RuleGateAdministrative = "gate-administrative"
+	// RuleNumber: an answer to a number question that is not a decimal
+	// number.
+	RuleNumber = "number"
+	// RuleUnknownQuestion: answers to questions the form does not have, or
+	// under a key that cannot be a question id.
+	RuleUnknownQuestion = "unknown-question"
+)
 
 // Error returns "path: message".
 func (p Problem) Error() string {
@@ -59,10 +97,21 @@ type problems struct {
 	broken []string
 }
 
-func (p *problems) add(path, msg string) { p.list = append(p.list, Problem{Path: path, Message: msg}) }
+func (p *problems) add(path, rule, msg string) {
+	p.list = append(p.list, Problem{Path: path, Rule: rule, Message: msg})
+}
 
-func (p *problems) breaks(path, msg string) {
-	p.add(path, msg)
+// addFault adds f at path, unless f is the zero fault.
+func (p *problems) addFault(path string, f fault) bool {
+	if f.msg == "" {
+		return false
+	}
+	p.add(path, f.rule, f.msg)
+	return true
+}
+
+func (p *problems) breaks(path, rule, msg string) {
+	p.add(path, rule, msg)
 	p.broken = append(p.broken, path)
 }
 
@@ -75,6 +124,9 @@ func (p *problems) isBroken(path string) bool {
 	}
 	return false
 }
+
+// fault is a rule broken and its message, or the zero fault for none.
+type fault struct{ rule, msg string }
 
 func (p *problems) err() error {
 	if len(p.list) == 0 {

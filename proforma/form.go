@@ -130,7 +130,7 @@ func decodeForm(raw json.RawMessage, p *problems) *Form {
 			if s, ok := asString(m.value, "version", p); ok {
 				d, err := referral.ParseDate(s)
 				if err != nil {
-					p.breaks("version", "must be a real date in YYYY-MM-DD form")
+					p.breaks("version", referral.RuleDate, "must be a real date in YYYY-MM-DD form")
 				}
 				f.Version = d
 			}
@@ -148,7 +148,7 @@ func decodeForm(raw json.RawMessage, p *problems) *Form {
 				f.Questions = append(f.Questions, decodeQuestion(q, "questions["+strconv.Itoa(i)+"]", p))
 			}
 		default:
-			p.add("", "unknown field "+quoteKey(m.key))
+			p.add("", referral.RuleUnknownField, "unknown field ("+nthKey(m.n)+")")
 		}
 	}
 	return f
@@ -190,7 +190,7 @@ func decodeQuestion(raw json.RawMessage, path string, p *problems) Question {
 		case "administrative":
 			q.Administrative, _ = asBool(m.value, at, p)
 		default:
-			p.add(path, "unknown field "+quoteKey(m.key))
+			p.add(path, referral.RuleUnknownField, "unknown field ("+nthKey(m.n)+")")
 		}
 	}
 	return q
@@ -200,7 +200,7 @@ func decodeQuestion(raw json.RawMessage, path string, p *problems) Question {
 // is for forms built in Go. It returns nil or an Errors.
 func (f *Form) Validate() error {
 	if f == nil {
-		return Errors{{Message: "no form given"}}
+		return Errors{{Rule: referral.RuleRequired, Message: "no form given"}}
 	}
 	if ps := f.problems(); len(ps) > 0 {
 		return ps
@@ -212,15 +212,13 @@ func (f *Form) problems() Errors {
 	var p problems
 	text := func(path, s string, required bool) {
 		if required && strings.TrimSpace(s) == "" {
-			p.add(path, "required")
+			p.add(path, referral.RuleRequired, "required")
 			return
 		}
-		if msg := textProblem(s); msg != "" {
-			p.add(path, msg)
-		}
+		p.addFault(path, textProblem(s))
 	}
 	if f.ID != "" && !idPattern.MatchString(f.ID) {
-		p.add("id", "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+		p.add("id", RuleID, "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
 	} else {
 		text("id", f.ID, true)
 	}
@@ -228,25 +226,25 @@ func (f *Form) problems() Errors {
 	text("issuer", f.Issuer, true)
 	text("specialty", f.Specialty, false)
 	if !f.Version.IsZero() && !f.Version.Valid() {
-		p.add("version", "must be a real date in YYYY-MM-DD form")
+		p.add("version", referral.RuleDate, "must be a real date in YYYY-MM-DD form")
 	}
 	switch {
 	case len(f.Questions) == 0:
-		p.add("questions", "the form has no questions")
+		p.add("questions", referral.RuleRequired, "the form has no questions")
 	case len(f.Questions) > maxQuestions:
-		p.add("questions", fmt.Sprintf("more than %d questions", maxQuestions))
+		p.add("questions", referral.RuleMaxItems, fmt.Sprintf("more than %d questions", maxQuestions))
 	}
 	first := map[string]int{}
 	for i, q := range f.Questions {
 		at := "questions[" + strconv.Itoa(i) + "]"
 		switch {
 		case q.ID == "":
-			p.add(at+".id", "required")
+			p.add(at+".id", referral.RuleRequired, "required")
 		case !idPattern.MatchString(q.ID):
-			p.add(at+".id", "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+			p.add(at+".id", RuleID, "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
 		default:
 			if j, dup := first[q.ID]; dup {
-				p.add(at+".id", fmt.Sprintf("duplicate question id (also questions[%d])", j))
+				p.add(at+".id", RuleDuplicateID, fmt.Sprintf("duplicate question id (also questions[%d])", j))
 			} else {
 				first[q.ID] = i
 			}
@@ -254,16 +252,16 @@ func (f *Form) problems() Errors {
 		text(at+".label", q.Label, true)
 		switch {
 		case q.Kind == "":
-			p.add(at+".kind", "required")
+			p.add(at+".kind", referral.RuleRequired, "required")
 		case !q.Kind.Valid():
-			p.add(at+".kind", "must be one of text, yes-no, date, number, choice")
+			p.add(at+".kind", referral.RuleOneOf, "must be one of text, yes-no, date, number, choice")
 		case q.Kind == KindChoice && len(q.Choices) == 0:
-			p.add(at+".choices", "a choice question needs its choices")
+			p.add(at+".choices", RuleChoicesRequired, "a choice question needs its choices")
 		case q.Kind != KindChoice && len(q.Choices) > 0:
-			p.add(at+".choices", "only a choice question has choices")
+			p.add(at+".choices", RuleChoicesNotAllowed, "only a choice question has choices")
 		}
 		if len(q.Choices) > maxChoices {
-			p.add(at+".choices", fmt.Sprintf("more than %d choices", maxChoices))
+			p.add(at+".choices", referral.RuleMaxItems, fmt.Sprintf("more than %d choices", maxChoices))
 		}
 		seen := map[string]bool{}
 		for j, c := range q.Choices {
@@ -271,7 +269,7 @@ func (f *Form) problems() Errors {
 			text(cat, c, true)
 			k := strings.ToLower(strings.TrimSpace(c))
 			if seen[k] && k != "" {
-				p.add(cat, "duplicate choice")
+				p.add(cat, RuleDuplicateChoice, "duplicate choice")
 			}
 			seen[k] = true
 		}
@@ -280,10 +278,10 @@ func (f *Form) problems() Errors {
 			if s := suggest(q.Maps); s != "" {
 				msg += " (did you mean " + s + "?)"
 			}
-			p.add(at+".maps", msg)
+			p.add(at+".maps", RuleMaps, msg)
 		}
 		if q.Gate && q.Administrative {
-			p.add(at, "a question is a gate or an administrative item, not both")
+			p.add(at, RuleGateAdministrative, "a question is a gate or an administrative item, not both")
 		}
 	}
 	return p.list

@@ -44,6 +44,7 @@ func FuzzLoad(f *testing.F) {
 				require.NotEmpty(t, es)
 				for _, e := range es {
 					assert.NotEmpty(t, e.Message)
+					assert.True(t, knownRules[e.Rule], "rule %q", e.Rule)
 				}
 			}
 			return
@@ -78,6 +79,9 @@ func FuzzLoadAnswers(f *testing.F) {
 			if !errors.Is(err, ErrTooLarge) {
 				var es Errors
 				require.ErrorAs(t, err, &es)
+				for _, e := range es {
+					assert.True(t, knownRules[e.Rule], "rule %q", e.Rule)
+				}
 			}
 			return
 		}
@@ -92,10 +96,10 @@ func FuzzLoadAnswers(f *testing.F) {
 
 // checkErrorLine is the shape of every line of a Check error for bad
 // answers: a place and a fixed message, with no room for the answer.
-var checkErrorLine = regexp.MustCompile(`^answers(\.[A-Za-z0-9._-]+|\[".*"\]): ` +
-	`(no such question on the form|is empty: leave out a question you do not answer|must be yes or no|` +
+var checkErrorLine = regexp.MustCompile(`^(answers: [0-9]+ answers? (is|are) to no question on the form|answers\.[A-Za-z0-9._-]+: ` +
+	`(is empty: leave out a question you do not answer|must be yes or no|` +
 	`must be a real date in YYYY-MM-DD form|must be a number, such as 12 or 7\.5|must be one of the question's choices|` +
-	`is longer than 20000 characters|holds a control character \(only newline and tab are allowed\))$`)
+	`is longer than 20000 characters|holds a control character \(only newline and tab are allowed\)))$`)
 
 // FuzzCheck checks that any answer to any question gives a report or an
 // error that names the question and never the answer.
@@ -116,6 +120,11 @@ func FuzzCheck(f *testing.F) {
 			assert.Nil(t, rep)
 			for _, line := range bytes.Split([]byte(err.Error()), []byte("\n")) {
 				assert.Regexp(t, checkErrorLine, string(line))
+			}
+			var es Errors
+			require.ErrorAs(t, err, &es)
+			for _, e := range es {
+				assert.True(t, knownRules[e.Rule], "rule %q", e.Rule)
 			}
 			return
 		}

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/refletter/refletter/referral"
 )
 
 // readAll reads at most MaxSize bytes of r.
@@ -30,31 +32,32 @@ func readAll(r io.Reader, what string) ([]byte, error) {
 // content, only a byte position (counted from 1).
 func oneValue(b []byte, what string) (json.RawMessage, *Problem) {
 	if !utf8.Valid(b) {
-		return nil, &Problem{Message: what + " is not valid UTF-8"}
+		return nil, &Problem{Rule: referral.RuleEncoding, Message: what + " is not valid UTF-8"}
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	var v json.RawMessage
 	if err := dec.Decode(&v); err != nil {
 		if se, ok := errors.AsType[*json.SyntaxError](err); ok {
-			return nil, &Problem{Message: fmt.Sprintf("%s is not valid JSON (at byte %d)", what, se.Offset)}
+			return nil, &Problem{Rule: referral.RuleSyntax, Message: fmt.Sprintf("%s is not valid JSON (at byte %d)", what, se.Offset)}
 		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, &Problem{Message: what + " is not valid JSON: it ends too soon"}
+			return nil, &Problem{Rule: referral.RuleSyntax, Message: what + " is not valid JSON: it ends too soon"}
 		}
-		return nil, &Problem{Message: what + " is not valid JSON"}
+		return nil, &Problem{Rule: referral.RuleSyntax, Message: what + " is not valid JSON"}
 	}
 	end := int(dec.InputOffset())
 	if rest := bytes.TrimLeft(b[end:], " \t\r\n"); len(rest) > 0 {
 		at := len(b) - len(rest) + 1
-		return nil, &Problem{Message: fmt.Sprintf("unexpected data after the %s (at byte %d)", what, at)}
+		return nil, &Problem{Rule: referral.RuleTrailingData, Message: fmt.Sprintf("unexpected data after the %s (at byte %d)", what, at)}
 	}
 	return v, nil
 }
 
-// member is one key and value of a JSON object.
+// member is one key and value of a JSON object, and its place there.
 type member struct {
 	key   string
 	value json.RawMessage
+	n     int // 1 for the first key
 }
 
 // members splits a JSON object into its members in order, reporting
@@ -62,41 +65,48 @@ type member struct {
 func members(raw json.RawMessage, path string, p *problems) ([]member, bool) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		p.breaks(path, "must be an object")
+		p.breaks(path, referral.RuleType, "must be an object")
 		return nil, false
 	}
 	var ms []member
 	seen := map[string]bool{}
-	for dec.More() {
+	for n := 1; dec.More(); n++ {
 		t, err := dec.Token()
 		key, ok := t.(string)
 		if err != nil || !ok {
-			p.breaks(path, "must be an object")
+			p.breaks(path, referral.RuleType, "must be an object")
 			return nil, false
 		}
 		var v json.RawMessage
 		if err := dec.Decode(&v); err != nil {
-			p.breaks(path, "must be an object")
+			p.breaks(path, referral.RuleType, "must be an object")
 			return nil, false
 		}
 		if seen[key] {
-			p.add(path, "duplicate key "+quoteKey(key))
+			p.add(path, referral.RuleDuplicate, "duplicate key ("+nthKey(n)+")")
 			continue
 		}
 		seen[key] = true
-		ms = append(ms, member{key, v})
+		ms = append(ms, member{key, v, n})
 	}
 	return ms, true
 }
 
-// quoteKey quotes a key for a message, shortened so that a long key does
-// not flood it.
-func quoteKey(k string) string {
-	const max = 40
-	if utf8.RuneCountInString(k) > max {
-		k = string([]rune(k)[:max]) + "…"
+// nthKey names a key by its place in its object ("3rd key"): a key that
+// is not one of the format's may hold anything (a patient's name, a
+// control character, a megabyte), so it is never repeated.
+func nthKey(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
 	}
-	return strconv.Quote(k)
+	return strconv.Itoa(n) + suffix + " key"
 }
 
 func isNull(raw json.RawMessage) bool { return string(raw) == "null" }
@@ -104,7 +114,7 @@ func isNull(raw json.RawMessage) bool { return string(raw) == "null" }
 func asString(raw json.RawMessage, path string, p *problems) (string, bool) {
 	var s string
 	if isNull(raw) || json.Unmarshal(raw, &s) != nil {
-		p.breaks(path, "must be a string")
+		p.breaks(path, referral.RuleType, "must be a string")
 		return "", false
 	}
 	return s, true
@@ -113,7 +123,7 @@ func asString(raw json.RawMessage, path string, p *problems) (string, bool) {
 func asBool(raw json.RawMessage, path string, p *problems) (bool, bool) {
 	var b bool
 	if isNull(raw) || json.Unmarshal(raw, &b) != nil {
-		p.breaks(path, "must be true or false")
+		p.breaks(path, referral.RuleType, "must be true or false")
 		return false, false
 	}
 	return b, true
@@ -122,22 +132,22 @@ func asBool(raw json.RawMessage, path string, p *problems) (bool, bool) {
 func asArray(raw json.RawMessage, path string, p *problems) ([]json.RawMessage, bool) {
 	var a []json.RawMessage
 	if isNull(raw) || json.Unmarshal(raw, &a) != nil {
-		p.breaks(path, "must be a list")
+		p.breaks(path, referral.RuleType, "must be a list")
 		return nil, false
 	}
 	return a, true
 }
 
 // textProblem says what is wrong with s as text in a form or an answer, or
-// "" when nothing is.
-func textProblem(s string) string {
+// returns the zero fault when nothing is.
+func textProblem(s string) fault {
 	if utf8.RuneCountInString(s) > maxText {
-		return fmt.Sprintf("is longer than %d characters", maxText)
+		return fault{referral.RuleMaxLength, fmt.Sprintf("is longer than %d characters", maxText)}
 	}
 	for _, r := range s {
 		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r >= 0x80 && r < 0xa0 {
-			return "holds a control character (only newline and tab are allowed)"
+			return fault{referral.RuleControlChars, "holds a control character (only newline and tab are allowed)"}
 		}
 	}
-	return ""
+	return fault{}
 }

@@ -116,8 +116,13 @@ func (rep *Report) WriteText(w io.Writer) error {
 	case rep.TwoWeekWait:
 		prose("No letter is made for a two-week-wait case: complete the suspected-cancer form and attach it in eRS.")
 	case open > 0:
-		prose("Open questions are never printed in the letter as blanks. Add what matters for this patient " +
-			"to the referral, or answer them by question id.")
+		listed := ""
+		if n := len(rep.Section().Unavailable); n > 0 {
+			listed = fmt.Sprintf(" The letter lists the %d required %s (marked *) as not available at the time of referral.",
+				n, plural(n, "one", "ones"))
+		}
+		prose("Open questions are never printed in the letter as blanks." + listed +
+			" Add what matters for this patient to the referral, or answer them by question id.")
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("proforma: writing report: %w", err)

@@ -1,9 +1,9 @@
 package referral
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -49,58 +49,61 @@ func (c *composer) letter() *Letter {
 	r := c.r
 	c.letterhead()
 	if c.s.forPatient {
-		c.add(&Notice{Title: "Copy for the patient", Field: "copies.patient"})
+		c.add(&Notice{Title: "Copy for the patient", Path: "copies.patient"})
 	}
 	c.addressee()
 	c.references()
-	c.add(&Paragraph{Text: c.reLine(), Strong: true, Field: "patient"})
-	if r.Priority.canonical() != PriorityRoutine {
-		n := &Notice{Title: strings.ToUpper(priorityWord(r.Priority)) + " REFERRAL", Field: "priority"}
+	c.add(&Paragraph{Text: c.reLine(), Strong: true, Path: "patient"})
+	c.atAGlance()
+	urgent := r.Priority.canonical() != PriorityRoutine
+	if urgent {
+		n := &Notice{Title: strings.ToUpper(priorityWord(r.Priority)) + " REFERRAL", Urgent: true, Path: "priority"}
 		if t := strings.TrimSpace(r.PriorityReason); t != "" {
 			n.Lines = []string{"Reason for urgency: " + t}
 		}
 		c.add(n)
 	}
 	c.communication()
-	c.add(&Paragraph{Text: "Dear " + salutation(r.Recipient.Clinician) + ",", Field: "recipient.clinician"})
+	c.add(&Paragraph{Text: "Dear " + salutation(r.Recipient.Clinician) + ",", Path: "recipient.clinician"})
 	c.opening()
+	c.safety()
 	c.clinical()
 	c.statement()
 	c.signature()
 	c.copies()
 
 	specialty := firstNonEmpty(r.Recipient.Specialty, r.Recipient.Service)
-	l := &Letter{
-		Meta: Meta{
-			Title:    "Referral letter: " + specialty,
-			Subject:  capitalise(priorityWord(r.Priority)) + " referral to " + r.Recipient.Service,
-			Author:   r.Practice.Name,
-			Creator:  "refletter",
-			Language: "en-GB",
-			Date:     c.date,
-			Patient: PageIdentity{
-				Name:        fullName(r.Patient),
-				DateOfBirth: r.Patient.DateOfBirth.Long(),
-				NHSNumber:   r.Patient.NHSNumber.String(),
-			},
-			Confidentiality: "Confidential: this letter contains patient-identifiable information.",
+	meta := Meta{
+		Title:    "Referral letter: " + specialty,
+		Subject:  capitalise(priorityWord(r.Priority)) + " referral to " + r.Recipient.Service,
+		Author:   r.Practice.Name,
+		Creator:  "refletter",
+		Language: "en-GB",
+		Date:     c.date,
+		Patient: PageIdentity{
+			Name:        fullName(r.Patient),
+			DateOfBirth: r.Patient.DateOfBirth.Long(),
+			NHSNumber:   r.Patient.NHSNumber.String(),
 		},
-		Blocks: c.blocks,
+		Confidentiality: "Confidential: this letter contains patient-identifiable information.",
+	}
+	if urgent {
+		meta.PageMark = capitalise(priorityWord(r.Priority))
 	}
 	if f, _ := r.PatientCopy(); c.s.forPatient && f.Kind == CopyLargePrint {
-		l.Meta.TextSize = float64(f.PointSize)
+		meta.TextSize = float64(f.PointSize)
 	}
-	return l
+	return &Letter{Meta: meta, Blocks: c.blocks}
 }
 
 func (c *composer) letterhead() {
 	p := c.r.Practice
-	lh := &Letterhead{Name: p.Name, Lines: addressLines(p.Address), Field: "practice"}
-	lh.Details = append(lh.Details, KeyValue{Key: "Tel", Value: p.Phone, Field: "practice.phone"})
+	lh := &Letterhead{Name: p.Name, Lines: addressLines(p.Address), Path: "practice"}
+	lh.Details = append(lh.Details, KeyValue{Key: "Tel", Value: p.Phone, Path: "practice.phone"})
 	if p.Email != "" {
-		lh.Details = append(lh.Details, KeyValue{Key: "Email", Value: p.Email, Field: "practice.email"})
+		lh.Details = append(lh.Details, KeyValue{Key: "Email", Value: p.Email, Path: "practice.email"})
 	}
-	lh.Details = append(lh.Details, KeyValue{Key: "ODS code", Value: p.ODSCode, Field: "practice.odsCode"})
+	lh.Details = append(lh.Details, KeyValue{Key: "ODS code", Value: p.ODSCode, Path: "practice.odsCode"})
 	c.add(lh)
 }
 
@@ -121,21 +124,21 @@ func (c *composer) addressee() {
 	if rc.Address != nil {
 		lines = append(lines, addressLines(*rc.Address)...)
 	}
-	c.add(&Addressee{Lines: lines, Field: "recipient"})
+	c.add(&Addressee{Lines: lines, Path: "recipient"})
 }
 
 func (c *composer) references() {
 	r := c.r
-	kv := &KeyValueList{Field: "date"}
-	kv.Items = append(kv.Items, KeyValue{Key: "Date", Value: c.date.Long(), Field: "date"})
+	kv := &KeyValueList{Path: "date"}
+	kv.Items = append(kv.Items, KeyValue{Key: "Date", Value: c.date.Long(), Path: "date"})
 	if r.Reference != "" {
-		kv.Items = append(kv.Items, KeyValue{Key: "Our reference", Value: r.Reference, Field: "reference"})
+		kv.Items = append(kv.Items, KeyValue{Key: "Our reference", Value: r.Reference, Path: "reference"})
 	}
-	if r.Priority.canonical() == PriorityRoutine && strings.TrimSpace(r.PriorityReason) != "" {
-		kv.Items = append(kv.Items, KeyValue{Key: "Priority", Value: "Routine. " + r.PriorityReason, Field: "priorityReason"})
+	if r.UBRN != "" {
+		kv.Items = append(kv.Items, KeyValue{Key: "e-RS UBRN", Value: r.UBRN.String(), Path: "ubrn"})
 	}
 	if r.Recipient.ERSServiceID != "" {
-		kv.Items = append(kv.Items, KeyValue{Key: "eRS service ID", Value: r.Recipient.ERSServiceID, Field: "recipient.ersServiceId"})
+		kv.Items = append(kv.Items, KeyValue{Key: "eRS service ID", Value: r.Recipient.ERSServiceID, Path: "recipient.ersServiceId"})
 	}
 	c.add(kv)
 }
@@ -147,11 +150,11 @@ func (c *composer) reLine() string {
 	if p.PreferredName != "" {
 		b.WriteString(" (prefers to be called " + p.PreferredName + ")")
 	}
-	b.WriteString("\nBorn " + p.DateOfBirth.Long() + " (age " + ageText(p.DateOfBirth, c.date) + ")")
-	if p.Sex != "" {
-		b.WriteString(", sex: " + p.Sex)
-	}
 	b.WriteString("\nNHS number " + p.NHSNumber.String())
+	b.WriteString(". Born " + p.DateOfBirth.Long() + " (age " + ageText(p.DateOfBirth, c.date) + ")")
+	if sx := sexText(p.Sex); sx != "" {
+		b.WriteString(". Sex: " + sx)
+	}
 	b.WriteString("\n" + strings.Join(addressLines(p.Address), ", "))
 	var contact []string
 	for _, ph := range p.Phones {
@@ -173,13 +176,9 @@ func (c *composer) communication() {
 	if cm == nil {
 		return
 	}
-	n := &Notice{Title: "Communication needs", Field: "communication"}
+	n := &Notice{Title: "Communication needs", Path: "communication"}
 	if in := cm.Interpreter; in != nil {
-		l := "Interpreter needed: " + in.Language
-		if in.Dialect != "" {
-			l += " (" + in.Dialect + ")"
-		}
-		n.Lines = append(n.Lines, l)
+		n.Lines = append(n.Lines, "Interpreter needed: "+interpreterText(in))
 	}
 	for _, a := range cm.AccessibleInformation {
 		n.Lines = append(n.Lines, "Accessible information: "+a)
@@ -205,20 +204,91 @@ func (c *composer) communication() {
 	}
 }
 
+// opening is the first paragraph: a fixed sentence naming the patient and
+// the kind of request, then the reason and the question in the referrer's
+// own words, unchanged, each under its own label.
 func (c *composer) opening() {
 	r := c.r
-	who := patientRef(r.Patient) + ", " + article(ageNumber(r.Patient.DateOfBirth, c.date)) + " " +
-		ageAdjective(r.Patient.DateOfBirth, c.date) + " " + personNoun(r.Patient.Sex, r.Patient.DateOfBirth.YearsTo(c.date))
-	reason := strings.TrimRight(strings.TrimSpace(r.Reason), ".")
-	text := "I would be grateful if you could see " + who + ", " + requestPhrase(r.Request.Kind) + " " + runOn(reason) + "."
+	c.add(&Paragraph{Text: "I would be grateful if you could see " + patientRef(r.Patient) + requestPhrase(r.Request.Kind) + ".", Path: "patient"})
+	kv := &KeyValueList{Path: "reason"}
+	kv.Items = append(kv.Items, KeyValue{Key: "Reason for referral", Value: strings.TrimSpace(r.Reason), Path: "reason"})
 	if d := strings.TrimSpace(r.Request.Detail); d != "" {
-		text += " Specifically, I am asking: " + d
+		kv.Items = append(kv.Items, KeyValue{Key: "My question", Value: d, Path: "request.detail"})
 	}
-	c.add(&Paragraph{Text: text, Field: "reason"})
+	c.add(kv)
+}
+
+// atAGlance is the short summary under the "Re:" block: the priority in
+// words, what is asked, allergies, an interpreter, and a pointer to the
+// Safety section. The full sections follow in the letter.
+func (c *composer) atAGlance() {
+	r := c.r
+	sm := &Summary{Title: "At a glance", Path: "priority"}
+	pr := capitalise(priorityWord(r.Priority))
+	if r.Priority.canonical() == PriorityRoutine {
+		if t := strings.TrimSpace(r.PriorityReason); t != "" {
+			pr += ". " + t
+		}
+	}
+	sm.Items = append(sm.Items, KeyValue{Key: "Priority", Value: pr, Path: "priority"})
+	sm.Items = append(sm.Items, KeyValue{Key: "Asked", Value: requestWords(r.Request), Path: "request"})
+	sm.Items = append(sm.Items, KeyValue{Key: "Allergies", Value: allergySummary(r.Allergies), Path: "allergies"})
+	if cm := r.Communication; cm != nil && cm.Interpreter != nil {
+		sm.Items = append(sm.Items, KeyValue{Key: "Interpreter", Value: interpreterText(cm.Interpreter), Path: "communication.interpreter"})
+	}
+	if kinds := safetyKinds(r.Safety); len(kinds) > 0 {
+		sm.Items = append(sm.Items, KeyValue{Key: "Safety", Value: "See Safety below (" + strings.Join(kinds, ", ") + ")", Path: "safety"})
+	}
+	c.add(sm)
+}
+
+// allergySummary is the allergy list in one line, or its state.
+func allergySummary(a Allergies) string {
+	switch {
+	case a.State == StateUnknown:
+		return "Allergy status not recorded"
+	case len(a.Items) == 0:
+		return "No known drug allergies"
+	}
+	var out []string
+	for _, it := range a.Items {
+		s := it.Substance
+		if d := strings.Join(nonEmpty(it.Reaction, it.Severity), ", "); d != "" {
+			s += " (" + d + ")"
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, "; ")
+}
+
+// safetyKinds names the parts of s that are given, for the pointer in
+// the At a glance block.
+func safetyKinds(s *Safety) []string {
+	if !s.hasRisk() {
+		return nil
+	}
+	var out []string
+	for _, f := range []struct{ name, text string }{
+		{"safeguarding", s.Safeguarding}, {"risk to self", s.RiskToSelf},
+		{"risk to others", s.RiskToOthers}, {"risk to staff", s.RiskToStaff},
+	} {
+		if strings.TrimSpace(f.text) != "" {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
+func interpreterText(in *Interpreter) string {
+	l := in.Language
+	if in.Dialect != "" {
+		l += " (" + in.Dialect + ")"
+	}
+	return l
 }
 
 func (c *composer) section(title, field string, body ...Block) {
-	c.add(&Heading{Text: title, Field: field})
+	c.add(&Heading{Text: title, Path: field})
 	c.add(body...)
 }
 
@@ -226,7 +296,7 @@ func (c *composer) text(title, field, text string) {
 	if strings.TrimSpace(text) == "" {
 		return
 	}
-	c.section(title, field, &Paragraph{Text: text, Field: field})
+	c.section(title, field, &Paragraph{Text: text, Path: field})
 }
 
 func (c *composer) clinical() {
@@ -234,7 +304,8 @@ func (c *composer) clinical() {
 	c.text("History of presenting complaint", "history", r.History)
 	c.text("Examination", "examination", r.Examination)
 	if len(r.Investigations) > 0 {
-		t := &Table{Header: []string{"Investigation", "Result", "Date", "Comment"}, Widths: []float64{3, 4, 2, 3}, Field: "investigations"}
+		t := &Table{Header: []string{"Investigation", "Result", "Date", "Comment"}, Widths: []float64{3, 4, 2, 3},
+			NoWrap: []bool{false, false, true, false}, Path: "investigations"}
 		for _, in := range r.Investigations {
 			t.Rows = append(t.Rows, []string{in.Name, in.Result, in.Date.Long(), in.Comment})
 		}
@@ -242,9 +313,10 @@ func (c *composer) clinical() {
 	}
 	c.text("Management so far", "managementSoFar", r.ManagementSoFar)
 	if len(r.PastHistory) > 0 {
-		t := &Table{Header: []string{"Condition", "Since", "Note"}, Widths: []float64{4, 2, 5}, Field: "pastHistory"}
+		t := &Table{Header: []string{"Condition", "Since", "Note"}, Widths: []float64{4, 2, 5},
+			NoWrap: []bool{false, true, false}, Path: "pastHistory"}
 		for _, p := range r.PastHistory {
-			t.Rows = append(t.Rows, []string{p.Condition, p.Since, p.Note})
+			t.Rows = append(t.Rows, []string{p.Condition, sinceText(p.Since), p.Note})
 		}
 		c.section("Past medical history", "pastHistory", t)
 	}
@@ -253,7 +325,6 @@ func (c *composer) clinical() {
 	c.text("Family history", "familyHistory", r.FamilyHistory)
 	c.text("Social history", "socialHistory", r.SocialHistory)
 	c.patientView()
-	c.safety()
 	c.adviceAndGuidance()
 	c.form()
 	if len(r.Attachments) > 0 {
@@ -265,15 +336,16 @@ func (c *composer) clinical() {
 			}
 			lines = append(lines, l)
 		}
-		c.section("Enclosures", "attachments", &Paragraph{Text: strings.Join(lines, "\n"), Field: "attachments"})
+		c.section("Enclosures", "attachments", &Paragraph{Text: strings.Join(lines, "\n"), Path: "attachments"})
 	}
 }
 
 func (c *composer) medication() {
 	m := c.r.Medications
-	t := &Table{Header: []string{"Medicine", "Dose", "Since"}, Widths: []float64{5, 4, 2}, Field: "medications.items"}
+	t := &Table{Header: []string{"Medicine", "Dose", "Since"}, Widths: []float64{5, 4, 2},
+		NoWrap: []bool{false, false, true}, Path: "medications.items"}
 	for _, it := range m.Items {
-		t.Rows = append(t.Rows, []string{it.Name, it.Dose, it.Since})
+		t.Rows = append(t.Rows, []string{it.Name, it.Dose, sinceText(it.Since)})
 	}
 	c.section("Current medication", "medications", stated(m.State, t, "medications",
 		"Medication status not recorded: current medication is not known.", "No current medication."))
@@ -281,7 +353,7 @@ func (c *composer) medication() {
 
 func (c *composer) allergies() {
 	a := c.r.Allergies
-	t := &Table{Header: []string{"Substance", "Reaction", "Severity"}, Widths: []float64{4, 5, 2}, Field: "allergies.items"}
+	t := &Table{Header: []string{"Substance", "Reaction", "Severity"}, Widths: []float64{4, 5, 2}, Path: "allergies.items"}
 	for _, it := range a.Items {
 		t.Rows = append(t.Rows, []string{it.Substance, it.Reaction, it.Severity})
 	}
@@ -294,9 +366,9 @@ func (c *composer) allergies() {
 func stated(state State, t *Table, field, unknown, none string) Block {
 	switch {
 	case state == StateUnknown:
-		return &Paragraph{Text: unknown, Field: field}
+		return &Paragraph{Text: unknown, Path: field}
 	case len(t.Rows) == 0:
-		return &Paragraph{Text: none, Field: field}
+		return &Paragraph{Text: none, Path: field}
 	}
 	return t
 }
@@ -306,15 +378,15 @@ func (c *composer) patientView() {
 	if v == nil {
 		return
 	}
-	kv := &KeyValueList{Field: "patientView"}
+	kv := &KeyValueList{Path: "patientView"}
 	if v.Informed != nil {
-		kv.Items = append(kv.Items, KeyValue{Key: "Knows of this referral", Value: yesNo(*v.Informed), Field: "patientView.informed"})
+		kv.Items = append(kv.Items, KeyValue{Key: "Knows of this referral", Value: yesNo(*v.Informed), Path: "patientView.informed"})
 	}
 	if v.Agrees != nil {
-		kv.Items = append(kv.Items, KeyValue{Key: "Agrees to this referral", Value: yesNo(*v.Agrees), Field: "patientView.agrees"})
+		kv.Items = append(kv.Items, KeyValue{Key: "Agrees to this referral", Value: yesNo(*v.Agrees), Path: "patientView.agrees"})
 	}
 	if v.Concerns != "" {
-		kv.Items = append(kv.Items, KeyValue{Key: "Concerns and expectations", Value: v.Concerns, Field: "patientView.concerns"})
+		kv.Items = append(kv.Items, KeyValue{Key: "Concerns and expectations", Value: v.Concerns, Path: "patientView.concerns"})
 	}
 	if len(kv.Items) > 0 {
 		c.section("The patient's view", "patientView", kv)
@@ -326,11 +398,13 @@ func (c *composer) safety() {
 	if s == nil {
 		return
 	}
-	kv := &KeyValueList{Field: "safety"}
+	kv := &KeyValueList{Path: "safety"}
 	for _, it := range []KeyValue{
-		{Key: "Safeguarding", Value: s.Safeguarding, Field: "safety.safeguarding"},
-		{Key: "Risks to visiting staff", Value: s.Risks, Field: "safety.risks"},
-		{Key: "Capacity and lasting power of attorney", Value: s.Capacity, Field: "safety.capacity"},
+		{Key: "Safeguarding", Value: s.Safeguarding, Path: "safety.safeguarding"},
+		{Key: "Risk to self", Value: s.RiskToSelf, Path: "safety.riskToSelf"},
+		{Key: "Risk to others", Value: s.RiskToOthers, Path: "safety.riskToOthers"},
+		{Key: "Risk to staff (lone working, home visits)", Value: s.RiskToStaff, Path: "safety.riskToStaff"},
+		{Key: "Capacity and lasting power of attorney", Value: s.Capacity, Path: "safety.capacity"},
 	} {
 		if it.Value != "" {
 			kv.Items = append(kv.Items, it)
@@ -364,35 +438,39 @@ func (c *composer) adviceAndGuidance() {
 	default:
 		return
 	}
-	c.section("Advice and guidance", "adviceAndGuidance", &Paragraph{Text: text, Field: "adviceAndGuidance"})
+	c.section("Advice and guidance", "adviceAndGuidance", &Paragraph{Text: text, Path: "adviceAndGuidance"})
 }
 
 func (c *composer) form() {
 	f := c.s.form
-	if f == nil || len(f.Answers) == 0 {
+	if f == nil {
 		return
 	}
-	kv := &KeyValueList{Field: "proforma"}
-	for _, a := range f.Answers {
-		kv.Items = append(kv.Items, KeyValue{Key: a.Question, Value: a.Answer, Field: "proforma." + a.QuestionID})
+	if len(f.Answers) > 0 {
+		kv := &KeyValueList{Path: "proforma"}
+		for _, a := range f.Answers {
+			kv.Items = append(kv.Items, KeyValue{Key: a.Question, Value: a.Answer, Path: "proforma." + a.QuestionID})
+		}
+		c.section("Information requested by "+firstNonEmpty(f.Issuer, f.Title), "proforma", kv)
 	}
-	c.section("Information requested by "+firstNonEmpty(f.Issuer, f.Title), "proforma", kv)
+	if len(f.Unavailable) > 0 {
+		c.section("Not available at the time of referral", "proforma",
+			&Paragraph{Text: "These questions of the " + firstNonEmpty(f.Title, "local referral form") +
+				" are not answered in this letter:", Path: "proforma"},
+			&Paragraph{Text: "- " + strings.Join(f.Unavailable, "\n- "), Path: "proforma"})
+	}
 }
 
 func (c *composer) statement() {
-	if c.s.noStatement || c.s.forPatient {
+	if c.s.forPatient {
+		return // the copy is the patient's; the statement is for the service
+	}
+	st, ok := statementFor(c.r, c.s)
+	if !ok {
 		return
 	}
-	st := DefaultStatement()
-	custom := c.s.statement != nil
-	if custom {
-		st = *c.s.statement
-	}
 	paras := append([]string(nil), st.Paragraphs...)
-	if f := c.s.form; f != nil && !custom && len(paras) > 1 {
-		paras[1] = formParagraph(firstNonEmpty(f.Title, "local referral form"))
-	}
-	c.add(&StatementBox{Title: st.Title, Paragraphs: paras, Citation: st.Source, Field: "statement"})
+	c.add(&StatementBox{Title: st.Title, Paragraphs: paras, Citation: st.Source, Path: "statement"})
 }
 
 func (c *composer) signature() {
@@ -411,7 +489,7 @@ func (c *composer) signature() {
 	if rf.Email != "" {
 		lines = append(lines, "Email: "+rf.Email)
 	}
-	c.add(&Signature{Closing: "Yours sincerely", Lines: lines, Field: "referrer"})
+	c.add(&Signature{Closing: "Yours sincerely", Lines: lines, Path: "referrer"})
 }
 
 func (c *composer) copies() {
@@ -429,7 +507,7 @@ func (c *composer) copies() {
 		}
 	}
 	if len(lines) > 0 {
-		c.add(&CopyList{Lines: lines, Field: "copies"})
+		c.add(&CopyList{Lines: lines, Path: "copies"})
 	}
 }
 
@@ -479,32 +557,39 @@ func salutation(clinician string) string {
 	return strings.Join(f, " ")
 }
 
+// requestPhrase ends the opening sentence for each kind of request; it
+// reads the same whatever the reason says.
 func requestPhrase(k RequestKind) string {
 	switch k {
 	case RequestDiagnosis:
-		return "for assessment of"
+		return " for assessment and diagnosis"
 	case RequestAdvice:
-		return "for your advice on"
+		return " for your advice"
 	case RequestTreatment:
-		return "for treatment of"
+		return " for consideration of treatment"
 	case RequestProcedure:
-		return "for consideration of a procedure for"
+		return " for consideration of a procedure"
 	}
-	return "regarding"
+	return ""
 }
 
-// runOn lower-cases the first letter of a sentence so that it runs on in
-// the opening sentence, unless it starts an acronym or a name-like word.
-func runOn(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 || !unicode.IsUpper(r) {
-		return s
+// requestWords is what is asked, for the At a glance block: the kind in
+// words, or the referrer's own detail for "other".
+func requestWords(q Request) string {
+	switch q.Kind {
+	case RequestDiagnosis:
+		return "Assessment and diagnosis"
+	case RequestAdvice:
+		return "Advice"
+	case RequestTreatment:
+		return "Treatment"
+	case RequestProcedure:
+		return "A procedure"
 	}
-	next, _ := utf8.DecodeRuneInString(s[n:])
-	if !unicode.IsLower(next) {
-		return s
+	if d := strings.TrimSpace(q.Detail); d != "" {
+		return d
 	}
-	return string(unicode.ToLower(r)) + s[n:]
+	return "See the question below"
 }
 
 func priorityWord(p Priority) string {
@@ -517,20 +602,24 @@ func priorityWord(p Priority) string {
 	return "routine"
 }
 
-// ageText is the age for the "Re:" block: "65", or "15 months" under two.
+// ageText is the age for the "Re:" block: "15 months" under two, "2 years
+// 3 months" from two to under five, and "65" from five.
 func ageText(dob, at Date) string {
-	n := ageNumber(dob, at)
-	if unit := ageUnit(dob, at); unit != "year" {
-		return strconv.Itoa(n) + " " + unit + plural(n)
+	months := monthsBetween(dob, at)
+	switch y := months / 12; {
+	case y < 2:
+		return countText(months, "month")
+	case y < 5 && months%12 != 0:
+		return countText(y, "year") + " " + countText(months%12, "month")
+	case y < 5:
+		return countText(y, "year")
+	default:
+		return strconv.Itoa(y)
 	}
-	return strconv.Itoa(n)
 }
 
-// ageNumber and ageUnit give an age in years, or in months under two.
-func ageNumber(dob, at Date) int {
-	if y := dob.YearsTo(at); y >= 2 {
-		return y
-	}
+// monthsBetween is the whole months from dob to at, never negative.
+func monthsBetween(dob, at Date) int {
 	months := (at.t.Year()-dob.t.Year())*12 + int(at.t.Month()-dob.t.Month())
 	if at.t.Day() < dob.t.Day() {
 		months--
@@ -538,42 +627,37 @@ func ageNumber(dob, at Date) int {
 	return max(months, 0)
 }
 
-func ageUnit(dob, at Date) string {
-	if dob.YearsTo(at) >= 2 {
-		return "year"
+func countText(n int, unit string) string {
+	return strconv.Itoa(n) + " " + unit + plural(n)
+}
+
+// sexText prints the recorded sex with a capital: the usual codes in
+// words ("F" is "Female"), anything else as given.
+func sexText(sex string) string {
+	s := strings.TrimSpace(sex)
+	switch strings.ToLower(s) {
+	case "female", "f":
+		return "Female"
+	case "male", "m":
+		return "Male"
 	}
-	return "month"
+	return capitalise(s)
 }
 
-func ageAdjective(dob, at Date) string {
-	return fmt.Sprintf("%d-%s-old", ageNumber(dob, at), ageUnit(dob, at))
-}
-
-func article(n int) string {
-	s := strconv.Itoa(n)
-	if s[0] == '8' || s == "11" || s == "18" {
-		return "an"
+// sinceText prints a free-text "since" that holds an ISO date or part of
+// one as a date ("18 November 2026", "March 2025", "2019"); other text as
+// given.
+func sinceText(s string) string {
+	t := strings.TrimSpace(s)
+	if d, err := ParseDate(t); err == nil {
+		return d.Long()
 	}
-	return "a"
-}
-
-func personNoun(sex string, years int) string {
-	switch strings.ToLower(strings.TrimSpace(sex)) {
-	case "female", "f", "woman", "girl":
-		if years < 18 {
-			return "girl"
+	if len(t) == 7 && t[4] == '-' {
+		if tm, err := time.Parse("2006-01", t); err == nil {
+			return tm.Format("January 2006")
 		}
-		return "woman"
-	case "male", "m", "man", "boy":
-		if years < 18 {
-			return "boy"
-		}
-		return "man"
 	}
-	if years < 18 {
-		return "child"
-	}
-	return "adult"
+	return s
 }
 
 func plural(n int) string {

@@ -84,6 +84,11 @@ func (d Date) AddYears(n int) Date {
 	return Date{t: d.t.AddDate(n, 0, 0), set: d.set, invalid: d.invalid}
 }
 
+// AddDays returns d moved by n days.
+func (d Date) AddDays(n int) Date {
+	return Date{t: d.t.AddDate(0, 0, n), set: d.set, invalid: d.invalid}
+}
+
 // MarshalJSON writes "YYYY-MM-DD".
 func (d Date) MarshalJSON() ([]byte, error) {
 	return json.Marshal(d.String())

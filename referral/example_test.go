@@ -36,12 +36,20 @@ func Example() {
 		return
 	}
 	for _, b := range letter.Blocks {
-		if p, ok := b.(*referral.Paragraph); ok && strings.HasPrefix(p.Text, "I would be grateful") {
-			fmt.Println(p.Text)
+		switch b := b.(type) {
+		case *referral.Paragraph:
+			if strings.HasPrefix(b.Text, "I would be grateful") {
+				fmt.Println(b.Text)
+			}
+		case *referral.KeyValueList:
+			if b.Path == "reason" {
+				fmt.Println(b.Items[0].Key + ": " + b.Items[0].Value)
+			}
 		}
 	}
 	// Output:
-	// I would be grateful if you could see Mr Nowak, a 46-year-old man, for treatment of chronic plaque psoriasis not controlled by topical treatment.
+	// I would be grateful if you could see Mr Nowak for consideration of treatment.
+	// Reason for referral: Chronic plaque psoriasis not controlled by topical treatment
 }
 
 func ExampleDecide() {
@@ -59,7 +67,7 @@ func ExampleCompose_twoWeekWait() {
 	_, err := referral.Compose(ref)
 	var tw *referral.TwoWeekWaitError
 	if errors.As(err, &tw) {
-		fmt.Println(errors.Is(err, referral.ErrTwoWeekWait), tw.Handoff().NHSNumber.String())
+		fmt.Println(errors.Is(err, referral.ErrTwoWeekWait), tw.Handoff().Patient.NHSNumber.String())
 	}
 	// Output: true 999 000 0026
 }
@@ -82,7 +90,7 @@ func ExampleLetter_WriteText() {
 	var b strings.Builder
 	_ = letter.WriteText(&b)
 	text := b.String()
-	start := strings.Index(text, "Allergies")
+	start := strings.Index(text, "Allergies and adverse reactions")
 	fmt.Print(text[start : start+strings.Index(text[start:], "\n\n")+1])
 	// Output:
 	// Allergies and adverse reactions

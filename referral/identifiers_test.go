@@ -25,7 +25,10 @@ func TestNHSNumber(t *testing.T) {
 		{"99900000180", false, "99900000180"},
 		{"99900000a8", false, "999 000 00a8"},
 		{"", false, ""},
-		{"0000000000", true, "000 000 0000"}, // check digit 11 means 0
+		{"9990000050", true, "999 000 0050"},  // check digit 11 means 0
+		{"0000000000", false, "000 000 0000"}, // passes the check, but one digit repeated
+		{"1111111111", false, "111 111 1111"},
+		{"5555555555", false, "555 555 5555"},
 	}
 	for _, tt := range tests {
 		n := ParseNHSNumber(tt.in)

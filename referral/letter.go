@@ -27,6 +27,9 @@ type Meta struct {
 	// TextSize is the body text size, in points, the letter must be
 	// printed at (a large-print copy); 0 leaves it to the renderer.
 	TextSize float64
+	// PageMark is printed on every page of a letter that is not routine
+	// ("Urgent"); it is empty for a routine letter.
+	PageMark string
 }
 
 // PageIdentity is what each page carries to tie it to its patient.
@@ -37,13 +40,15 @@ type PageIdentity struct {
 }
 
 // Block is one element of a letter: *Letterhead, *Addressee, *Heading,
-// *Paragraph, *Notice, *KeyValueList, *Table, *StatementBox, *Signature or
-// *CopyList.
+// *Paragraph, *Summary, *Notice, *KeyValueList, *Table, *StatementBox,
+// *Signature or *CopyList.
+//
+// Every block has a Path field: the JSON path of the referral field it
+// shows ("patient", "investigations"), so that warnings and errors can
+// name the field and never the text. A KeyValue has its own Path.
 type Block interface {
-	// Source is the JSON path of the referral field the block shows
-	// ("patient", "investigations"), for warnings that must name a field
-	// and never the text.
-	Source() string
+	// BlockPath returns the block's Path.
+	BlockPath() string
 }
 
 // Letterhead is the practice's name, address and contact details.
@@ -51,19 +56,19 @@ type Letterhead struct {
 	Name    string
 	Lines   []string   // postal address lines, town and postcode last
 	Details []KeyValue // "Tel", "Email", "ODS code"
-	Field   string
+	Path    string
 }
 
 // Addressee is the recipient block.
 type Addressee struct {
 	Lines []string
-	Field string
+	Path  string
 }
 
 // Heading starts a section. Renderers keep it with what follows.
 type Heading struct {
-	Text  string
-	Field string
+	Text string
+	Path string
 }
 
 // Paragraph is running text. Strong paragraphs (the "Re:" line) are bold.
@@ -71,7 +76,7 @@ type Heading struct {
 type Paragraph struct {
 	Text   string
 	Strong bool
-	Field  string
+	Path   string
 }
 
 // Notice is a highlighted box near the top of the letter: the priority
@@ -79,20 +84,32 @@ type Paragraph struct {
 type Notice struct {
 	Title string
 	Lines []string
-	Field string
+	// Urgent marks the priority banner, which renderers show unlike any
+	// information panel.
+	Urgent bool
+	Path   string
+}
+
+// Summary is the short "At a glance" block near the top of the letter: a
+// few labelled facts repeated from the sections that follow, so that a
+// reader finds them first.
+type Summary struct {
+	Title string
+	Items []KeyValue
+	Path  string
 }
 
 // KeyValue is one labelled item.
 type KeyValue struct {
 	Key   string
 	Value string
-	Field string
+	Path  string
 }
 
 // KeyValueList is a list of labelled items.
 type KeyValueList struct {
 	Items []KeyValue
-	Field string
+	Path  string
 }
 
 // Table is a table with a header row. Widths are relative column widths
@@ -101,7 +118,10 @@ type Table struct {
 	Header []string
 	Rows   [][]string
 	Widths []float64
-	Field  string
+	// NoWrap marks columns, such as dates, whose cells renderers keep on
+	// one line while the other columns can give them room.
+	NoWrap []bool
+	Path   string
 }
 
 // StatementBox is the contractual statement, printed in a box.
@@ -109,48 +129,51 @@ type StatementBox struct {
 	Title      string
 	Paragraphs []string
 	Citation   string // where the statement comes from, for the reader
-	Field      string
+	Path       string
 }
 
 // Signature is the sign-off. Renderers never split it across pages.
 type Signature struct {
 	Closing string   // "Yours sincerely"
 	Lines   []string // name, role, registration, practice
-	Field   string
+	Path    string
 }
 
 // CopyList lists who gets a copy of the letter ("cc: the patient").
 type CopyList struct {
 	Lines []string
-	Field string
+	Path  string
 }
 
-// Source returns the block's field path.
-func (b *Letterhead) Source() string { return b.Field }
+// BlockPath returns b.Path.
+func (b *Letterhead) BlockPath() string { return b.Path }
 
-// Source returns the block's field path.
-func (b *Addressee) Source() string { return b.Field }
+// BlockPath returns b.Path.
+func (b *Addressee) BlockPath() string { return b.Path }
 
-// Source returns the block's field path.
-func (b *Heading) Source() string { return b.Field }
+// BlockPath returns b.Path.
+func (b *Heading) BlockPath() string { return b.Path }
 
-// Source returns the block's field path.
-func (b *Paragraph) Source() string { return b.Field }
+// BlockPath returns b.Path.
+func (b *Paragraph) BlockPath() string { return b.Path }
 
-// Source returns the block's field path.
-func (b *Notice) Source() string { return b.Field }
+// BlockPath returns b.Path.
+func (b *Notice) BlockPath() string { return b.Path }
 
-// Source returns the block's field path.
-func (b *KeyValueList) Source() string { return b.Field }
+// BlockPath returns b.Path.
+func (b *Summary) BlockPath() string { return b.Path }
 
-// Source returns the block's field path.
-func (b *Table) Source() string { return b.Field }
+// BlockPath returns b.Path.
+func (b *KeyValueList) BlockPath() string { return b.Path }
 
-// Source returns the block's field path.
-func (b *StatementBox) Source() string { return b.Field }
+// BlockPath returns b.Path.
+func (b *Table) BlockPath() string { return b.Path }
 
-// Source returns the block's field path.
-func (b *Signature) Source() string { return b.Field }
+// BlockPath returns b.Path.
+func (b *StatementBox) BlockPath() string { return b.Path }
 
-// Source returns the block's field path.
-func (b *CopyList) Source() string { return b.Field }
+// BlockPath returns b.Path.
+func (b *Signature) BlockPath() string { return b.Path }
+
+// BlockPath returns b.Path.
+func (b *CopyList) BlockPath() string { return b.Path }

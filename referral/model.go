@@ -1,11 +1,17 @@
 package referral
 
+import "strings"
+
 // Referral is one GP referral: everything the letter says, in the shape of
 // its JSON form. The JSON names are a public contract; see the README and
 // referral.schema.json.
 //
-// Mandatory parts (DESIGN.md 3) are checked by Validate. Optional parts left
-// empty are left out of the letter; nothing that is given is ever dropped.
+// Validate checks that the mandatory parts are given: the priority, the
+// referrer with a registration number, the practice, the recipient
+// service, the patient's name, date of birth, NHS number, address and a
+// phone, the reason, the request, the history, and the states of the
+// medication and allergy lists. Optional parts left empty are left out of
+// the letter; nothing that is given is ever dropped.
 type Referral struct {
 	// Date is the letter date. Zero means "today" at composition.
 	Date Date `json:"date,omitzero"`
@@ -15,6 +21,9 @@ type Referral struct {
 	Priority Priority `json:"priority" validate:"required"`
 	// PriorityReason says why a referral is not routine.
 	PriorityReason string `json:"priorityReason,omitempty"`
+	// UBRN is the e-RS referral this letter is attached to, set once the
+	// e-Referral is created and before the letter is rendered. Optional.
+	UBRN UBRN `json:"ubrn,omitempty" validate:"omitempty,ubrn"`
 
 	Referrer  Referrer  `json:"referrer"`
 	Practice  Practice  `json:"practice"`
@@ -67,6 +76,9 @@ type Practice struct {
 	Phone   string  `json:"phone" validate:"required,ukphone"`
 	// Email is the practice's secure (nhs.net) email. Recommended.
 	Email string `json:"email,omitempty" validate:"omitempty,email"`
+	// Nation is where the practice is: england, wales, scotland or
+	// northern-ireland. When empty it is inferred (see EffectiveNation).
+	Nation Nation `json:"nation,omitempty" validate:"omitempty,oneof=england wales scotland northern-ireland"`
 }
 
 // Recipient is the service the patient is referred to.
@@ -154,10 +166,12 @@ const (
 	StateUnknown  State = "unknown"
 )
 
-// Medications is the current medication list with its state.
+// Medications is the current medication list with its state. A recorded
+// list must have non-nil Items: an empty slice means "no current
+// medication", and nil (in JSON, items missing or null) is a field error.
 type Medications struct {
 	State State        `json:"state" validate:"required,oneof=recorded unknown"`
-	Items []Medication `json:"items,omitempty" validate:"dive"`
+	Items []Medication `json:"items,omitzero" validate:"dive"`
 }
 
 // Medication is one current medicine.
@@ -167,10 +181,13 @@ type Medication struct {
 	Since string `json:"since,omitempty"`
 }
 
-// Allergies is the allergy and adverse reaction list with its state.
+// Allergies is the allergy and adverse reaction list with its state. A
+// recorded list must have non-nil Items: an empty slice means "no known
+// drug allergies", and nil (in JSON, items missing or null) is a field
+// error.
 type Allergies struct {
 	State State     `json:"state" validate:"required,oneof=recorded unknown"`
-	Items []Allergy `json:"items,omitempty" validate:"dive"`
+	Items []Allergy `json:"items,omitzero" validate:"dive"`
 }
 
 // Allergy is one allergy or adverse reaction.
@@ -219,7 +236,7 @@ const (
 // for it; Detail says what "other" is, and may add to any kind.
 type PatientCopyFormat struct {
 	Kind      PatientCopyKind `json:"kind" validate:"required,oneof=standard large-print easy-read braille audio email other"`
-	PointSize int             `json:"pointSize,omitempty" jsonschema:"minimum=14,maximum=36"`
+	PointSize int             `json:"pointSize,omitempty"`
 	Detail    string          `json:"detail,omitempty" validate:"required_if=Kind other"`
 }
 
@@ -236,11 +253,24 @@ type Carer struct {
 	Phone        string `json:"phone,omitempty" validate:"omitempty,ukphone"`
 }
 
-// Safety holds safeguarding, risk and capacity information.
+// Safety holds safeguarding, risk and capacity information. Each risk has
+// its own field, printed under its own label, so that a risk is never
+// shown as belonging to someone it does not.
 type Safety struct {
 	Safeguarding string `json:"safeguarding,omitempty"`
-	Risks        string `json:"risks,omitempty"`
-	Capacity     string `json:"capacity,omitempty"`
+	// RiskToSelf is a risk to the patient, such as self-harm or suicide.
+	RiskToSelf string `json:"riskToSelf,omitempty"`
+	// RiskToOthers is a risk the patient poses to other people.
+	RiskToOthers string `json:"riskToOthers,omitempty"`
+	// RiskToStaff is a risk to staff who visit or see the patient: lone
+	// working, home visits.
+	RiskToStaff string `json:"riskToStaff,omitempty"`
+	Capacity    string `json:"capacity,omitempty"`
+}
+
+// hasRisk reports whether s holds a safeguarding concern or any risk.
+func (s *Safety) hasRisk() bool {
+	return s != nil && strings.TrimSpace(s.Safeguarding+s.RiskToSelf+s.RiskToOthers+s.RiskToStaff) != ""
 }
 
 // AdviceAndGuidance records whether advice and guidance was considered
@@ -256,7 +286,8 @@ type Attachment struct {
 	Date  Date   `json:"date,omitzero"`
 }
 
-// Copies lists who receives a copy. Patient defaults to true when nil.
+// Copies lists who receives a copy. Patient must be stated: nil means no
+// copy for the patient, and the route warns that it was not stated.
 type Copies struct {
 	Patient *bool `json:"patient,omitempty"`
 	// Others are further recipients of a copy.
@@ -269,7 +300,8 @@ type CopyRecipient struct {
 	Address *Address `json:"address,omitempty" validate:"omitempty"`
 }
 
-// CopyToPatient reports whether the patient gets a copy (the default).
+// CopyToPatient reports whether the patient gets a copy: only when
+// copies.patient is true.
 func (r *Referral) CopyToPatient() bool {
-	return r.Copies == nil || r.Copies.Patient == nil || *r.Copies.Patient
+	return r.Copies != nil && r.Copies.Patient != nil && *r.Copies.Patient
 }

@@ -5,8 +5,11 @@ import (
 	"strings"
 )
 
-// NHSNumber is a 10-digit NHS number, stored as digits. Spaces and hyphens
-// are accepted on input and removed; String prints the 3-3-4 form.
+// NHSNumber is a 10-digit NHS number. Decode and ParseNHSNumber store its
+// digits alone. A value built in Go may keep the spaces or hyphens it was
+// written with, as in NHSNumber("999 000 0026"): Valid and String ignore
+// them, and so do Validate, Compose and the Handoff, which carries the
+// digits alone. String prints the 3-3-4 form.
 type NHSNumber string
 
 // ParseNHSNumber removes spaces and hyphens from s. It does not check the
@@ -20,10 +23,13 @@ func ParseNHSNumber(s string) NHSNumber {
 	}, s))
 }
 
-// Valid reports whether n is 10 digits whose last is the Modulus 11 check
-// digit of the first nine.
+// Valid reports whether n, without its spaces and hyphens, is 10 digits
+// whose last is the Modulus 11 check digit of the first nine, and not one
+// digit repeated (0000000000 and 5555555555 pass the check but are no
+// one's number).
 func (n NHSNumber) Valid() bool {
-	if len(n) != 10 {
+	n = ParseNHSNumber(string(n))
+	if len(n) != 10 || n.repeated() {
 		return false
 	}
 	sum := 0
@@ -46,13 +52,14 @@ func (n NHSNumber) Valid() bool {
 	return int(n[9]-'0') == check
 }
 
-// String returns the number as "943 476 5919" when it is 10 digits, and
-// unchanged otherwise.
+// String returns the number as "943 476 5919" when, without its spaces and
+// hyphens, it is 10 characters long, and unchanged otherwise.
 func (n NHSNumber) String() string {
-	if len(n) != 10 {
+	d := ParseNHSNumber(string(n))
+	if len(d) != 10 {
 		return string(n)
 	}
-	return string(n[:3]) + " " + string(n[3:6]) + " " + string(n[6:])
+	return string(d[:3]) + " " + string(d[3:6]) + " " + string(d[6:])
 }
 
 // UnmarshalJSON reads a string, removing spaces and hyphens.
@@ -63,4 +70,9 @@ func (n *NHSNumber) UnmarshalJSON(b []byte) error {
 	}
 	*n = ParseNHSNumber(s)
 	return nil
+}
+
+// repeated reports whether n is ten of one digit.
+func (n NHSNumber) repeated() bool {
+	return len(n) == 10 && n[0] >= '0' && n[0] <= '9' && strings.Count(string(n), string(n[:1])) == 10
 }

@@ -2,8 +2,16 @@ package referral
 
 import "time"
 
-// Option changes how a letter is composed (and, for WithProforma, routed).
-type Option func(*settings)
+// An Option changes how a referral is validated (WithClock), routed
+// (WithProforma) and composed (all of them). Options are values: make them
+// with the functions below and pass them to Validate, Decide or Compose.
+type Option interface {
+	apply(*settings)
+}
+
+type optionFunc func(*settings)
+
+func (f optionFunc) apply(s *settings) { f(s) }
 
 type settings struct {
 	statement   *Statement
@@ -17,20 +25,22 @@ func settingsOf(opts []Option) settings {
 	s := settings{now: time.Now}
 	for _, o := range opts {
 		if o != nil {
-			o(&s)
+			o.apply(&s)
 		}
 	}
 	return s
 }
 
-// WithStatement replaces the contractual statement.
+// WithStatement replaces the contractual statement. The letter prints it
+// wherever the practice is, while the default statement is printed only
+// for a practice in England.
 func WithStatement(st Statement) Option {
-	return func(s *settings) { s.statement = &st; s.noStatement = false }
+	return optionFunc(func(s *settings) { s.statement = &st; s.noStatement = false })
 }
 
 // WithoutStatement leaves the contractual statement out.
 func WithoutStatement() Option {
-	return func(s *settings) { s.noStatement = true; s.statement = nil }
+	return optionFunc(func(s *settings) { s.noStatement = true; s.statement = nil })
 }
 
 // ForPatient composes the patient's copy of the letter: the same letter,
@@ -41,17 +51,18 @@ func WithoutStatement() Option {
 // still gets the standard copy, for the practice to work from; Decide
 // warns of it.
 func ForPatient() Option {
-	return func(s *settings) { s.forPatient = true }
+	return optionFunc(func(s *settings) { s.forPatient = true })
 }
 
-// WithClock sets the clock that gives the letter date when the referral has
-// none, for reproducible output.
+// WithClock sets the clock that says what today is, for reproducible
+// results: Validate and Compose check dates against it, and Compose dates
+// a letter that has no date by it.
 func WithClock(now func() time.Time) Option {
-	return func(s *settings) {
+	return optionFunc(func(s *settings) {
 		if now != nil {
 			s.now = now
 		}
-	}
+	})
 }
 
 // Proforma is a local referral form checked against the referral, as
@@ -71,6 +82,10 @@ type FormSection struct {
 	// Answers are the referrer's answers to questions the referral's own
 	// fields do not cover. They are printed as question and answer pairs.
 	Answers []FormAnswer
+	// Unavailable are the labels of questions the form marks required
+	// that nothing answers. The letter lists them as not available at the
+	// time of referral and never claims them as answered.
+	Unavailable []string
 }
 
 // FormAnswer is one question of a local form with its answer.
@@ -83,11 +98,11 @@ type FormAnswer struct {
 // WithProforma names the local form the letter replaces, adds the
 // referrer's answers to it, and routes a two-week-wait form to eRS.
 func WithProforma(p Proforma) Option {
-	return func(s *settings) {
+	return optionFunc(func(s *settings) {
 		if p == nil {
 			return
 		}
 		f := p.Section()
 		s.form = &f
-	}
+	})
 }

@@ -39,7 +39,7 @@ func TestNoPanics(t *testing.T) {
 			_ = ValidPostcode(s) || ValidUKPhone(s) || ValidGMPCode(s) || ValidGMCNumber(s) ||
 				ValidNMCPin(s) || ValidHCPCNumber(s) || ValidPracticeODSCode(s)
 			_ = salutation(s)
-			_ = runOn(s)
+			_ = sinceText(s) + sexText(s)
 			_ = wrapLine(s, 10)
 		})
 	}
@@ -50,7 +50,7 @@ func TestNoPanics(t *testing.T) {
 				_, _, _ = d.YearsTo(e), d.Before(e), d.AddYears(-130)
 				_, _ = d.MarshalJSON()
 				_ = ageText(d, e)
-				_ = ageAdjective(d, e)
+				_ = monthsBetween(d, e)
 			})
 		}
 	}

@@ -67,10 +67,10 @@ func checkPatientCopy(c *Communication, add func(path, rule, msg string)) {
 	}
 }
 
-// patientCopyWarnings warns when the patient's copy is due in a format
+// patientFormatWarnings warns when the patient's copy is due in a format
 // the library cannot produce. The warning names the kind, one of a fixed
 // set, never the free-text detail.
-func patientCopyWarnings(r *Referral) []Warning {
+func patientFormatWarnings(r *Referral) []Warning {
 	f, due := r.PatientCopy()
 	if !due || f.Produced() || !f.Kind.valid() {
 		return nil

@@ -8,9 +8,11 @@ import (
 // Priority is the clinical priority of a referral.
 type Priority string
 
-// The priorities. Decoding accepts the aliases of DESIGN.md 4 for
-// PriorityTwoWeekWait ("2ww", "usc", "urgent-suspected-cancer",
-// "TWO_WEEK_WAIT"), in any case and with spaces or underscores for hyphens.
+// The priorities. ParsePriority, and so Decode, accepts each in any case and
+// with spaces or underscores for hyphens, and the aliases "2ww",
+// "2-week-wait", "usc", "urgent-suspected-cancer" and "TWO_WEEK_WAIT" for
+// PriorityTwoWeekWait: the names the two-week wait goes by in practice
+// systems and in eRS.
 const (
 	PriorityRoutine     Priority = "routine"
 	PriorityUrgent      Priority = "urgent"
@@ -24,15 +26,22 @@ func ParsePriority(s string) Priority {
 	k = strings.Join(strings.FieldsFunc(k, func(r rune) bool {
 		return r == ' ' || r == '_' || r == '-' || r == '\t'
 	}), "-")
-	switch k {
-	case "routine":
-		return PriorityRoutine
-	case "urgent":
-		return PriorityUrgent
-	case "two-week-wait", "2-week-wait", "2ww", "usc", "urgent-suspected-cancer":
-		return PriorityTwoWeekWait
+	if p, ok := priorityNames[k]; ok {
+		return p
 	}
 	return Priority(k)
+}
+
+// priorityNames are the names ParsePriority accepts, lower-cased and with
+// hyphens between words.
+var priorityNames = map[string]Priority{
+	"routine":                 PriorityRoutine,
+	"urgent":                  PriorityUrgent,
+	"two-week-wait":           PriorityTwoWeekWait,
+	"2-week-wait":             PriorityTwoWeekWait,
+	"2ww":                     PriorityTwoWeekWait,
+	"usc":                     PriorityTwoWeekWait,
+	"urgent-suspected-cancer": PriorityTwoWeekWait,
 }
 
 // Valid reports whether p is one of the three priorities, or an alias of

@@ -1,7 +1,9 @@
 package referral
 
 import (
+	"slices"
 	"strings"
+	"unicode"
 )
 
 // Path is where a referral goes: a letter, or the NHS e-Referral Service.
@@ -15,6 +17,9 @@ const (
 
 // Route is the decision Decide makes.
 type Route struct {
+	// Path is PathLetter or PathERS. It is empty only when Decide was
+	// given no referral: there is then nothing to route, and a caller
+	// must not treat the empty Path as the letter path.
 	Path Path `json:"path"`
 	// Reasons say why the path was taken, in plain words.
 	Reasons []string `json:"reasons"`
@@ -27,9 +32,22 @@ type Route struct {
 // Warning is something the referrer should look at. It names a field and
 // never repeats its value.
 type Warning struct {
-	Code    string `json:"code"`
-	Path    string `json:"path,omitempty"`
+	// Code says what kind of warning it is: one of the Warn constants.
+	Code string `json:"code"`
+	// Path is the JSON path of the field the warning is about, if any.
+	Path string `json:"path,omitempty"`
+	// Message says what to look at, in plain words.
 	Message string `json:"message"`
+}
+
+// String returns the warning as "PATH: MESSAGE (CODE)", or
+// "MESSAGE (CODE)" when it has no path.
+func (w Warning) String() string {
+	s := w.Message + " (" + w.Code + ")"
+	if w.Path != "" {
+		s = w.Path + ": " + s
+	}
+	return s
 }
 
 // Warning codes.
@@ -37,24 +55,40 @@ const (
 	WarnPossibleCancer    = "possible-suspected-cancer"
 	WarnRecommendedMissed = "recommended-field-missing"
 	WarnNoPriorityReason  = "priority-reason-missing"
+	// WarnNationInferred: practice.nation was not given, so it was
+	// inferred; the message names the rule used.
+	WarnNationInferred = "nation-inferred"
+	// WarnStatementNotApplicable: the practice is outside England, so the
+	// default statement, which cites England's regulations, is left out.
+	WarnStatementNotApplicable = "statement-not-applicable"
+	// WarnPatientCopyNotStated: copies.patient is not given, so the
+	// patient gets no copy; the referrer should say whether they do.
+	WarnPatientCopyNotStated = "patient-copy-not-stated"
+	// WarnPatientCopyCheck: the patient gets a copy of a letter that holds
+	// a safeguarding concern, a risk or a carer's details; the referrer
+	// should check that the copy cannot cause harm.
+	WarnPatientCopyCheck = "patient-copy-check"
 )
 
 // Decide chooses the path for r: the eRS path when the priority is two-week
 // wait, the recipient is a suspected-cancer service, or a two-week-wait
 // proforma is in use (WithProforma); the letter path otherwise. It is pure
-// and cheap, and does not validate r. Options other than WithProforma are
-// ignored.
+// and cheap, and does not validate r. Of the other options, only
+// WithStatement and WithoutStatement count: they silence the
+// statement-not-applicable warning for a practice outside England.
+//
+// Decide(nil) refuses without panicking: its Route has an empty Path, no
+// Handoff, and the reason "no referral given".
 func Decide(r *Referral, opts ...Option) Route {
 	return decide(r, settingsOf(opts), true)
 }
 
 // decide is Decide; Compose calls it without the warnings it has no use for.
 func decide(r *Referral, s settings, withWarnings bool) Route {
-	rt := Route{Path: PathLetter, Reasons: []string{}, Warnings: []Warning{}}
 	if r == nil {
-		rt.Reasons = append(rt.Reasons, "no referral given")
-		return rt
+		return Route{Reasons: []string{"no referral given"}, Warnings: []Warning{}}
 	}
+	rt := Route{Path: PathLetter, Reasons: []string{}, Warnings: []Warning{}}
 	if r.Priority.canonical() == PriorityTwoWeekWait {
 		rt.Reasons = append(rt.Reasons, "the priority is two-week wait (urgent suspected cancer)")
 	}
@@ -67,20 +101,141 @@ func decide(r *Referral, s settings, withWarnings bool) Route {
 	if len(rt.Reasons) > 0 {
 		rt.Path = PathERS
 		rt.Handoff = newHandoff(r)
+		if withWarnings {
+			rt.Warnings = append(rt.Warnings, nationWarnings(r, s, false)...)
+		}
 		return rt
 	}
 	rt.Reasons = append(rt.Reasons, "not a two-week-wait case: a letter is appropriate")
 	if withWarnings {
-		rt.Warnings = warnings(r)
+		rt.Warnings = append(warnings(r), nationWarnings(r, s, true)...)
 	}
 	return rt
 }
 
-// cancerCues are phrases that suggest suspected cancer in free text.
-var cancerCues = []string{
-	"suspected cancer", "suspicion of cancer", "suspicious of cancer", "query cancer",
-	"?cancer", "? cancer", "?malignan", "? malignan", "malignancy", "2ww", "two week wait",
-	"two-week wait", "two-week-wait", "ng12", "rapid access", "red flag", "urgent suspected",
+// nationWarnings says when the practice's nation was inferred, and, for a
+// letter, when the default statement is left out because the practice is
+// outside England.
+func nationWarnings(r *Referral, s settings, letter bool) []Warning {
+	var ws []Warning
+	n, rule := r.Practice.EffectiveNation()
+	if rule != "" {
+		ws = append(ws, Warning{Code: WarnNationInferred, Path: "practice.nation",
+			Message: "not given, so taken as " + n.Name() + " because " + rule})
+	}
+	if letter && n != NationEngland && s.statement == nil && !s.noStatement {
+		ws = append(ws, Warning{Code: WarnStatementNotApplicable, Path: "practice.nation",
+			Message: "the default statement cites England's GP contract regulations, so it is left out for a practice in " +
+				n.Name() + "; pass your own with WithStatement"})
+	}
+	return ws
+}
+
+// Cancer cues: wording that suggests suspected cancer. Text is matched
+// word by word after folding case: white space of any kind (non-breaking
+// spaces, line breaks) and punctuation break words, invisible marks
+// (zero-width, soft hyphen) are ignored, and "?" is a word of its own.
+//
+// A word warns when it starts with (or, for the names of cancers, holds)
+// one of cancerStems; "mass" or "masses" warns except in "body mass",
+// "muscle mass", "bone mass" and "mass index", or within three words
+// after "no", "nil" or "without" ("no palpable masses", the commonest
+// finding of an examination); "ca" warns after "?", "query", "possible",
+// "likely" or "suspected"; and so do the phrases of cancerPhrases.
+// Otherwise negation is not parsed: "no family history of cancer" and
+// "no red flags" warn. A warning costs the referrer a glance, a missed cue
+// a two-week-wait pathway.
+var (
+	// cancerStems are matched at the start of a word.
+	cancerStems = []string{"cancer", "malignan", "tumour", "tumor", "neoplas", "metasta", "2ww", "usc", "ng12",
+		"fasttrack", "redflag"}
+	// cancerNames are matched anywhere in a word: adenocarcinoma, osteosarcoma.
+	cancerNames = []string{"carcinoma", "melanoma", "lymphoma", "sarcoma", "leukaemia", "leukemia", "myeloma"}
+	// cancerPhrases are runs of words; "|" separates the spellings of a word.
+	cancerPhrases = [][]string{
+		{"two|2", "week|weeks|wk", "wait|waits"},
+		{"2", "ww"},
+		{"ng", "12"},
+		{"red", "flag|flags"},
+		{"fast", "track|tracked|tracking"},
+		{"urgent", "suspected"},
+		{"rapid", "access"},
+	}
+	// cancerQualifiers make "ca" a cue.
+	cancerQualifiers = []string{"?", "query", "possible", "likely", "suspected", "suspect", "suspicious"}
+)
+
+// cueWords splits s into lower-case words for cue matching.
+func cueWords(s string) []string {
+	var words []string
+	var w strings.Builder
+	flush := func() {
+		if w.Len() > 0 {
+			words = append(words, w.String())
+			w.Reset()
+		}
+	}
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.Is(unicode.Cf, r):
+			// zero-width and direction marks inside a word join it
+		case r == '?':
+			flush()
+			words = append(words, "?")
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			w.WriteRune(r)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return words
+}
+
+func hasCancerCue(s string) bool {
+	words := cueWords(s)
+	for i, w := range words {
+		for _, c := range cancerStems {
+			if strings.HasPrefix(w, c) {
+				return true
+			}
+		}
+		for _, c := range cancerNames {
+			if strings.Contains(w, c) {
+				return true
+			}
+		}
+		prev, next := "", ""
+		if i > 0 {
+			prev = words[i-1]
+		}
+		if i+1 < len(words) {
+			next = words[i+1]
+		}
+		if (w == "mass" || w == "masses") && prev != "body" && prev != "muscle" && prev != "bone" && next != "index" &&
+			!slices.ContainsFunc(words[max(0, i-3):i], func(w string) bool { return w == "no" || w == "nil" || w == "without" }) {
+			return true
+		}
+		if w == "ca" && slices.Contains(cancerQualifiers, prev) {
+			return true
+		}
+		if w == "?ca" {
+			return true
+		}
+	phrases:
+		for _, ph := range cancerPhrases {
+			if i+len(ph) > len(words) {
+				continue
+			}
+			for k, alts := range ph {
+				if !slices.Contains(strings.Split(alts, "|"), words[i+k]) {
+					continue phrases
+				}
+			}
+			return true
+		}
+	}
+	return false
 }
 
 func warnings(r *Referral) []Warning {
@@ -97,7 +252,13 @@ func warnings(r *Referral) []Warning {
 	for _, t := range texts {
 		if hasCancerCue(t.text) {
 			ws = append(ws, Warning{Code: WarnPossibleCancer, Path: t.path,
-				Message: "wording suggests suspected cancer: consider whether this is a two-week-wait referral, which must go through eRS"})
+				Message: "wording suggests suspected cancer; consider whether this is a two-week-wait referral, which must go through eRS"})
+		}
+	}
+	for _, t := range []struct{ path, text string }{{"recipient.service", r.Recipient.Service}, {"recipient.specialty", r.Recipient.Specialty}} {
+		if hasCancerCue(t.text) {
+			ws = append(ws, Warning{Code: WarnPossibleCancer, Path: t.path,
+				Message: "the service suggests suspected cancer; if it is a two-week-wait service, mark it so (suspectedCancer), since such a referral must go through eRS"})
 		}
 	}
 	if r.Priority.canonical() != PriorityRoutine && strings.TrimSpace(r.PriorityReason) == "" {
@@ -109,25 +270,46 @@ func warnings(r *Referral) []Warning {
 			ws = append(ws, Warning{Code: WarnRecommendedMissed, Path: path, Message: "recommended field is empty"})
 		}
 	}
-	ws = append(ws, patientCopyWarnings(r)...)
+	ws = append(ws, patientFormatWarnings(r)...)
 	missing("practice.email", r.Practice.Email == "")
 	missing("examination", strings.TrimSpace(r.Examination) == "")
 	missing("investigations", len(r.Investigations) == 0)
 	missing("managementSoFar", strings.TrimSpace(r.ManagementSoFar) == "")
 	missing("patientView", r.PatientView == nil ||
 		(r.PatientView.Informed == nil && r.PatientView.Agrees == nil && r.PatientView.Concerns == ""))
+	ws = append(ws, patientCopyWarnings(r)...)
 	return ws
 }
 
-func hasCancerCue(s string) bool {
-	if s == "" {
-		return false
+// patientCopyWarnings warns when the patient copy is not stated, and when
+// a copy goes to the patient with content that could cause harm if read
+// by someone else or by the patient unprepared.
+func patientCopyWarnings(r *Referral) []Warning {
+	switch {
+	case r.Copies == nil || r.Copies.Patient == nil:
+		return []Warning{{Code: WarnPatientCopyNotStated, Path: "copies.patient",
+			Message: "whether the patient gets a copy is not stated, so no copy will be sent to the patient"}}
+	case !*r.Copies.Patient:
+		return nil
 	}
-	l := strings.ToLower(s)
-	for _, c := range cancerCues {
-		if strings.Contains(l, c) {
-			return true
+	var paths []string
+	if s := r.Safety; s != nil {
+		for _, f := range []struct{ path, text string }{
+			{"safety.safeguarding", s.Safeguarding}, {"safety.riskToSelf", s.RiskToSelf},
+			{"safety.riskToOthers", s.RiskToOthers}, {"safety.riskToStaff", s.RiskToStaff},
+		} {
+			if strings.TrimSpace(f.text) != "" {
+				paths = append(paths, f.path)
+			}
 		}
 	}
-	return false
+	if r.Communication != nil && r.Communication.Carer != nil {
+		paths = append(paths, "communication.carer")
+	}
+	var ws []Warning
+	for _, p := range paths {
+		ws = append(ws, Warning{Code: WarnPatientCopyCheck, Path: p,
+			Message: "the patient gets a copy of a letter holding this; check that a copy cannot cause harm"})
+	}
+	return ws
 }

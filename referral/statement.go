@@ -9,30 +9,67 @@ type Statement struct {
 	Source     string   `json:"source,omitempty"`
 }
 
-// DefaultStatement returns the statement refletter prints unless an option
-// replaces or removes it: a referral by letter, complete in itself, made
-// without a local form because the GP contract does not require one.
-// It is under 120 words.
-func DefaultStatement() Statement {
-	return Statement{
-		Title: "About this referral",
-		Paragraphs: []string{
-			"This is a formal referral for specialist assessment, made by letter. " +
-				"It contains the clinical information needed to assess the patient.",
-			"A local referral form was not used. Using one is not a requirement of the GP contract (GMS/PMS): " +
-				"how a practice provides its services, including referral, is for the practice to decide.",
-			"Please do not return or reject this referral on administrative grounds. " +
-				"If you need more clinical information, please contact the referrer named below; " +
-				"any decision not to accept the referral should come from a named clinician.",
-		},
-		Source: "NHS (General Medical Services Contracts) Regulations 2015, regulation 17; " +
-			"BMA GPC England guidance on referral by letter in place of local forms.",
-	}
+// contractBasis says why a practice need not use a local referral form,
+// with subject naming what is not required ("Using one", "Using a local
+// referral form"). Its wording was checked against the regulation's text
+// (legislation.gov.uk/uksi/2015/1862/regulation/17): keep it accurate, and
+// use it wherever refletter gives this reason.
+func contractBasis(subject string) string {
+	return subject + " is not a GP contract requirement: under regulation 17(4) and (5) " +
+		"of the NHS (General Medical Services Contracts) Regulations 2015, the services for a patient's " +
+		"management, including referral, are delivered in the manner the practice determines in " +
+		"discussion with the patient. BMA GPC England has published guidance on this."
 }
 
-// formParagraph is point 3 of the statement when a local form is named.
-func formParagraph(title string) string {
-	return "The " + title + " was not used; its clinically relevant questions are answered in this letter. " +
-		"Using a local form is not a requirement of the GP contract (GMS/PMS): " +
-		"how a practice provides its services, including referral, is for the practice to decide."
+// statementSource names the sources of the default statement.
+const statementSource = "NHS (General Medical Services Contracts) Regulations 2015 (SI 2015/1862), " +
+	"regulation 17(4) and (5); BMA GPC England guidance on local referral forms."
+
+// DefaultStatement returns the statement refletter prints in a letter from
+// a practice in England unless an option replaces or removes it: a
+// referral by letter holding the clinical information needed, made without
+// a local form, which the GP contract does not require, and a request to
+// contact the referrer if anything is missing. Besides a local form's
+// title, it is under 110 words.
+func DefaultStatement() Statement { return defaultStatement("", nil) }
+
+// defaultStatement is DefaultStatement for a referral attached to the
+// e-Referral ubrn (when valid) and replacing the local form f (when given).
+func defaultStatement(ubrn UBRN, f *FormSection) Statement {
+	form := "A local referral form was not used. " + contractBasis("Using one")
+	if f != nil {
+		answered := "this letter answers its required clinical questions"
+		if len(f.Unavailable) > 0 {
+			answered += " except those listed as not available"
+		}
+		form = "The " + firstNonEmpty(f.Title, "local referral form") + " was not used; " + answered + ". " +
+			contractBasis("Using one")
+	}
+	paras := []string{
+		"This is a referral by letter, holding the clinical information needed to assess the patient.",
+		form,
+	}
+	if ubrn.Valid() {
+		paras = append(paras, "This letter is attached to e-Referral UBRN "+ubrn.String()+".")
+	}
+	paras = append(paras, "If anything is missing, please contact the referrer rather than "+
+		"returning the referral.")
+	return Statement{Title: "About this referral", Paragraphs: paras, Source: statementSource}
+}
+
+// statementFor returns the statement r's letter prints, or false for none:
+// the caller's own (WithStatement), none (WithoutStatement), or the default,
+// which is printed only for a practice in England because it cites
+// England's regulations.
+func statementFor(r *Referral, s settings) (Statement, bool) {
+	switch {
+	case s.noStatement:
+		return Statement{}, false
+	case s.statement != nil:
+		return *s.statement, true
+	}
+	if n, _ := r.Practice.EffectiveNation(); n != NationEngland {
+		return Statement{}, false
+	}
+	return defaultStatement(r.UBRN, s.form), true
 }

@@ -80,12 +80,22 @@ func (t *textWriter) block(b Block) {
 		t.wrap(b.Text, "", "")
 		t.line("")
 	case *Notice:
-		t.line(strings.Repeat("=", TextWidth))
+		edge := "="
+		if b.Urgent {
+			edge = "!"
+		}
+		t.line(strings.Repeat(edge, TextWidth))
 		t.wrap(b.Title, "", "")
 		for _, l := range b.Lines {
 			t.wrap(l, "  ", "  ")
 		}
-		t.line(strings.Repeat("=", TextWidth))
+		t.line(strings.Repeat(edge, TextWidth))
+		t.line("")
+	case *Summary:
+		t.wrap(b.Title, "", "")
+		for _, kv := range b.Items {
+			t.wrap(kv.Key+": "+kv.Value, "  ", "      ")
+		}
 		t.line("")
 	case *KeyValueList:
 		for _, kv := range b.Items {

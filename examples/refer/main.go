@@ -3,16 +3,27 @@
 //
 //	go run ./examples/refer [flags] REFERRAL.json
 //
-// Exit codes: 0 letter written; 2 invalid input (one line per field error
-// on stderr, no output file); 3 two-week-wait case (no letter: the eRS
-// handoff as JSON on stdout); 1 anything else. The output file appears
-// whole or not at all: it is written to a temporary file and renamed.
-// When the patient's copy is due it is written beside the letter as
-// NAME.patient.pdf (or .txt), in the format the referral asks for, and for
-// email as both (not with -o -).
+//	go run ./examples/refer -gpconnect BUNDLE.json -draft [-o DRAFT.json]
+//
+// The second form drafts a referral from GP Connect structured record
+// bundles: the draft JSON on stdout (or -o), what the clinician must still
+// write on stderr, exit 0. The completed draft is an ordinary referral.
+//
+// With -returned RETURNED.json it writes instead the practice's reply to
+// the referral, returned unaccepted for the reason the file gives, followed
+// by the original letter in the same PDF (NAME.reply.pdf).
+//
+// Exit codes: 0 letter written (or -h); 2 invalid input (one "refer:" line
+// per field error on stderr, no output file); 3 two-week-wait case (no
+// letter: the eRS handoff as JSON on stdout); 1 anything else. The output
+// file appears whole or not at all: it is written to a temporary file and
+// renamed. When the patient's copy is due it is written beside the letter
+// as NAME.patient.pdf (or .txt), in the format the referral asks for, and
+// for email as both (not with -o -).
 //
 // Nothing printed on stderr holds patient data: errors and warnings name
-// fields, never their values.
+// fields, never their values, and every path or name printed is escaped,
+// so no control character reaches the terminal.
 package main
 
 import (
@@ -22,12 +33,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/refletter/refletter/examples/internal/atomicfile"
 	"github.com/refletter/refletter/examples/internal/patientcopy"
+	"github.com/refletter/refletter/examples/internal/printable"
 	"github.com/refletter/refletter/pdf"
 	"github.com/refletter/refletter/proforma"
 	"github.com/refletter/refletter/referral"
@@ -60,13 +74,34 @@ func run(args []string, stdout, stderr io.Writer) int {
 	answersPath := fs.String("answers", "", "the referrer's answers to the form's questions (JSON), with -proforma")
 	statementPath := fs.String("statement", "", "replace the contractual statement with this `file` (JSON: title, paragraphs, source)")
 	noStatement := fs.Bool("no-statement", false, "leave the contractual statement out")
-	logoPath := fs.String("logo", "", "practice logo `file` (PNG or JPEG)")
+	logoPath := fs.String("logo", "", "practice logo `file` (PNG or JPEG) for the letterhead")
+	signaturePath := fs.String("signature", "", "signature image `file` (PNG or JPEG) above the referrer's name")
+	gpc := gpconnectFlags(fs)
+	returnedPath := fs.String("returned", "", "write the reply to the referral, returned as this `file` says (JSON), as NAME.reply.pdf")
+	noOriginal := fs.Bool("no-original", false, "with -returned: leave the original letter out of the reply's PDF")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: refer [flags] REFERRAL.json")
+		fmt.Fprintln(fs.Output(), "usage: refer [flags] REFERRAL.json")
+		fmt.Fprintln(fs.Output(), "       refer -returned RETURNED.json [flags] REFERRAL.json")
+		fmt.Fprintln(fs.Output(), "       refer -gpconnect BUNDLE.json [-gpconnect BUNDLE.json ...] -draft [-o DRAFT.json]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	// Parse into a buffer: -h asks for the usage, which goes to stdout;
+	// a bad flag's message and the usage go to stderr.
+	var parseOut bytes.Buffer
+	fs.SetOutput(&parseOut)
+	err := fs.Parse(args)
+	fs.SetOutput(stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return exitOK
+	case err != nil:
+		stderr.Write(parseOut.Bytes())
 		return exitInvalid
+	}
+	if gpc.requested() {
+		return gpc.run(fs.Args(), *out, stdout, stderr)
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
@@ -82,8 +117,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	in := fs.Arg(0)
 
-	c := command{format: *format, stdout: stdout, stderr: stderr}
-	err := c.run(in, *out, *formPath, *answersPath, *statementPath, *noStatement, *logoPath)
+	c := command{format: *format, stdout: stdout, stderr: stderr, returned: *returnedPath, noOriginal: *noOriginal}
+	err = c.run(in, *out, *formPath, *answersPath, *statementPath, *noStatement, *logoPath, *signaturePath)
 	var tw *referral.TwoWeekWaitError
 	var fes referral.FieldErrors
 	var inv invalidError
@@ -101,23 +136,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitTWW
 	case errors.As(err, &fes):
 		for _, fe := range fes {
-			fmt.Fprintln(stderr, fe.Error())
+			fmt.Fprintln(stderr, "refer:", printable.String(fe.Error()))
 		}
 		return exitInvalid
 	case errors.As(err, &inv), errors.Is(err, referral.ErrTooLarge):
-		fmt.Fprintln(stderr, "refer:", err)
+		fmt.Fprintln(stderr, "refer:", printable.String(err.Error()))
 		return exitInvalid
 	}
-	fmt.Fprintln(stderr, "refer:", err)
+	fmt.Fprintln(stderr, "refer:", printable.String(err.Error()))
 	return exitFailed
 }
 
 type command struct {
 	format         string
 	stdout, stderr io.Writer
+	returned       string // -returned: write the reply instead of the letter
+	noOriginal     bool
 }
 
-func (c *command) run(in, out, formPath, answersPath, statementPath string, noStatement bool, logoPath string) error {
+func (c *command) run(in, out, formPath, answersPath, statementPath string, noStatement bool, logoPath, signaturePath string) error {
 	ref, err := decodeFile(in, referral.Decode)
 	if err != nil {
 		return err
@@ -128,6 +165,7 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 		if err != nil {
 			return err
 		}
+		fmt.Fprintln(c.stderr, "proforma: "+report.Summary())
 		opts = append(opts, referral.WithProforma(report))
 	}
 	if statementPath != "" {
@@ -140,8 +178,11 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 	if noStatement {
 		opts = append(opts, referral.WithoutStatement())
 	}
+	if c.returned != "" {
+		return c.reply(in, out, ref, opts, logoPath, signaturePath)
+	}
 	for _, w := range referral.Decide(ref, opts...).Warnings {
-		fmt.Fprintf(c.stderr, "warning: %s: %s (%s)\n", w.Path, w.Message, w.Code)
+		fmt.Fprintln(c.stderr, "warning:", printable.String(w.String()))
 	}
 	letter, err := referral.Compose(ref, opts...)
 	if err != nil {
@@ -155,41 +196,28 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 			return err
 		}
 	} else {
-		var popts []pdf.Option
-		if logoPath != "" {
-			logo, err := os.ReadFile(logoPath)
-			if err != nil {
-				return invalidError{fmt.Errorf("reading the logo: %w", err)}
-			}
-			popts = append(popts, pdf.WithLogo(logo))
-		}
-		if r, err = pdf.NewRenderer(popts...); err != nil {
-			return invalidError{err}
+		if r, err = newRenderer(logoPath, signaturePath); err != nil {
+			return err
 		}
 		warns, err := r.Render(&buf, letter)
 		if err != nil {
 			return err
 		}
 		for _, w := range warns {
-			fmt.Fprintf(c.stderr, "warning: %s: %s\n", w.Field, w.Message)
+			fmt.Fprintln(c.stderr, "warning:", printable.String(w.String()))
 		}
 	}
 
-	if out == "-" {
-		_, err := c.stdout.Write(buf.Bytes())
+	ext := ".pdf"
+	if c.format == "text" {
+		ext = ".txt"
+	}
+	if err := c.write(in, out, ext, buf.Bytes()); err != nil || out == "-" {
 		return err
 	}
 	if out == "" {
-		ext := ".pdf"
-		if c.format == "text" {
-			ext = ".txt"
-		}
 		out = strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + ext
 	}
-	if err := atomicfile.Write(out, buf.Bytes()); err != nil {
-		return err
-	}
-	fmt.Fprintln(c.stderr, "refer: wrote", out)
 	return c.patientCopy(ref, r, out, opts)
 }
 
@@ -201,15 +229,62 @@ func (c *command) patientCopy(ref *referral.Referral, r *pdf.Renderer, out strin
 		return err
 	}
 	for _, w := range warns {
-		fmt.Fprintf(c.stderr, "warning: patient's copy: %s: %s\n", w.Field, w.Message)
+		fmt.Fprintln(c.stderr, "warning: patient's copy:", printable.String(w.String()))
 	}
 	for _, f := range files {
-		path := strings.TrimSuffix(out, filepath.Ext(out)) + f.Ext
-		if err := atomicfile.Write(path, f.Data); err != nil {
+		if err := c.write("", strings.TrimSuffix(out, filepath.Ext(out))+f.Ext, "", f.Data); err != nil {
 			return err
 		}
-		fmt.Fprintln(c.stderr, "refer: wrote", path)
 	}
+	return nil
+}
+
+// newRenderer makes the PDF renderer with the -logo and -signature images.
+func newRenderer(logoPath, signaturePath string) (*pdf.Renderer, error) {
+	var popts []pdf.Option
+	for _, img := range []struct {
+		what, path string
+		opt        func([]byte) pdf.Option
+	}{{"logo", logoPath, pdf.WithLogo}, {"signature", signaturePath, pdf.WithSignature}} {
+		if img.path == "" {
+			continue
+		}
+		b, err := os.ReadFile(img.path)
+		if err != nil {
+			return nil, invalidError{fmt.Errorf("reading the %s: %w", img.what, err)}
+		}
+		popts = append(popts, img.opt(b))
+	}
+	r, err := pdf.NewRenderer(popts...)
+	if err != nil {
+		return nil, invalidError{err}
+	}
+	return r, nil
+}
+
+// write writes data to out: stdout for "-", and by default the input's
+// name with ext in the current folder. The file appears whole or not at all.
+func (c *command) write(in, out, ext string, data []byte) error {
+	if out == "-" {
+		_, err := c.stdout.Write(data)
+		return err
+	}
+	if out == "" {
+		out = strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + ext
+	}
+	dir := filepath.Dir(out)
+	if fi, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) || (err == nil && !fi.IsDir()) {
+		return fmt.Errorf("the output folder %s does not exist", strconv.Quote(dir))
+	}
+	if err := atomicfile.Write(out, data); err != nil {
+		// The error names a temporary file: name the output instead.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("writing %s: %w", strconv.Quote(out), err)
+	}
+	fmt.Fprintln(c.stderr, "refer: wrote", strconv.Quote(out))
 	return nil
 }
 

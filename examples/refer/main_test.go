@@ -3,8 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -92,8 +96,8 @@ func TestReferInvalid(t *testing.T) {
 	code, stdout, stderr := refer(t, "-o", out, in)
 	assert.Equal(t, 2, code)
 	assert.Empty(t, stdout)
-	assert.Contains(t, stderr, "patient.nhsNumber: fails the NHS number check digit\n")
-	assert.Contains(t, stderr, "history: is required\n")
+	assert.Contains(t, stderr, "refer: patient.nhsNumber: fails the NHS number check digit\n")
+	assert.Contains(t, stderr, "refer: history: is required\n")
 	assert.NotContains(t, stderr, "9990000019")
 	assert.NotContains(t, stderr, patient)
 	assertNoFiles(t, dir, "bad.json")
@@ -111,15 +115,37 @@ func TestReferInvalid(t *testing.T) {
 	require.NoError(t, os.WriteFile(in, []byte(`{"priority": "routine", "oops": 1}`), 0o644))
 	code, _, stderr = refer(t, "-o", out, in)
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, "oops: is not a field of the referral form")
+	assert.Regexp(t, `^(refer: .+\n)+$`, stderr, "every line carries the prefix")
+	assert.Contains(t, stderr, "unknown field (2nd key of the document)")
+	assert.NotContains(t, stderr, "oops")
 	assertNoFiles(t, dir, "bad.json")
+}
+
+// TestReferPDFWarning: a warning of the PDF renderer is printed with its
+// path and code, like Decide's, and never with the text.
+func TestReferPDFWarning(t *testing.T) {
+	dir := t.TempDir()
+	var doc map[string]any
+	b, err := os.ReadFile(good)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &doc))
+	doc["history"] = "Itchy rash for a year, worse at night 💔."
+	b, err = json.Marshal(doc)
+	require.NoError(t, err)
+	in := filepath.Join(dir, "in.json")
+	require.NoError(t, os.WriteFile(in, b, 0o644))
+	code, _, stderr := refer(t, "-o", filepath.Join(dir, "out.pdf"), in)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, `warning: history: 1 character the font cannot show replaced by "[?]" (character-replaced)`+"\n")
+	assert.NotContains(t, stderr, "(pdf)")
+	assert.NotContains(t, stderr, "Itchy")
 }
 
 func TestReferTwoWeekWait(t *testing.T) {
 	dir := t.TempDir()
 	code, stdout, stderr := refer(t, "-o", filepath.Join(dir, "x.pdf"), tww)
 	assert.Equal(t, 3, code)
-	assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
+	assert.Equal(t, 1, strings.Count(stderr, "\n")-strings.Count(stderr, "warning: "), stderr)
 	assert.Contains(t, stderr, "e-Referral Service")
 	var h map[string]any
 	require.NoError(t, json.Unmarshal([]byte(stdout), &h))
@@ -147,7 +173,8 @@ func TestReferProforma(t *testing.T) {
 		}
 		require.Equal(t, 0, code, stderr)
 		flat := strings.Join(strings.Fields(strings.ReplaceAll(stdout, "|", "")), " ")
-		assert.Contains(t, flat, "was not used; its clinically relevant questions are answered in this letter")
+		assert.Regexp(t, `(?m)^proforma: \d+ answered, \d+ open \(\d+ required\), \d+ not needed$`, stderr)
+		assert.Contains(t, flat, "was not used; this letter answers its required clinical questions")
 		assert.Contains(t, flat, "Information requested by")
 		return
 	}
@@ -166,10 +193,98 @@ func TestReferFailures(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assertNoFiles(t, dir, "logo.png")
 
-	// An output folder that does not exist: no letter, no temporary file.
-	code, _, _ = refer(t, "-o", filepath.Join(dir, "nope", "x.pdf"), good)
+	// An output folder that does not exist: no letter, no temporary file,
+	// and the message names the folder.
+	missing := filepath.Join(dir, "nope")
+	code, _, stderr = refer(t, "-o", filepath.Join(missing, "x.pdf"), good)
 	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "refer: the output folder "+strconv.Quote(missing)+" does not exist\n")
+	assert.NotContains(t, stderr, ".tmp")
 	assertNoFiles(t, dir, "logo.png")
+}
+
+// TestReferHelp: -h asks for the usage: on stdout, exit 0.
+func TestReferHelp(t *testing.T) {
+	for _, arg := range []string{"-h", "-help", "--help"} {
+		code, stdout, stderr := refer(t, arg)
+		assert.Equal(t, 0, code, arg)
+		assert.Empty(t, stderr, arg)
+		assert.True(t, strings.HasPrefix(stdout, "usage: refer [flags] REFERRAL.json\n"), arg)
+		assert.Contains(t, stdout, "-signature file", arg)
+	}
+	code, stdout, stderr := refer(t, "-nope")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "flag provided but not defined: -nope")
+	assert.Contains(t, stderr, "usage: refer")
+}
+
+// TestReferImages: -logo and -signature reach the PDF; a file that is not
+// an image is invalid input.
+func TestReferImages(t *testing.T) {
+	dir := t.TempDir()
+	img := filepath.Join(dir, "img.png")
+	var b bytes.Buffer
+	m := image.NewRGBA(image.Rect(0, 0, 40, 20))
+	for x := range 40 {
+		m.Set(x, x/2, color.Black)
+	}
+	require.NoError(t, png.Encode(&b, m))
+	require.NoError(t, os.WriteFile(img, b.Bytes(), 0o644))
+	count := func(args ...string) int {
+		t.Helper()
+		out := filepath.Join(dir, "x.pdf")
+		code, _, stderr := refer(t, append(append([]string{"-o", out}, args...), good)...)
+		require.Equal(t, 0, code, stderr)
+		return bytes.Count(mustRead(t, out), []byte("/Subtype /Image"))
+	}
+	none := count()
+	assert.Equal(t, none+1, count("-logo", img))
+	assert.Equal(t, none+1, count("-signature", img))
+	assert.Equal(t, none+2, count("-logo", img, "-signature", img))
+
+	notImage := filepath.Join(dir, "sig.png")
+	require.NoError(t, os.WriteFile(notImage, []byte("not an image"), 0o644))
+	code, _, stderr := refer(t, "-signature", notImage, "-o", filepath.Join(dir, "y.pdf"), good)
+	assert.Equal(t, 2, code)
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	assert.True(t, strings.HasPrefix(lines[len(lines)-1], "refer: "), stderr)
+	_, err := os.Stat(filepath.Join(dir, "y.pdf"))
+	assert.ErrorIs(t, err, os.ErrNotExist)
+}
+
+// TestReferSyntaxColumn: a JSON error names the line and column of the
+// byte at fault.
+func TestReferSyntaxColumn(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "x.json")
+	require.NoError(t, os.WriteFile(in, []byte("x"), 0o644))
+	code, _, stderr := refer(t, in)
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "refer: malformed JSON at line 1, column 1\n", stderr)
+}
+
+// TestReferEscaped: no control character or bidirectional mark from a
+// key or a file name reaches stderr raw.
+func TestReferEscaped(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in\x1b]0;title\x07\u202e.json")
+	require.NoError(t, os.WriteFile(in, []byte(`{"\u001b]0;owned\u0007\u009b2J\u202e": 1}`), 0o644))
+	_, _, stderr := refer(t, in)
+	_, _, stderr2 := refer(t, "-statement", in, good)
+	_, _, stderr3 := refer(t, filepath.Join(dir, "missing\x1b[2J.json"))
+	for _, out := range []string{stderr, stderr2, stderr3} {
+		assert.NotEmpty(t, out)
+		for _, raw := range []string{"\x1b", "\x07", "\u009b", "\u202e"} {
+			assert.NotContains(t, out, raw)
+		}
+	}
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	return b
 }
 
 func assertNoFiles(t *testing.T, dir string, except ...string) {

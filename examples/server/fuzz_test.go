@@ -31,7 +31,7 @@ func FuzzHandler(f *testing.F) {
 		f.Fatal(err)
 	}
 	h := newHandler(r)
-	allowed := map[int]bool{200: true, 400: true, 409: true, 413: true, 415: true, 422: true}
+	allowed := map[int]bool{200: true, 400: true, 409: true, 413: true, 415: true, 422: true, 503: true}
 	f.Fuzz(func(t *testing.T, body []byte, route uint8, text bool) {
 		path := []string{"/v1/letters", "/v1/route", "/v1/letters"}[int(route)%3]
 		req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
@@ -52,6 +52,21 @@ func FuzzHandler(f *testing.F) {
 		}
 		if rec.Header().Get("Content-Type") == "application/problem+json" && !json.Valid(rec.Body.Bytes()) {
 			t.Fatal("a problem document that is not JSON")
+		}
+	})
+}
+
+// FuzzNegotiate: any Accept header gives one of the offers or none, and
+// never panics.
+func FuzzNegotiate(f *testing.F) {
+	for _, s := range []string{"", "text/plain;q=0, application/pdf", "*/*;q=0.5", "text/*;q=1.0;level=1", ";;,", "a/b;q=NaN"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, accept string) {
+		switch got := negotiate(accept, mediaPDF, mediaText); got {
+		case "", mediaPDF, mediaText:
+		default:
+			t.Fatalf("negotiate(%q) = %q", accept, got)
 		}
 	})
 }

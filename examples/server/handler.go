@@ -2,175 +2,318 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
+	"context"
 	"errors"
-	"log/slog"
+	"io"
 	"mime"
 	"net/http"
+	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/refletter/refletter/examples/internal/printable"
 	"github.com/refletter/refletter/pdf"
 	"github.com/refletter/refletter/referral"
 )
 
-// Problem types, as RFC 9457 problem+json "type" URIs.
+// route is one operation of the API. The mux, the access log and the
+// OpenAPI test all walk routes: a new operation is one row here and one
+// path in openapi.json.
+type route struct {
+	method, path string
+	serve        func(*handler, http.ResponseWriter, *http.Request)
+}
+
+var routes = []route{
+	{http.MethodPost, "/v1/letters", (*handler).letters},
+	{http.MethodPost, "/v1/route", (*handler).route},
+	{http.MethodPost, "/v1/replies", (*handler).replies},
+	{http.MethodGet, "/v1/schema", (*handler).schema},
+	{http.MethodGet, "/v1/openapi.json", (*handler).openapi},
+	{http.MethodGet, "/healthz", (*handler).health},
+}
+
+// Media types of a letter.
 const (
-	problemBase        = "https://github.com/refletter/refletter/problems/"
-	problemInvalid     = problemBase + "invalid-referral"
-	problemTwoWeekWait = problemBase + "two-week-wait"
-	problemTooLarge    = problemBase + "too-large"
-	problemMediaType   = problemBase + "unsupported-media-type"
-	problemInternal    = problemBase + "internal"
-	problemBadCopy     = problemBase + "bad-copy"
-	problemNoCopy      = problemBase + "no-patient-copy"
+	mediaPDF  = "application/pdf"
+	mediaText = "text/plain"
 )
 
-// problem is an RFC 9457 problem document.
-type problem struct {
-	Type    string                `json:"type"`
-	Title   string                `json:"title"`
-	Status  int                   `json:"status"`
-	Detail  string                `json:"detail,omitempty"`
-	Errors  []referral.FieldError `json:"errors,omitempty"`
-	Handoff *referral.Handoff     `json:"handoff,omitempty"`
-}
+// warningHeader carries each warning on a letter, one header a warning:
+// "PATH: MESSAGE (CODE)". Decide's warnings come first, then the PDF
+// renderer's (code "character-replaced"). A warning never holds patient
+// data.
+const warningHeader = "Refletter-Warning"
 
+// handler serves the API. Renders (composing and writing a letter) run at
+// most cap(slots) at once; a request waits up to queueWait for a slot,
+// then gets 503 with Retry-After.
 type handler struct {
-	pdf *pdf.Renderer
+	mux       *http.ServeMux
+	pdf       *pdf.Renderer
+	slots     chan struct{}
+	queueWait time.Duration
 }
 
-func newHandler(r *pdf.Renderer) http.Handler {
-	h := &handler{pdf: r}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/letters", h.letters)
-	mux.HandleFunc("POST /v1/route", h.route)
-	mux.HandleFunc("GET /v1/schema", h.schema)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write([]byte("ok\n"))
+func newHandler(r *pdf.Renderer) *handler {
+	h := &handler{mux: http.NewServeMux(), pdf: r,
+		slots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), queueWait: 2 * time.Second}
+	allow := map[string][]string{}
+	for _, rt := range routes {
+		h.mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) { rt.serve(h, w, r) })
+		allow[rt.path] = append(allow[rt.path], rt.method)
+		if rt.method == http.MethodGet {
+			allow[rt.path] = append(allow[rt.path], http.MethodHead)
+		}
+	}
+	for path, methods := range allow {
+		h.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", strings.Join(methods, ", "))
+			writeProblem(w, problem{Type: problemMethod, Title: "The method is not allowed here", Status: http.StatusMethodNotAllowed})
+		})
+	}
+	h.mux.HandleFunc(notFoundPattern, func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, problem{Type: problemNotFound, Title: "There is nothing at this path", Status: http.StatusNotFound})
 	})
-	return mux
+	return h
 }
+
+// notFoundPattern catches every request no route matches.
+const notFoundPattern = "/"
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
 
 // decode reads the request's referral, answering the client itself on
-// failure (415, 413, 422).
+// failure: 415 not sent as JSON, 413 too large, 400 not JSON at all, 422 not
+// a referral.
 func (h *handler) decode(w http.ResponseWriter, r *http.Request) (*referral.Referral, bool) {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "application/json" {
-		writeProblem(w, problem{Type: problemMediaType, Title: "Send the referral as application/json", Status: http.StatusUnsupportedMediaType})
+	data, ok := readBody(w, r, referral.MaxDocumentBytes, "The referral is larger than 1 MiB")
+	if !ok {
 		return nil, false
 	}
-	body := http.MaxBytesReader(w, r.Body, referral.MaxDocumentBytes)
-	ref, err := referral.Decode(body)
+	ref, err := referral.Decode(bytes.NewReader(data))
+	if err != nil {
+		decodeFailed(w, err, invalid)
+		return nil, false
+	}
+	return ref, true
+}
+
+// readBody reads a request body sent as JSON, of at most limit bytes,
+// answering the client itself on failure: 415 not sent as JSON, 413 over
+// the limit (with the title tooLarge), 400 not read.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, tooLarge string) ([]byte, bool) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		writeProblem(w, problem{Type: problemMediaType, Title: "Send the body as application/json", Status: http.StatusUnsupportedMediaType})
+		return nil, false
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var mbe *http.MaxBytesError
-	var fes referral.FieldErrors
 	switch {
 	case err == nil:
-		return ref, true
-	case errors.As(err, &mbe), errors.Is(err, referral.ErrTooLarge):
-		writeProblem(w, problem{Type: problemTooLarge, Title: "The referral is larger than 1 MiB", Status: http.StatusRequestEntityTooLarge})
-	case errors.As(err, &fes):
-		writeProblem(w, invalid(fes))
+		return data, true
+	case errors.As(err, &mbe):
+		writeProblem(w, problem{Type: problemTooLarge, Title: tooLarge, Status: http.StatusRequestEntityTooLarge})
 	default:
-		writeProblem(w, problem{Type: problemInvalid, Title: "The request body could not be read", Status: http.StatusBadRequest})
+		writeProblem(w, problem{Type: problemNotJSON, Title: "The request body could not be read", Status: http.StatusBadRequest})
 	}
 	return nil, false
+}
+
+// decodeFailed answers the client for err, from decoding a request: 413 a
+// document over 1 MiB, 400 a body that is not JSON at all, 422 JSON that
+// is not what the route takes (the problem inv makes).
+func decodeFailed(w http.ResponseWriter, err error, inv func(referral.FieldErrors) problem) {
+	var fes referral.FieldErrors
+	switch {
+	case errors.Is(err, referral.ErrTooLarge):
+		writeProblem(w, problem{Type: problemTooLarge, Title: "A document of the request is larger than 1 MiB", Status: http.StatusRequestEntityTooLarge})
+	case errors.As(err, &fes) && notJSON(fes):
+		writeProblem(w, problem{Type: problemNotJSON, Title: "The request body is not JSON", Status: http.StatusBadRequest, Errors: fes})
+	case errors.As(err, &fes):
+		writeProblem(w, inv(fes))
+	default:
+		writeProblem(w, problem{Type: problemNotJSON, Title: "The request body could not be read", Status: http.StatusBadRequest})
+	}
+}
+
+// notJSON reports whether Decode's errors say the body is not a JSON
+// document at all, rather than a document that is not a referral.
+func notJSON(fes referral.FieldErrors) bool {
+	for _, fe := range fes {
+		switch fe.Rule {
+		case referral.RuleSyntax, referral.RuleTrailingData, referral.RuleEncoding:
+			return true
+		}
+	}
+	return false
 }
 
 func invalid(fes referral.FieldErrors) problem {
 	return problem{Type: problemInvalid, Title: "The referral is not valid", Status: http.StatusUnprocessableEntity, Errors: fes}
 }
 
+// composeFailed answers the client for err, from composing a letter: 422
+// invalid input (the problem inv makes), 409 a two-week-wait case, with the
+// handoff for the NHS e-Referral Service, and 500 otherwise.
+func composeFailed(w http.ResponseWriter, err error, inv func(referral.FieldErrors) problem) {
+	var fes referral.FieldErrors
+	var tw *referral.TwoWeekWaitError
+	switch {
+	case errors.As(err, &fes):
+		writeProblem(w, inv(fes))
+	case errors.As(err, &tw):
+		writeProblem(w, problem{Type: problemTwoWeekWait, Title: "Two-week-wait case: refer through the NHS e-Referral Service",
+			Status: http.StatusConflict, Detail: strings.Join(tw.Route.Reasons, "; "), Handoff: tw.Handoff()})
+	default:
+		writeProblem(w, problem{Type: problemInternal, Title: "The letter could not be composed", Status: http.StatusInternalServerError})
+	}
+}
+
 func (h *handler) letters(w http.ResponseWriter, r *http.Request) {
-	ref, ok := h.decode(w, r)
-	if !ok {
+	// Every answer here may hold patient data: no cache keeps it.
+	w.Header().Set("Cache-Control", "no-store")
+	media := negotiate(r.Header.Get("Accept"), mediaPDF, mediaText)
+	if media == "" {
+		writeProblem(w, notAcceptable)
 		return
 	}
+	name := "referral-letter"
 	var opts []referral.Option
 	switch r.URL.Query().Get("copy") {
 	case "":
 	case "patient": // the patient's copy, in large print when asked
+		name = "patient-copy"
 		opts = append(opts, referral.ForPatient())
 	default:
-		writeProblem(w, problem{Type: problemBadCopy, Title: "copy must be patient", Status: http.StatusBadRequest})
+		writeProblem(w, problem{Type: problemBadCopy, Title: "The copy parameter must be patient", Status: http.StatusBadRequest})
 		return
 	}
-	letter, err := referral.Compose(ref, opts...)
-	var fes referral.FieldErrors
-	var tw *referral.TwoWeekWaitError
-	switch {
-	case errors.Is(err, referral.ErrNoPatientCopy):
-		writeProblem(w, problem{Type: problemNoCopy, Title: "The referral gives the patient no copy (copies.patient)",
-			Status: http.StatusUnprocessableEntity})
-		return
-	case errors.As(err, &fes):
-		writeProblem(w, invalid(fes))
-		return
-	case errors.As(err, &tw):
-		writeProblem(w, problem{Type: problemTwoWeekWait, Title: "Two-week-wait case: refer through the NHS e-Referral Service",
-			Status: http.StatusConflict, Detail: strings.Join(tw.Route.Reasons, "; "), Handoff: tw.Handoff()})
-		return
-	case err != nil:
-		writeProblem(w, problem{Type: problemInternal, Title: "The letter could not be composed", Status: http.StatusInternalServerError})
-		return
-	}
-	var buf bytes.Buffer
-	if wantsText(r.Header.Get("Accept")) {
-		if err := letter.WriteText(&buf); err != nil {
-			writeProblem(w, problem{Type: problemInternal, Title: "The letter could not be written", Status: http.StatusInternalServerError})
-			return
-		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	} else {
-		warns, err := h.pdf.Render(&buf, letter)
-		if err != nil {
-			writeProblem(w, problem{Type: problemInternal, Title: "The letter could not be rendered", Status: http.StatusInternalServerError})
-			return
-		}
-		for _, wn := range warns {
-			w.Header().Add("Refletter-Warning", wn.Field+": "+wn.Message)
-		}
-		w.Header().Set("Content-Type", "application/pdf")
-	}
-	w.Write(buf.Bytes())
-}
-
-// wantsText reports whether an Accept header prefers text/plain to PDF.
-func wantsText(accept string) bool {
-	for _, part := range strings.Split(accept, ",") {
-		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		switch mt {
-		case "text/plain":
-			return true
-		case "application/pdf":
-			return false
-		}
-	}
-	return false
-}
-
-// routeAnswer is the route decision, with the validation errors a letter
-// would meet.
-type routeAnswer struct {
-	referral.Route
-	Errors []referral.FieldError `json:"errors"`
-}
-
-func (h *handler) route(w http.ResponseWriter, r *http.Request) {
 	ref, ok := h.decode(w, r)
 	if !ok {
 		return
 	}
-	ans := routeAnswer{Route: referral.Decide(ref), Errors: []referral.FieldError{}}
+	if !h.acquire(w, r) {
+		return
+	}
+	defer h.release()
+	letter, err := referral.Compose(ref, opts...)
+	if errors.Is(err, referral.ErrNoPatientCopy) {
+		writeProblem(w, problem{Type: problemNoCopy, Title: "The referral gives the patient no copy (copies.patient)",
+			Status: http.StatusUnprocessableEntity})
+		return
+	}
+	if err != nil {
+		composeFailed(w, err, invalid)
+		return
+	}
+	h.write(w, r, media, letterSet{name: name, letters: []*referral.Letter{letter},
+		warnings: referral.Decide(ref).Warnings, field: func(f string) string { return f }})
+}
+
+var notAcceptable = problem{Type: problemNotAcceptable, Title: "The letter is offered as application/pdf or text/plain only", Status: http.StatusNotAcceptable}
+
+// letterSet is the answer of a route that writes letters.
+type letterSet struct {
+	// name is the file name offered, without extension: a fixed name,
+	// never patient data.
+	name    string
+	letters []*referral.Letter
+	// warnings are Decide's on the referral.
+	warnings []referral.Warning
+	// field gives the path in the request of a letter's field, as Decide
+	// and the PDF renderer name it.
+	field func(string) string
+}
+
+// write answers with set's letters, one after another, as media: one PDF
+// in which each letter keeps its own page furniture, or their text with a
+// form feed between letters. Decide's warnings, then the PDF renderer's,
+// go in Refletter-Warning headers, escaped. A client that has gone gets
+// nothing: the access log says 499.
+func (h *handler) write(w http.ResponseWriter, r *http.Request, media string, set letterSet) {
+	var warnings []string
+	for _, wn := range set.warnings {
+		warnings = append(warnings, set.field(wn.Path)+": "+wn.Message+" ("+wn.Code+")")
+	}
+	if r.Context().Err() != nil {
+		return
+	}
+	var buf bytes.Buffer
+	ext := ".txt"
+	if media == mediaText {
+		for i, l := range set.letters {
+			if i > 0 {
+				buf.WriteString("\f\n")
+			}
+			if err := l.WriteText(&buf); err != nil {
+				writeProblem(w, problem{Type: problemInternal, Title: "The letter could not be written", Status: http.StatusInternalServerError})
+				return
+			}
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	} else {
+		pws, err := h.pdf.RenderAll(&buf, set.letters...)
+		if err != nil {
+			writeProblem(w, problem{Type: problemInternal, Title: "The letter could not be rendered", Status: http.StatusInternalServerError})
+			return
+		}
+		for _, wn := range pws {
+			warnings = append(warnings, set.field(wn.Path)+": "+wn.Message+" ("+wn.Code+")")
+		}
+		w.Header().Set("Content-Type", mediaPDF)
+		ext = ".pdf"
+	}
+	if r.Context().Err() != nil {
+		return
+	}
+	for _, s := range warnings {
+		w.Header().Add(warningHeader, printable.String(s))
+	}
+	w.Header().Set("Content-Disposition", `inline; filename="`+set.name+ext+`"`)
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Write(buf.Bytes())
+}
+
+// acquire takes a render slot, waiting up to queueWait. It answers the
+// client itself (503) when none frees in time, and returns false.
+func (h *handler) acquire(w http.ResponseWriter, r *http.Request) bool {
+	select {
+	case h.slots <- struct{}{}:
+		return true
+	default:
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), h.queueWait)
+	defer cancel()
+	select {
+	case h.slots <- struct{}{}:
+		return true
+	case <-ctx.Done():
+	}
+	if r.Context().Err() != nil {
+		return false // the client has gone
+	}
+	w.Header().Set("Retry-After", "1")
+	writeProblem(w, problem{Type: problemBusy, Title: "The server is busy: try again shortly", Status: http.StatusServiceUnavailable})
+	return false
+}
+
+func (h *handler) release() { <-h.slots }
+
+func (h *handler) route(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store") // the handoff holds patient data
+	ref, ok := h.decode(w, r)
+	if !ok {
+		return
+	}
 	var fes referral.FieldErrors
 	if errors.As(ref.Validate(), &fes) {
-		ans.Errors = fes
+		writeProblem(w, invalid(fes))
+		return
 	}
-	writeJSON(w, "application/json", http.StatusOK, ans)
+	writeJSON(w, "application/json", http.StatusOK, referral.Decide(ref))
 }
 
 func (h *handler) schema(w http.ResponseWriter, r *http.Request) {
@@ -178,44 +321,12 @@ func (h *handler) schema(w http.ResponseWriter, r *http.Request) {
 	w.Write(referral.JSONSchema())
 }
 
-func writeProblem(w http.ResponseWriter, p problem) {
-	writeJSON(w, "application/problem+json", p.Status, p)
+func (h *handler) openapi(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(openAPIDocument())
 }
 
-func writeJSON(w http.ResponseWriter, contentType string, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", contentType)
-	w.WriteHeader(status)
-	w.Write(append(b, '\n'))
-}
-
-// accessLog logs method, path, status and duration of each request, and
-// nothing else: no body, query or header that could hold patient data. The
-// path of a request no route matched is not logged either: a client may
-// have put anything in it.
-func accessLog(log *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r)
-		path := "-"
-		if r.Pattern != "" {
-			path = r.URL.Path
-		}
-		log.Info("request", "method", r.Method, "path", path, "status", sw.status, "duration", time.Since(start).Round(time.Microsecond))
-	})
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	w.status = code
-	w.ResponseWriter.WriteHeader(code)
+func (h *handler) health(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
 }

@@ -4,16 +4,38 @@
 //
 //	go run ./examples/server -addr 127.0.0.1:8080
 //
-//	POST /v1/letters  referral JSON -> 200 application/pdf (text/plain if Accept asks),
-//	                  422 invalid, 409 two-week wait (problem+json with the handoff),
-//	                  413 over 1 MiB, 415 not JSON;
-//	                  ?copy=patient: the patient's copy (422 when none is due)
-//	POST /v1/route    referral JSON -> 200 the route decision
-//	GET  /v1/schema   the JSON Schema of the referral form
-//	GET  /healthz     200 ok
+//	POST /v1/letters     referral JSON -> 200 application/pdf, or text/plain
+//	                     as Accept (with q-values) prefers; 406 neither
+//	                     acceptable; 400 not JSON; 422 invalid; 409
+//	                     two-week wait (the handoff); 413 over 1 MiB; 415
+//	                     not sent as JSON; 503 busy (Retry-After);
+//	                     ?copy=patient: the patient's copy, in the format
+//	                     the referral asks for (422 when none is due, 400
+//	                     another value)
+//	POST /v1/route       referral JSON -> 200 the route decision with its
+//	                     warnings; 400, 422, 413, 415 as above
+//	POST /v1/replies     {"referral": ..., "returned": ...} -> 200 the
+//	                     reply to a returned referral, then the original
+//	                     letter (?original=false: the reply alone), as
+//	                     application/pdf or text/plain as for /v1/letters;
+//	                     errors as for /v1/letters, with 422 for an invalid
+//	                     request and 413 over 2 MiB (1 MiB a document)
+//	GET  /v1/schema      the JSON Schema of the referral
+//	GET  /v1/openapi.json the OpenAPI 3.1 document of this API
+//	GET  /healthz        200 ok
 //
-// The access log holds method, path, status and duration only: never a
-// body or a patient field.
+// Errors, 404 and 405 included, are RFC 9457 problem documents whose type
+// links to docs/problems.md. Decide's warnings, and the PDF renderer's,
+// come with a letter or reply in Refletter-Warning headers ("PATH: MESSAGE
+// (CODE)"), and never hold patient data. Letters, replies and handoffs
+// carry Cache-Control: no-store; letters and replies a file name that
+// holds no patient data. At most 2 x
+// GOMAXPROCS letters or replies render at once; a request waits up to 2
+// seconds for a turn, then gets 503.
+//
+// The access log holds method, matched route, status and duration only:
+// never a body, the path the client sent, or a patient field. A client that
+// goes away before its answer is logged with status 499.
 package main
 
 import (

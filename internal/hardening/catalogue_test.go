@@ -123,8 +123,10 @@ func header(t *testing.T, path, key string) string {
 //	grow BASE SIZE          BASE with spaces after its first byte, SIZE bytes in all
 //	nest BASE DEPTH         BASE with an unknown field "nested" of DEPTH nested lists
 //	list BASE PATH N ITEM   BASE with the list at PATH set to N copies of ITEM (JSON)
+//	reply BASE RETURNED [SIZE]  {"referral": BASE, "returned": RETURNED}, the body of
+//	                        POST /v1/replies; with SIZE, BASE grown to SIZE bytes
 //
-// BASE is relative to the recipe's folder.
+// BASE and RETURNED are relative to the recipe's folder.
 func generate(t *testing.T, recipe string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(recipe)
@@ -144,14 +146,24 @@ func generateFrom(t *testing.T, dir, line string) []byte {
 		require.NoError(t, err, "recipe %q", line)
 		return n
 	}
-	switch f[0] {
-	case "grow":
-		size := num(f[2])
+	grow := func(size int) []byte {
 		require.Greater(t, size, len(base), "recipe %q", line)
 		out := make([]byte, 0, size)
 		out = append(out, '{')
 		out = append(out, bytes.Repeat([]byte(" "), size-len(base))...)
 		return append(out, base[1:]...)
+	}
+	switch f[0] {
+	case "grow":
+		return grow(num(f[2]))
+	case "reply":
+		ret, err := os.ReadFile(filepath.Join(dir, f[2]))
+		require.NoError(t, err, "recipe %q", line)
+		ref := base
+		if len(f) > 3 {
+			ref = grow(num(f[3]))
+		}
+		return slices.Concat([]byte(`{"referral": `), ref, []byte(`, "returned": `), ret, []byte(`}`))
 	case "nest":
 		depth := num(f[2])
 		var out bytes.Buffer

@@ -156,7 +156,7 @@ func TestDisguised(t *testing.T) {
 			var fields []string
 			for _, wn := range r.warns {
 				assertNoPatientData(t, "a PDF warning", wn.String(), vals)
-				fields = append(fields, wn.Field)
+				fields = append(fields, wn.Path)
 			}
 			slices.Sort(fields)
 			assert.Equal(t, sorted(w.pdfWarnings), slices.Compact(fields), "PDF warnings")

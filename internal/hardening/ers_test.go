@@ -32,11 +32,15 @@ func ersCalls(t *testing.T) []ersCall {
 	require.Equal(t, referral.PathERS, rt.Path)
 	h := rt.Handoff
 	criteria := ers.Criteria{Specialty: &referral.Coding{System: "https://fhir.nhs.uk/STU3/CodeSystem/SPECIALTY-1", Code: "BREAST_SURGERY"}}
-	search, err := ers.ServiceSearch(ers.SearchFor(h, criteria))
+	sp, err := ers.SearchFor(h, criteria)
 	require.NoError(t, err)
-	create, err := ers.CreateReferral(ers.ReferralFor(h, criteria, "12345"), time.Now())
+	search, err := ers.NewSearchRequest(sp)
 	require.NoError(t, err)
-	letters, err := ers.MaintainReferralLetter(ers.Document{Location: "Binary/abc-123", Indexed: time.Now()})
+	cp, err := ers.CreateFor(h, criteria, "12345")
+	require.NoError(t, err)
+	create, err := ers.NewCreateRequest(cp, time.Now())
+	require.NoError(t, err)
+	letters, err := ers.NewLetterRequest(ers.Document{Location: "Binary/abc-123", Indexed: time.Now()})
 	require.NoError(t, err)
 	return []ersCall{
 		{"A004 CodeSystem", func(ctx context.Context, c *ers.Client) error {
@@ -83,11 +87,10 @@ func ersClient(t *testing.T, h func(w http.ResponseWriter, r *http.Request, rele
 	}
 	c, err := ers.NewClient(ers.Config{
 		BaseURL:          srv.URL + "/referrals/FHIR",
-		HTTPClient:       srv.Client(),
 		Tokens:           tokens,
 		ODSCode:          "A81001",
 		BusinessFunction: ers.ReferringClinician,
-	})
+	}, ers.WithHTTPClient(srv.Client()))
 	require.NoError(t, err)
 	return c
 }
@@ -149,9 +152,11 @@ func TestERSContext(t *testing.T) {
 					}, context.Canceled},
 				} {
 					t.Run(call.name+"/"+mode.name, func(t *testing.T) {
+						// The clock starts before the context's timer, so
+						// that the wait is all inside elapsed.
+						start := time.Now()
 						ctx, cancel := mode.ctx()
 						defer cancel()
-						start := time.Now()
 						err := within(t, caseTimeout, func() error { return call.call(ctx, c) })
 						elapsed := time.Since(start)
 						require.Error(t, err)

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const problemBase = "https://github.com/refletter/refletter/problems/"
+const problemBase = "https://github.com/refletter/refletter/blob/main/docs/problems.md#"
 
 // httpCase is a request of testdata/invalid/http.
 type httpCase struct {
@@ -73,6 +73,11 @@ func TestHTTPRequests(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			hc := parseHTTPCase(t, c)
 			vals := patientValues(hc.body)
+			// A reply request holds the referral under "referral".
+			var reply struct{ Referral json.RawMessage }
+			if json.Unmarshal(hc.body, &reply) == nil && reply.Referral != nil {
+				vals = append(vals, patientValues(reply.Referral)...)
+			}
 			allValues = append(allValues, vals...)
 			req, err := http.NewRequest(hc.method, s.url(hc.path), bytes.NewReader(hc.body))
 			require.NoError(t, err)

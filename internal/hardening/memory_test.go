@@ -3,6 +3,7 @@ package hardening
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"runtime"
 	"runtime/metrics"
 	"strings"
@@ -91,7 +92,7 @@ func largestReferral(t testing.TB, style string) (doc []byte, itemLen int) {
 				Interpreter: &referral.Interpreter{Language: "Tamil", Dialect: item(2)},
 				Carer:       &referral.Carer{Name: "Arjun Natarajan", Relationship: item(3), Phone: "07700 900871"},
 			},
-			Safety:            &referral.Safety{Safeguarding: big, Risks: big, Capacity: big},
+			Safety:            &referral.Safety{Safeguarding: big, RiskToSelf: big, RiskToOthers: big, RiskToStaff: big, Capacity: big},
 			AdviceAndGuidance: &referral.AdviceAndGuidance{Considered: &yes, Reason: big},
 			Copies:            &referral.Copies{Patient: &yes},
 		}
@@ -237,5 +238,112 @@ func BenchmarkLargestReferral(b *testing.B) {
 		if _, err := toPDF(r, doc); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// worstLimit is the most heap a refused document of 1 MiB may cost.
+const worstLimit = 50 << 20
+
+// worstDocuments are 1 MiB documents (just under the limit) built to cost
+// the most on their way to a refusal: as many list items, keys, faults
+// and escapes as fit.
+func worstDocuments(t testing.TB) map[string][]byte {
+	t.Helper()
+	base := string(mustRead(t, "../../testdata/referrals/cardiology-palpitations.json"))
+	fill := func(head, item, sep, tail string) []byte {
+		var b strings.Builder
+		b.WriteString(head)
+		for i := 0; b.Len()+len(item)+len(sep)+len(tail) < referral.MaxDocumentBytes; i++ {
+			if i > 0 {
+				b.WriteString(sep)
+			}
+			b.WriteString(item)
+		}
+		b.WriteString(tail)
+		return []byte(b.String())
+	}
+	// Every list of the form, and every text, faulty.
+	var many strings.Builder
+	many.WriteString(`{"priority": " ", "date": "1900-01-01", "patient": {"givenName": "\u200b", "phones": [`)
+	for i := range referral.MaxListItems {
+		if i > 0 {
+			many.WriteString(",")
+		}
+		many.WriteString(`{"number": "x"}`)
+	}
+	many.WriteString(`]}, "investigations": [`)
+	for i := range referral.MaxListItems {
+		if i > 0 {
+			many.WriteString(",")
+		}
+		many.WriteString(`{"name": " ", "result": "\u00a0", "date": "2026-02-30"}`)
+	}
+	many.WriteString(`]}`)
+	return map[string][]byte{
+		"340,000 empty objects":     fill(`{"investigations": [`, `{}`, `,`, `]}`),
+		"500,000 numbers in a list": fill(`{"attachments": [`, `1`, `,`, `]}`),
+		"unknown keys":              fill(`{`, `"a":0`, `,`, `}`),
+		"duplicate keys":            fill(`{`, `"reason":"a"`, `,`, `}`),
+		"nulls":                     fill(`{"investigations": [`, `null`, `,`, `]}`),
+		"escaped text":              fill(`{"history": "`, `\u00e9`, ``, `"}`),
+		"faults in every item":      []byte(many.String()),
+		"deep unknown nesting":      fill(`{"x": `, `[`, ``, ``),
+		"a valid referral, padded":  []byte(`{` + strings.Repeat(" ", referral.MaxDocumentBytes-len(base)) + base[1:]),
+	}
+}
+
+// refuse takes a document through Decode and Validate, and makes the
+// answer a server would give: the errors as text and as JSON.
+func refuse(doc []byte) (int, error) {
+	ref, err := referral.Decode(bytes.NewReader(doc))
+	if err == nil {
+		err = ref.Validate()
+	}
+	if err == nil {
+		return 0, nil
+	}
+	var fes referral.FieldErrors
+	if errors.As(err, &fes) {
+		b, jerr := json.Marshal(fes)
+		if jerr != nil {
+			return 0, jerr
+		}
+		return len(b) + len(err.Error()), err
+	}
+	return len(err.Error()), err
+}
+
+// TestWorstDocumentMemory: the costliest 1 MiB documents are refused (or
+// accepted) with a peak heap under 50 MB, at most MaxFieldErrors errors
+// and a small answer. The figures are logged.
+func TestWorstDocumentMemory(t *testing.T) {
+	for name, doc := range worstDocuments(t) {
+		t.Run(name, func(t *testing.T) {
+			require.LessOrEqual(t, len(doc), referral.MaxDocumentBytes)
+			var size int
+			var err error
+			u := peakHeap(func() { size, err = refuse(doc) })
+			var fes referral.FieldErrors
+			if errors.As(err, &fes) {
+				assert.LessOrEqual(t, len(fes), referral.MaxFieldErrors+1)
+			}
+			assert.Less(t, size, 64<<10, "the answer is small")
+			t.Logf("%s: %d bytes; %d errors, answer %d bytes; peak heap %.1f MB (%.1f MB before), allocated %.1f MB",
+				name, len(doc), len(fes), size, mb(u.peak), mb(u.before), mb(u.total))
+			assert.Less(t, u.peak, uint64(worstLimit), "peak heap %.1f MB", mb(u.peak))
+		})
+	}
+}
+
+// BenchmarkWorstDocument refuses each of the worst 1 MiB documents.
+func BenchmarkWorstDocument(b *testing.B) {
+	for name, doc := range worstDocuments(b) {
+		b.Run(strings.ReplaceAll(name, " ", "_"), func(b *testing.B) {
+			b.SetBytes(int64(len(doc)))
+			b.ReportAllocs()
+			for b.Loop() {
+				refuse(doc)
+			}
+		})
 	}
 }

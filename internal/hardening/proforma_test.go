@@ -14,7 +14,8 @@ import (
 )
 
 // problemLines returns a proforma error as its lines: each Problem's
-// "place: message", or "too-large" for input over proforma.MaxSize.
+// "place: message", or "too-large" for input over proforma.MaxSize. The
+// rules are checked by assertRules and by proforma's own tests.
 func problemLines(err error) []string {
 	if err == nil {
 		return []string{"ok"}
@@ -33,6 +34,19 @@ func problemLines(err error) []string {
 	return out
 }
 
+// assertRules checks that every Problem of a proforma error names the
+// rule it breaks.
+func assertRules(t *testing.T, err error) {
+	t.Helper()
+	var ps proforma.Errors
+	if !errors.As(err, &ps) {
+		return
+	}
+	for _, p := range ps {
+		assert.NotEmpty(t, p.Rule, "the rule of %q", p.Error())
+	}
+}
+
 // TestInvalidProformas loads every form definition of
 // testdata/invalid/proformas: proforma.Load reports exactly the .want
 // problems, and the refer command given the form with -proforma exits 2
@@ -48,6 +62,7 @@ func TestInvalidProformas(t *testing.T) {
 				return err
 			})
 			assert.ElementsMatch(t, c.want, problemLines(err))
+			assertRules(t, err)
 
 			out := t.TempDir()
 			res := refer(t, out, "-proforma", c.inputPath(t, ".json"), "-o", filepath.Join(out, "letter.pdf"), good)
@@ -94,6 +109,7 @@ func TestInvalidAnswers(t *testing.T) {
 			})
 			require.Error(t, err)
 			assert.ElementsMatch(t, c.want, problemLines(err))
+			assertRules(t, err)
 			answers := stringValues(data)
 			assertNoPatientData(t, "the error", err.Error(), answers)
 

@@ -10,9 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// errorPath reads the path of a CLI error line "path: message"; a line
-// with no path (a whole-document error) gives "-".
-var errorPath = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9]*(\[[0-9]+\])?(\.[A-Za-z][A-Za-z0-9]*(\[[0-9]+\])?)*): `)
+// errorPath reads the path of a CLI error line "refer: path: message"; a
+// line with no path (a whole-document error) gives "-".
+var errorPath = regexp.MustCompile(`^refer: ([A-Za-z][A-Za-z0-9]*(\[[0-9]+\])?(\.[A-Za-z][A-Za-z0-9]*(\[[0-9]+\])?)*): `)
 
 func cliErrorPaths(lines []string) []string {
 	out := make([]string, len(lines))

@@ -135,8 +135,10 @@ const (
 func TestServerStalledBody(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	c := s.rawConn(t)
+	// The clock starts before the connection, and so before the
+	// server's timer.
 	start := time.Now()
+	c := s.rawConn(t)
 	_, err := io.WriteString(c, "POST /v1/letters HTTP/1.1\r\nHost: hardening\r\nContent-Type: application/json\r\n"+
 		"Content-Length: 4000\r\n\r\n{\"priority\": \"rou")
 	require.NoError(t, err)
@@ -171,8 +173,10 @@ func TestServerStalledBody(t *testing.T) {
 func TestServerStalledHeaders(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	c := s.rawConn(t)
+	// The clock starts before the connection, and so before the
+	// server's timer.
 	start := time.Now()
+	c := s.rawConn(t)
 	_, err := io.WriteString(c, "POST /v1/letters HTTP/1.1\r\nHost: hard")
 	require.NoError(t, err)
 	require.NoError(t, c.SetReadDeadline(time.Now().Add(serverReadHeaderTimeout+10*time.Second)))

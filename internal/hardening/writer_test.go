@@ -347,7 +347,7 @@ func TestReferReadOnlyFolder(t *testing.T) {
 	assertDirEmpty(t, dir)
 }
 
-func mustRead(t *testing.T, path string) []byte {
+func mustRead(t testing.TB, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)

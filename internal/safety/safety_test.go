@@ -56,3 +56,23 @@ func declares(t *testing.T, dir, name string) bool {
 	}
 	return false
 }
+
+// TestDeclares: a test is found by its folder from the repository's root,
+// in the root module or in a module nested in it (internal/conformance,
+// whose tests `go test ./...` from the root does not run), and a name that
+// no test declares is not.
+func TestDeclares(t *testing.T) {
+	root := filepath.Join("..", "..")
+	for _, tc := range []struct {
+		dir, name string
+		want      bool
+	}{
+		{"internal/safety", "TestDeclares", true},
+		{"internal/conformance", "TestReferralsConform", true},
+		{"internal/conformance", "TestNoSuchConformance", false},
+		{"pdf", "TestRenderReferral", false}, // a prefix of a real name
+		{"no/such/folder", "TestDeclares", false},
+	} {
+		assert.Equal(t, tc.want, declares(t, filepath.Join(root, tc.dir), tc.name), "%s.%s", tc.dir, tc.name)
+	}
+}

@@ -14,12 +14,15 @@ import (
 func BenchmarkCreateReferral(b *testing.B) {
 	h := twoWeekWaitHandoff(b)
 	crit := cardiology()
-	r := ReferralFor(h, crit, "11002", "51002", "61002")
+	r, err := CreateFor(h, crit, "11002", "51002", "61002")
+	if err != nil {
+		b.Fatal(err)
+	}
 	r.PathwayStart = time.Date(2026, 11, 20, 10, 30, 0, 0, time.UTC)
 	now := r.PathwayStart.Add(time.Hour)
 	b.ReportAllocs()
 	for b.Loop() {
-		req, err := CreateReferral(r, now)
+		req, err := NewCreateRequest(r, now)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -54,13 +57,13 @@ func BenchmarkClientCreateReferral(b *testing.B) {
 		_, _ = w.Write(body)
 	}))
 	defer srv.Close()
-	c, err := NewClient(Config{BaseURL: srv.URL, HTTPClient: srv.Client(),
+	c, err := NewClient(Config{BaseURL: srv.URL,
 		Tokens:  TokenFunc(func(context.Context) (string, error) { return "t", nil }),
-		ODSCode: "A81001", BusinessFunction: ReferringClinician})
+		ODSCode: "A81001", BusinessFunction: ReferringClinician}, WithHTTPClient(srv.Client()))
 	if err != nil {
 		b.Fatal(err)
 	}
-	req, err := CreateReferral(NewReferral{NHSNumber: exNHSNumber, Criteria: cardiology(), Services: []string{"11002"}}, time.Now())
+	req, err := NewCreateRequest(CreateParams{NHSNumber: exNHSNumber, Criteria: cardiology(), Services: []string{"11002"}}, time.Now())
 	if err != nil {
 		b.Fatal(err)
 	}

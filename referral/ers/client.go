@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // BusinessFunction is the eRS role the user acts in, sent as
@@ -38,24 +39,57 @@ type TokenFunc func(ctx context.Context) (string, error)
 // Token calls f.
 func (f TokenFunc) Token(ctx context.Context) (string, error) { return f(ctx) }
 
-// Config is what NewClient needs.
+// Config is what every client must be given: where the API is, who calls
+// it and in what role. These settings are required, so they are fields of
+// one struct, checked together by NewClient, rather than options that
+// could be forgotten or positional strings that could be swapped; the
+// optional settings are Options (WithHTTPClient, WithClock), as in the
+// library's other packages.
 type Config struct {
 	// BaseURL is the eRS FHIR API root, such as
 	// https://sandbox.api.service.nhs.uk/referrals/FHIR. It is https, or
 	// http to a loopback address (for tests).
 	BaseURL string
-	// HTTPClient sends the requests; nil means http.DefaultClient, which
-	// has no timeout of its own: give each call a context deadline. Its
-	// transport is used as it is, but redirects are never followed: a POST
-	// is never sent twice.
-	HTTPClient *http.Client
-	// Tokens gives the bearer token for each call. Required.
+	// Tokens gives the bearer token for each call.
 	Tokens TokenSource
 	// ODSCode is the user's organisation, sent as
-	// NHSD-End-User-Organisation-ODS. Required.
+	// NHSD-End-User-Organisation-ODS.
 	ODSCode string
 	// BusinessFunction is ReferringClinician or ReferringClinicianAdmin.
 	BusinessFunction BusinessFunction
+}
+
+// An Option changes an optional setting of a client. Options are values:
+// make them with WithHTTPClient and WithClock and pass them to NewClient.
+type Option interface {
+	apply(*Client)
+}
+
+type optionFunc func(*Client)
+
+func (f optionFunc) apply(c *Client) { f(c) }
+
+// WithHTTPClient sends the requests with hc. Without it (or with nil) the
+// client uses http.DefaultClient, which has no timeout of its own: give
+// each call a context deadline. hc's transport is used as it is, but
+// redirects are never followed: a POST is never sent twice.
+func WithHTTPClient(hc *http.Client) Option {
+	return optionFunc(func(c *Client) {
+		if hc != nil {
+			c.hc = hc
+		}
+	})
+}
+
+// WithClock sets the clock that gives the time Submit records as each
+// document's indexed time. Without it (or with nil) the client uses
+// time.Now.
+func WithClock(now func() time.Time) Option {
+	return optionFunc(func(c *Client) {
+		if now != nil {
+			c.now = now
+		}
+	})
 }
 
 // Client calls the eRS FHIR STU3 API as a referrer. It is safe for
@@ -67,11 +101,12 @@ type Client struct {
 	tokens TokenSource
 	ods    string
 	fn     BusinessFunction
+	now    func() time.Time
 }
 
-// NewClient checks cfg and returns a client. A bad field is an error
-// wrapping ErrConfig that names it.
-func NewClient(cfg Config) (*Client, error) {
+// NewClient checks cfg and returns a client with opts applied. A bad or
+// missing field of cfg is an error wrapping ErrConfig that names it.
+func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	bad := func(field, why string) error { return fmt.Errorf("%w: %s: %s", ErrConfig, field, why) }
 	u, err := url.Parse(cfg.BaseURL)
 	switch {
@@ -91,19 +126,23 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.BusinessFunction != ReferringClinician && cfg.BusinessFunction != ReferringClinicianAdmin {
 		return nil, bad("BusinessFunction", "must be REFERRING_CLINICIAN or REFERRING_CLINICIAN_ADMIN")
 	}
-	hc := http.DefaultClient
-	if cfg.HTTPClient != nil {
-		hc = cfg.HTTPClient
-	}
-	noRedirect := *hc
-	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &Client{
+	c := &Client{
 		base:   strings.TrimRight(u.String(), "/"),
-		hc:     &noRedirect,
+		hc:     http.DefaultClient,
 		tokens: cfg.Tokens,
 		ods:    cfg.ODSCode,
 		fn:     cfg.BusinessFunction,
-	}, nil
+		now:    time.Now,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(c)
+		}
+	}
+	noRedirect := *c.hc
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.hc = &noRedirect
+	return c, nil
 }
 
 func isLoopback(host string) bool {
@@ -309,7 +348,7 @@ func (cl *Client) AttachLetters(ctx context.Context, ubrn, etag string, req *Let
 		ch.fail("etag", "etag", `must be the referral's version as eRS gave it, such as W/"1"`)
 	}
 	if req == nil {
-		ch.fail("request", "required", "build the request with MaintainReferralLetter first")
+		ch.fail("request", "required", "build the request with NewLetterRequest first")
 	}
 	if err := ch.err(opLetter); err != nil {
 		return "", err

@@ -51,7 +51,7 @@ func (r *recorder) all() []seen {
 
 // server starts a test server that records each request and answers with
 // reply. It returns a client for it and the recorder.
-func server(t *testing.T, reply http.HandlerFunc) (*Client, *recorder) {
+func server(t *testing.T, reply http.HandlerFunc, opts ...Option) (*Client, *recorder) {
 	t.Helper()
 	rec := &recorder{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -66,11 +66,10 @@ func server(t *testing.T, reply http.HandlerFunc) (*Client, *recorder) {
 	t.Cleanup(srv.Close)
 	c, err := NewClient(Config{
 		BaseURL:          srv.URL + "/referrals/FHIR/",
-		HTTPClient:       srv.Client(),
 		Tokens:           TokenFunc(func(context.Context) (string, error) { return testToken, nil }),
 		ODSCode:          "A81001",
 		BusinessFunction: ReferringClinician,
-	})
+	}, append([]Option{WithHTTPClient(srv.Client())}, opts...)...)
 	require.NoError(t, err)
 	return c, rec
 }
@@ -116,7 +115,7 @@ func jsonOf(t *testing.T, b []byte) any {
 
 func TestSearchServices(t *testing.T) {
 	c, got := server(t, answerWith(http.StatusOK, example(t, "patientServiceSearch/responses/FetchServiceListWithSingleService.json")))
-	req, err := ServiceSearch(Search{NHSNumber: exNHSNumber, Criteria: cardiology()})
+	req, err := NewSearchRequest(SearchParams{NHSNumber: exNHSNumber, Criteria: cardiology()})
 	require.NoError(t, err)
 
 	services, err := c.SearchServices(context.Background(), req)
@@ -129,14 +128,13 @@ func TestSearchServices(t *testing.T) {
 	assertHeaders(t, s.header, fhirJSON)
 	assert.Equal(t, asJSON(t, req), jsonOf(t, s.body))
 
-	wait := 10
 	assert.Equal(t, []Service{{
 		ID:                     "11002",
 		Name:                   "Good Cardiology Business Service",
 		Specialty:              "CARDIOLOGY",
 		Location:               "R69",
 		LocationName:           "Cicero-Clinic",
-		WaitTime:               &wait,
+		WaitTime:               &WaitTime{Days: 10},
 		DisplayProminently:     false,
 		ReferralLetterRequired: true,
 		BookableType:           "DIRECTLY_BOOKABLE",
@@ -149,7 +147,7 @@ func TestSearchServices(t *testing.T) {
 
 func TestCreateReferral(t *testing.T) {
 	c, got := server(t, answerWith(http.StatusCreated, example(t, "createReferral/responses/ReferralRequest.json"), "ETag", `W/"1"`))
-	req, err := CreateReferral(NewReferral{NHSNumber: exNHSNumber, Criteria: cardiology(), Services: []string{"11002"}}, time.Now())
+	req, err := NewCreateRequest(CreateParams{NHSNumber: exNHSNumber, Criteria: cardiology(), Services: []string{"11002"}}, time.Now())
 	require.NoError(t, err)
 
 	created, err := c.CreateReferral(context.Background(), req)
@@ -166,7 +164,7 @@ func TestCreateReferral(t *testing.T) {
 
 func TestCreateReferralKeepsUBRNWithoutETag(t *testing.T) {
 	c, _ := server(t, answerWith(http.StatusCreated, example(t, "createReferral/responses/ReferralRequest.json")))
-	req, err := CreateReferral(NewReferral{NHSNumber: exNHSNumber, Criteria: cardiology(), Services: []string{"11002"}}, time.Now())
+	req, err := NewCreateRequest(CreateParams{NHSNumber: exNHSNumber, Criteria: cardiology(), Services: []string{"11002"}}, time.Now())
 	require.NoError(t, err)
 	created, err := c.CreateReferral(context.Background(), req)
 	assert.ErrorIs(t, err, ErrBadResponse)
@@ -182,7 +180,7 @@ func TestCreateReferralBadAnswers(t *testing.T) {
 	for name, body := range tests {
 		t.Run(name, func(t *testing.T) {
 			c, _ := server(t, answerWith(http.StatusCreated, body, "ETag", `W/"1"`))
-			req, err := CreateReferral(NewReferral{NHSNumber: exNHSNumber, Criteria: cardiology(), Services: []string{"11002"}}, time.Now())
+			req, err := NewCreateRequest(CreateParams{NHSNumber: exNHSNumber, Criteria: cardiology(), Services: []string{"11002"}}, time.Now())
 			require.NoError(t, err)
 			_, err = c.CreateReferral(context.Background(), req)
 			assert.ErrorIs(t, err, ErrBadResponse)
@@ -193,7 +191,7 @@ func TestCreateReferralBadAnswers(t *testing.T) {
 func TestAttachLetters(t *testing.T) {
 	c, got := server(t, answerWith(http.StatusOK,
 		example(t, "maintainReferralLetter/responses/ReferralRequestWithSingleDocumentReference.json"), "ETag", `W/"2"`))
-	req, err := MaintainReferralLetter(
+	req, err := NewLetterRequest(
 		Document{Location: "Binary/a7c98bb4-c0d0-4094-b26d-8dbd1677edc8", Indexed: time.Now()},
 		Document{Location: "Binary/50f0c0d5-7ed1-4587-8fce-889c8685eb54", Indexed: time.Now(), Description: "Suspected cancer form"},
 	)
@@ -214,7 +212,7 @@ func TestAttachLetters(t *testing.T) {
 
 func TestAttachLettersChecksBeforeSending(t *testing.T) {
 	c, got := server(t, answerWith(http.StatusOK, nil))
-	req, err := MaintainReferralLetter(Document{Location: "Binary/a1", Indexed: time.Now()})
+	req, err := NewLetterRequest(Document{Location: "Binary/a1", Indexed: time.Now()})
 	require.NoError(t, err)
 	tests := []struct {
 		name, ubrn, etag string
@@ -339,7 +337,7 @@ func TestAPIErrors(t *testing.T) {
 		call   func(*Client) error
 	}{
 		{http.StatusForbidden, []string{"NO_REG_GP_PRACTICE"}, func(c *Client) error {
-			req, err := CreateReferral(NewReferral{NHSNumber: exNHSNumber, Criteria: cardiology(), Services: []string{"11002"}}, time.Now())
+			req, err := NewCreateRequest(CreateParams{NHSNumber: exNHSNumber, Criteria: cardiology(), Services: []string{"11002"}}, time.Now())
 			if err != nil {
 				return err
 			}
@@ -351,7 +349,7 @@ func TestAPIErrors(t *testing.T) {
 			return err
 		}},
 		{http.StatusUnsupportedMediaType, []string{"UNSUPPORTED_MEDIA_TYPE"}, func(c *Client) error {
-			req, err := ServiceSearch(Search{NHSNumber: exNHSNumber, Criteria: cardiology()})
+			req, err := NewSearchRequest(SearchParams{NHSNumber: exNHSNumber, Criteria: cardiology()})
 			if err != nil {
 				return err
 			}
@@ -359,7 +357,7 @@ func TestAPIErrors(t *testing.T) {
 			return err
 		}},
 		{http.StatusUnprocessableEntity, []string{"INAPPROPRIATE_VALUE", "DUPLICATE_SERVICE"}, func(c *Client) error {
-			req, err := MaintainReferralLetter(Document{Location: "Binary/a1", Indexed: time.Now()})
+			req, err := NewLetterRequest(Document{Location: "Binary/a1", Indexed: time.Now()})
 			if err != nil {
 				return err
 			}
@@ -423,7 +421,7 @@ func TestNoAutomaticRetry(t *testing.T) {
 				calls.Add(1)
 				fail(w, r)
 			})
-			create, err := CreateReferral(NewReferral{NHSNumber: exNHSNumber, Criteria: cardiology(), Services: []string{"11002"}}, time.Now())
+			create, err := NewCreateRequest(CreateParams{NHSNumber: exNHSNumber, Criteria: cardiology(), Services: []string{"11002"}}, time.Now())
 			require.NoError(t, err)
 			_, err = c.CreateReferral(context.Background(), create)
 			require.Error(t, err)
@@ -433,7 +431,7 @@ func TestNoAutomaticRetry(t *testing.T) {
 			require.Error(t, err)
 			assert.Equal(t, int32(2), calls.Load(), "A020 sent once")
 
-			letters, err := MaintainReferralLetter(Document{Location: "Binary/a1", Indexed: time.Now()})
+			letters, err := NewLetterRequest(Document{Location: "Binary/a1", Indexed: time.Now()})
 			require.NoError(t, err)
 			_, err = c.AttachLetters(context.Background(), "000000070000", `W/"1"`, letters)
 			require.Error(t, err)
@@ -454,7 +452,7 @@ func TestContextDeadline(t *testing.T) {
 	defer close(release)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	letters, err := MaintainReferralLetter(Document{Location: "Binary/a1", Indexed: time.Now()})
+	letters, err := NewLetterRequest(Document{Location: "Binary/a1", Indexed: time.Now()})
 	require.NoError(t, err)
 
 	start := time.Now()
@@ -582,7 +580,7 @@ func TestSearchServicesBadAnswers(t *testing.T) {
 	for name, body := range tests {
 		t.Run(name, func(t *testing.T) {
 			c, _ := server(t, answerWith(http.StatusOK, []byte(body)))
-			req, err := ServiceSearch(Search{NHSNumber: exNHSNumber, Criteria: cardiology()})
+			req, err := NewSearchRequest(SearchParams{NHSNumber: exNHSNumber, Criteria: cardiology()})
 			require.NoError(t, err)
 			_, err = c.SearchServices(context.Background(), req)
 			assert.ErrorIs(t, err, ErrBadResponse)

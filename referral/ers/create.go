@@ -26,10 +26,10 @@ const LetterLater LetterIntention = "NEED_TO_ADD_LATER"
 
 var reUpperCode = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
 
-// NewReferral is an A011 create-referral request: the patient, a shortlist
-// of services with the criteria they were found by, and when the letter
-// will follow.
-type NewReferral struct {
+// CreateParams are the inputs of an A011 create referral: the patient, a
+// shortlist of services with the criteria they were found by, and when the
+// letter will follow.
+type CreateParams struct {
 	// NHSNumber is the patient's NHS number. Required.
 	NHSNumber referral.NHSNumber
 	// ReferringClinician is the SDS user id of the referring clinician,
@@ -52,24 +52,43 @@ type NewReferral struct {
 	PathwayStart time.Time
 }
 
-// ReferralFor returns the create-referral request for a two-week-wait
-// handoff: the patient's NHS number, the criteria c with priority
-// TWO_WEEK_WAIT (and the handoff's postcode and clinical term where c leaves
-// them empty), and the shortlist services. When no service is given and the
-// handoff names an eRS service id, the shortlist is that service.
-func ReferralFor(h *referral.Handoff, c Criteria, services ...string) NewReferral {
-	r := NewReferral{Criteria: fromHandoff(h, c), Services: services}
-	if h != nil {
-		r.NHSNumber = h.NHSNumber
-		if len(services) == 0 && h.ERSServiceID != "" {
-			r.Services = []string{h.ERSServiceID}
-		}
+// CreateFor returns the create-referral inputs for a two-week-wait handoff:
+// the patient's NHS number, the criteria c with priority TWO_WEEK_WAIT (and
+// the patient's postcode where c has none), and the shortlist services.
+// When no service is given and the handoff's recipient names an eRS service
+// id, the shortlist is that service. A handoff from a practice outside
+// England is an error wrapping ErrNotEngland.
+func CreateFor(h *referral.Handoff, c Criteria, services ...string) (CreateParams, error) {
+	src, err := fromHandoff(h)
+	if err != nil {
+		return CreateParams{}, err
 	}
-	return r
+	return src.create(c, services), nil
 }
 
-// CreateRequest is a checked A011 request body. Send it with
-// Client.CreateReferral, or marshal it to JSON for another HTTP stack.
+// CreateForReferral returns the create-referral inputs for a referral on
+// the letter path: as CreateFor, with the priority from the referral
+// (ROUTINE or URGENT). Its letter, rendered, is uploaded and attached once
+// the referral exists (Client.Submit does all three). A referral from a
+// practice outside England is an error wrapping ErrNotEngland.
+func CreateForReferral(r *referral.Referral, c Criteria, services ...string) (CreateParams, error) {
+	src, err := fromReferral(r)
+	if err != nil {
+		return CreateParams{}, err
+	}
+	return src.create(c, services), nil
+}
+
+func (s source) create(c Criteria, services []string) CreateParams {
+	if len(services) == 0 && s.service != "" {
+		services = []string{s.service}
+	}
+	return CreateParams{NHSNumber: s.nhs, Criteria: s.criteria(c), Services: services}
+}
+
+// CreateRequest is a checked A011 request body, built by NewCreateRequest.
+// Send it with Client.CreateReferral or Client.Submit, or marshal it to
+// JSON for another HTTP stack.
 type CreateRequest struct {
 	body parameters
 }
@@ -79,10 +98,10 @@ func (r *CreateRequest) MarshalJSON() ([]byte, error) { return json.Marshal(r.bo
 
 const opCreate = "A011 create referral"
 
-// CreateReferral checks r and builds the A011 request body, for any
+// NewCreateRequest checks r and builds the A011 request body, for any
 // priority. now is the current time, against which PathwayStart is checked.
 // A failing field is a *RequestError naming it; no body is built.
-func CreateReferral(r NewReferral, now time.Time) (*CreateRequest, error) {
+func NewCreateRequest(r CreateParams, now time.Time) (*CreateRequest, error) {
 	var ch checker
 	nhs := ch.checkNHSNumber("nhsNumber", r.NHSNumber)
 	if r.ReferringClinician != "" && !reSDSUser.MatchString(r.ReferringClinician) {

@@ -1,6 +1,7 @@
 package ers_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,17 +13,21 @@ import (
 	"strings"
 	"time"
 
+	"github.com/refletter/refletter/pdf"
 	"github.com/refletter/refletter/referral"
 	"github.com/refletter/refletter/referral/ers"
 )
 
-// A two-week-wait referral from its JSON to a referral in eRS with its
-// clinical summary attached, against a stand-in for eRS.
+// A routine referral in England: the letter is composed and rendered, the
+// services are searched (A010) and one is chosen, then Submit creates the
+// e-Referral (A011), uploads the letter (A020) and attaches it (A012).
+// Against a stand-in for e-RS.
 func Example() {
 	srv := httptest.NewServer(standIn())
 	defer srv.Close()
+	ctx := context.Background()
 
-	f, err := os.Open("../../testdata/referrals/2ww-breast.json")
+	f, err := os.Open("../../testdata/referrals/cardiology-palpitations.json")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -34,50 +39,33 @@ func Example() {
 	if err := ref.Validate(); err != nil {
 		log.Fatal(err)
 	}
-	route := referral.Decide(ref)
-	fmt.Println("path:", route.Path)
-	_, err = referral.Compose(ref)
-	fmt.Println("letter refused:", errors.Is(err, referral.ErrTwoWeekWait))
-	h := route.Handoff
-
 	client, err := ers.NewClient(ers.Config{
 		BaseURL:          srv.URL,
 		Tokens:           ers.TokenFunc(func(context.Context) (string, error) { return "cis2-user-token", nil }),
-		ODSCode:          h.PracticeODS,
+		ODSCode:          ref.Practice.ODSCode,
 		BusinessFunction: ers.ReferringClinician,
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	ctx := context.Background()
 
-	// A004: look the codes up by their display text.
+	// A004: look the specialty code up by its display text.
 	specialties, err := client.CodeSystem(ctx, ers.CodeSystemSpecialty)
 	if err != nil {
 		log.Fatal(err)
 	}
-	specialty, err := specialties.Find(h.Specialty)
+	specialty, err := specialties.Find("Cardiology")
 	if err != nil {
 		log.Fatal(err)
 	}
-	clinicTypes, err := client.CodeSystem(ctx, ers.CodeSystemClinicType)
-	if err != nil {
-		log.Fatal(err)
-	}
-	clinicType, err := clinicTypes.ForSpecialty(specialty.Code).Find("2WW Breast")
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("specialty:", specialty.Code, "clinic type:", clinicType.Code)
-	criteria := ers.Criteria{
-		Specialty:               specialties.Coding(specialty),
-		ClinicType:              clinicTypes.Coding(clinicType),
-		DistanceLimit:           30,
-		AgeAndGenderAppropriate: true,
-	}
+	criteria := ers.Criteria{Specialty: specialties.Coding(specialty), DistanceLimit: 30, AgeAndGenderAppropriate: true}
 
-	// A010: search for services.
-	search, err := ers.ServiceSearch(ers.SearchFor(h, criteria))
+	// A010: search; a person chooses from what is found.
+	params, err := ers.SearchForReferral(ref, criteria)
+	if err != nil {
+		log.Fatal(err) // errors.Is(err, ers.ErrNotEngland) outside England
+	}
+	search, err := ers.NewSearchRequest(params)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -86,63 +74,121 @@ func Example() {
 		log.Fatal(err)
 	}
 	for _, s := range services {
-		fmt.Printf("service %s: %s\n", s.ID, s.Name)
+		fmt.Printf("service %s: %s, wait %s\n", s.ID, s.Name, s.WaitTime)
+	}
+	chosen := services[0].ID
+
+	// The letter, rendered as a PDF.
+	letter, err := referral.Compose(ref)
+	if err != nil {
+		log.Fatal(err) // errors.Is(err, referral.ErrTwoWeekWait): use the handoff
+	}
+	var doc bytes.Buffer
+	if _, err := pdf.Render(&doc, letter); err != nil {
+		log.Fatal(err)
 	}
 
-	// A011: create the referral with the services found.
-	r := ers.ReferralFor(h, criteria, services[0].ID)
-	r.PathwayStart = time.Now()
-	create, err := ers.CreateReferral(r, time.Now())
+	// A011, A020 and A012 in one call.
+	create, err := ers.CreateForReferral(ref, criteria, chosen)
 	if err != nil {
 		log.Fatal(err)
 	}
-	created, err := client.CreateReferral(ctx, create)
+	req, err := ers.NewCreateRequest(create, time.Now())
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("UBRN:", created.UBRN, created.ETag)
+	done, err := client.Submit(ctx, req, ers.Upload{
+		Name: "referral-letter.pdf", ContentType: "application/pdf", Data: doc.Bytes(),
+		Description: "Referral letter",
+	})
+	var stopped *ers.SubmitError
+	if errors.As(err, &stopped) {
+		// stopped.Step failed; stopped.UBRN is set when the referral exists.
+		log.Fatal(err)
+	}
+	fmt.Println("priority:", create.Criteria.Priority)
+	fmt.Println("UBRN:", done.UBRN, "version:", done.ETag)
 
-	// A020: upload the clinical summary for the suspected-cancer form.
-	loc, err := client.UploadFile(ctx, ers.File{
-		Name:        "clinical-summary.txt",
-		ContentType: "text/plain; charset=utf-8",
-		Data:        []byte(h.Summary),
-		ReferralID:  created.UBRN,
+	// Output:
+	// service 11002: Cardiology Outpatients, wait 21 days
+	// service 11003: Cardiology Rapid Access, wait LIMITED_AVAILABILITY
+	// priority: ROUTINE
+	// UBRN: 000000070000 version: W/"2"
+}
+
+// A two-week-wait referral is never a letter: its handoff goes to e-RS
+// with priority TWO_WEEK_WAIT, and the clinical summary is uploaded for the
+// suspected-cancer form.
+func Example_twoWeekWait() {
+	srv := httptest.NewServer(standIn())
+	defer srv.Close()
+	ctx := context.Background()
+
+	f, err := os.Open("../../testdata/referrals/2ww-breast.json")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	ref, err := referral.Decode(f)
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = referral.Compose(ref)
+	var tw *referral.TwoWeekWaitError
+	if !errors.As(err, &tw) {
+		log.Fatal("expected a two-week-wait case")
+	}
+	h := tw.Handoff()
+	fmt.Println("via:", h.Via)
+
+	client, err := ers.NewClient(ers.Config{
+		BaseURL:          srv.URL,
+		Tokens:           ers.TokenFunc(func(context.Context) (string, error) { return "cis2-user-token", nil }),
+		ODSCode:          h.Practice.ODSCode,
+		BusinessFunction: ers.ReferringClinician,
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("uploaded:", loc)
-
-	// A012: attach every file.
-	letters, err := ers.MaintainReferralLetter(ers.Document{
-		Location: loc, Description: "Clinical summary for the suspected cancer referral form", Indexed: time.Now(),
+	specialties, err := client.CodeSystem(ctx, ers.CodeSystemSpecialty)
+	if err != nil {
+		log.Fatal(err)
+	}
+	specialty, err := specialties.Find(h.Recipient.Specialty)
+	if err != nil {
+		log.Fatal(err)
+	}
+	criteria := ers.Criteria{Specialty: specialties.Coding(specialty), AgeAndGenderAppropriate: true}
+	create, err := ers.CreateFor(h, criteria, "11002")
+	if err != nil {
+		log.Fatal(err)
+	}
+	req, err := ers.NewCreateRequest(create, time.Now())
+	if err != nil {
+		log.Fatal(err)
+	}
+	done, err := client.Submit(ctx, req, ers.Upload{
+		Name: "clinical-summary.txt", ContentType: "text/plain; charset=utf-8", Data: []byte(h.Summary),
+		Description: "Clinical summary for the suspected cancer referral form",
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	etag, err := client.AttachLetters(ctx, created.UBRN, created.ETag, letters)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("attached, version", etag)
+	fmt.Println("priority:", create.Criteria.Priority)
+	fmt.Println("UBRN:", done.UBRN, "version:", done.ETag)
 	fmt.Println("checklist steps:", len(h.Checklist))
 
 	// Output:
-	// path: ers
-	// letter refused: true
-	// specialty: BREAST_SURGERY clinic type: 2WW_BREAST
-	// service 8140377: Breast Clinic (urgent suspected cancer)
-	// UBRN: 000000070000 W/"1"
-	// uploaded: Binary/3f2b7c1e-0d4a-4e8b-9a61-5c2d8e7f9a10
-	// attached, version W/"2"
+	// via: NHS e-Referral Service (e-RS)
+	// priority: TWO_WEEK_WAIT
+	// UBRN: 000000070000 version: W/"2"
 	// checklist steps: 5
 }
 
 // A request is checked before it is built: every failing field is named,
 // never its value.
-func ExampleCreateReferral() {
-	_, err := ers.CreateReferral(ers.NewReferral{
+func ExampleNewCreateRequest() {
+	_, err := ers.NewCreateRequest(ers.CreateParams{
 		NHSNumber: "987 654 4321",
 		Criteria:  ers.Criteria{Priority: ers.PriorityTwoWeekWait},
 	}, time.Now())
@@ -177,7 +223,7 @@ func ExampleAPIError() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	search, err := ers.ServiceSearch(ers.Search{
+	search, err := ers.NewSearchRequest(ers.SearchParams{
 		NHSNumber: "9990000190",
 		Criteria:  ers.Criteria{Priority: ers.PriorityTwoWeekWait},
 	})
@@ -222,10 +268,16 @@ func standIn() http.Handler {
 			map[string]any{"code": "HEART_FAILURE", "display": "Heart Failure", "property": specialty("CARDIOLOGY")}))
 	})
 	mux.HandleFunc("POST /STU3/HealthcareService/{op}", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, `{"resourceType":"List","status":"current","mode":"snapshot","entry":[{"item":{`+
-			`"identifier":{"system":"http://fhir.nhs.net/Id/ers-service","value":"8140377"},`+
-			`"extension":[{"url":"https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-ServiceSummaryView-1",`+
-			`"extension":[{"url":"serviceName","valueString":"Breast Clinic (urgent suspected cancer)"}]}]}}]}`)
+		entry := func(id, name, wait string) string {
+			return `{"extension":[{"url":"https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-ServiceSearch-ListItem-1",` +
+				`"extension":[` + wait + `]}],"item":{"identifier":{"system":"http://fhir.nhs.net/Id/ers-service","value":"` + id + `"},` +
+				`"extension":[{"url":"https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-ServiceSummaryView-1",` +
+				`"extension":[{"url":"serviceName","valueString":"` + name + `"}]}]}}`
+		}
+		fmt.Fprint(w, `{"resourceType":"List","status":"current","mode":"snapshot","entry":[`+
+			entry("11002", "Cardiology Outpatients", `{"url":"indicativeAppointmentWaitTime","valueUnsignedInt":21}`)+","+
+			entry("11003", "Cardiology Rapid Access", `{"url":"indicativeAppointmentWaitTime","valueCodeableConcept":`+
+				`{"coding":[{"system":"https://fhir.nhs.uk/STU3/CodeSystem/eRS-IWT-1","code":"LIMITED_AVAILABILITY"}]}}`)+`]}`)
 	})
 	mux.HandleFunc("POST /STU3/ReferralRequest/{op}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("ETag", `W/"1"`)
@@ -233,7 +285,8 @@ func standIn() http.Handler {
 		fmt.Fprint(w, `{"resourceType":"ReferralRequest","id":"000000070000"}`)
 	})
 	mux.HandleFunc("POST /STU3/Binary", func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/plain") || r.Header.Get("NHSD-eRS-Referral-ID") == "" {
+		ct := r.Header.Get("Content-Type")
+		if !strings.HasPrefix(ct, "text/plain") && ct != "application/pdf" || r.Header.Get("NHSD-eRS-Referral-ID") != "000000070000" {
 			w.WriteHeader(http.StatusUnsupportedMediaType)
 			return
 		}

@@ -15,6 +15,7 @@ const (
 	systemSDSUser          = "http://fhir.nhs.net/Id/sds-user-id"
 	systemService          = "http://fhir.nhs.net/Id/ers-service"
 	systemOrganisation     = "https://directory.spineservices.nhs.uk/STU3/Organization"
+	systemODSOrganisation  = "https://fhir.nhs.uk/Id/ods-organization-code"
 	systemAPIErrorCode     = "https://fhir.nhs.uk/STU3/CodeSystem/eRS-APIErrorCode-1"
 	profileSearch          = "https://fhir.nhs.uk/STU3/StructureDefinition/eRS-PatientServiceSearch-Parameters-1"
 	profileCriteria        = "https://fhir.nhs.uk/STU3/StructureDefinition/eRS-ServiceSearchCriteria-Parameters-1"

@@ -96,7 +96,7 @@ func FuzzCreateReferral(f *testing.F) {
 	f.Add("9876544321", "", "", "", "", int64(-1), -1)
 	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, nhs, sds, service, specialty, postcode string, startOffset int64, days int) {
-		r := NewReferral{
+		r := CreateParams{
 			NHSNumber:          referral.NHSNumber(nhs),
 			ReferringClinician: sds,
 			Criteria: Criteria{Priority: PriorityTwoWeekWait, Postcode: postcode,
@@ -107,7 +107,7 @@ func FuzzCreateReferral(f *testing.F) {
 		if startOffset != 0 {
 			r.PathwayStart = now.Add(time.Duration(startOffset))
 		}
-		req, err := CreateReferral(r, now)
+		req, err := NewCreateRequest(r, now)
 		if err != nil {
 			return
 		}

@@ -18,8 +18,9 @@ type Document struct {
 	Indexed time.Time
 }
 
-// LetterRequest is a checked A012 request body. Send it with
-// Client.AttachLetters, or marshal it to JSON for another HTTP stack.
+// LetterRequest is a checked A012 request body, built by NewLetterRequest.
+// Send it with Client.AttachLetters, or marshal it to JSON for another HTTP
+// stack.
 type LetterRequest struct {
 	body parameters
 }
@@ -29,12 +30,12 @@ func (r *LetterRequest) MarshalJSON() ([]byte, error) { return json.Marshal(r.bo
 
 const opLetter = "A012 maintain referral letter"
 
-// MaintainReferralLetter checks docs and builds the A012 request body. A012
+// NewLetterRequest checks docs and builds the A012 request body. A012
 // replaces the referral's whole set of letter attachments, so docs must be
 // every attachment the referral is to keep, not only new ones; the set can
 // never be empty. A failing field is a *RequestError naming it; no body is
 // built.
-func MaintainReferralLetter(docs ...Document) (*LetterRequest, error) {
+func NewLetterRequest(docs ...Document) (*LetterRequest, error) {
 	var ch checker
 	if len(docs) == 0 {
 		ch.fail("documents", "min", "at least one attachment is required: A012 replaces the whole set, which cannot be empty")

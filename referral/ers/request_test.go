@@ -55,79 +55,132 @@ func cardiology() Criteria {
 	}
 }
 
+// lipids are the criteria of the A010 examples.
+func lipids() Criteria {
+	return Criteria{
+		Priority:                PriorityUrgent,
+		Specialty:               &referral.Coding{System: exSpecialtySystem, Code: "CARDIOLOGY"},
+		ClinicType:              &referral.Coding{System: exClinicTypeSystem, Code: "LIPID_MANAGEMENT"},
+		AgeAndGenderAppropriate: true,
+	}
+}
+
 var pathwayStart = time.Date(2024, 5, 1, 9, 55, 0, 0, time.UTC)
+
+// exampleRequest is an example request of the e-RS specification with the
+// inputs it was made from, and the business function the sandbox expects
+// with it.
+type exampleRequest struct {
+	file  string
+	build func() (json.Marshaler, error)
+	admin bool // sent as REFERRING_CLINICIAN_ADMIN
+}
+
+var examplesNow = pathwayStart.Add(24 * time.Hour)
+
+// exampleRequests are every example request this package reproduces.
+var exampleRequests = []exampleRequest{
+	{file: "patientServiceSearch/requests/RcMinimal.json", build: func() (json.Marshaler, error) {
+		return NewSearchRequest(SearchParams{
+			NHSNumber:   exNHSNumber,
+			RequestType: AppointmentRequest,
+			SortBy:      SortByDistance,
+			Criteria: Criteria{
+				Priority:                PriorityUrgent,
+				Specialty:               &referral.Coding{System: exSpecialtySystem, Code: "CARDIOLOGY"},
+				ClinicType:              &referral.Coding{System: exClinicTypeSystem, Code: "LIPID_MANAGEMENT"},
+				AgeAndGenderAppropriate: true,
+			},
+		})
+	}},
+	{file: "patientServiceSearch/requests/RcSearchByClinicalTerm.json", build: func() (json.Marshaler, error) {
+		return NewSearchRequest(SearchParams{
+			NHSNumber:          exNHSNumber,
+			ReferringClinician: exSDSUser,
+			SortBy:             SortByWaitTime,
+			Criteria: Criteria{
+				Priority:                PriorityUrgent,
+				WaitTimeLimit:           15,
+				Postcode:                "br11ab",
+				DistanceLimit:           23,
+				ClinicalTerm:            &referral.Coding{System: SNOMEDCT, Code: "1003"},
+				Organisation:            "R69",
+				AgeAndGenderAppropriate: true,
+			},
+		})
+	}},
+	{file: "createReferral/requests/MinimalRequest.json", build: func() (json.Marshaler, error) {
+		return NewCreateRequest(CreateParams{
+			NHSNumber:       exNHSNumber,
+			Criteria:        cardiology(),
+			Services:        []string{"11002"},
+			LetterIntention: LetterLater,
+			ReminderDays:    0,
+			PathwayStart:    pathwayStart,
+		}, examplesNow)
+	}},
+	{file: "createReferral/requests/MinimalRequestWithReferringClinician.json", admin: true, build: func() (json.Marshaler, error) {
+		return NewCreateRequest(CreateParams{
+			NHSNumber:          exNHSNumber,
+			ReferringClinician: exSDSUser,
+			Criteria:           cardiology(),
+			Services:           []string{"11002"},
+			PathwayStart:       pathwayStart.In(time.FixedZone("BST", 3600)),
+		}, examplesNow)
+	}},
+	{file: "createReferral/requests/RequestMixedShortlist.json", build: func() (json.Marshaler, error) {
+		return NewCreateRequest(CreateParams{
+			NHSNumber: exNHSNumber,
+			Criteria:  cardiology(),
+			Services:  []string{"11002", "51002"},
+		}, examplesNow)
+	}},
+	{file: "patientServiceSearch/requests/RcSearchByNamedClinician.json", build: func() (json.Marshaler, error) {
+		return NewSearchRequest(SearchParams{
+			NHSNumber: exNHSNumber,
+			Criteria: Criteria{Priority: PriorityUrgent, NamedClinician: exSDSUser,
+				AgeAndGenderAppropriate: true},
+		})
+	}},
+	{file: "patientServiceSearch/requests/RcSearchWithCommissioningRuleOrganisation.json", build: func() (json.Marshaler, error) {
+		return NewSearchRequest(SearchParams{
+			NHSNumber:                     exNHSNumber,
+			Criteria:                      lipids(),
+			CommissioningRuleOrganisation: "R69",
+		})
+	}},
+	{file: "patientServiceSearch/requests/RcaWithIWT.json", admin: true, build: func() (json.Marshaler, error) {
+		c := lipids()
+		c.WaitTimeLimit = 15
+		return NewSearchRequest(SearchParams{NHSNumber: exNHSNumber, ReferringClinician: exSDSUser, Criteria: c})
+	}},
+	{file: "patientServiceSearch/requests/RcSearchForAdviceService.json", build: func() (json.Marshaler, error) {
+		return NewSearchRequest(SearchParams{NHSNumber: exNHSNumber, RequestType: AdviceAndGuidanceRequest, Criteria: lipids()})
+	}},
+	{file: "maintainReferralLetter/requests/MultipleDocumentReferences.json", build: func() (json.Marshaler, error) {
+		return NewLetterRequest(Document{
+			Location:    "Binary/e1015896-92f4-4073-ad3c-5f30fca76448",
+			Description: "First blood test results showing an anomaly in the values of xxxx",
+			Indexed:     time.Date(2021, 6, 24, 13, 22, 13, 311_000_000, time.UTC),
+		}, Document{
+			Location:    "Binary/50f0c0d5-7ed1-4587-8fce-889c8685eb54",
+			Description: "Second blood test results showing an anomaly in the values of xxxx",
+			Indexed:     time.Date(2021, 6, 24, 13, 22, 13, 465_000_000, time.UTC),
+		})
+	}},
+	{file: "maintainReferralLetter/requests/SingleDocumentReference.json", build: func() (json.Marshaler, error) {
+		return NewLetterRequest(Document{
+			Location:    "Binary/50f0c0d5-7ed1-4587-8fce-889c8685eb54",
+			Description: "Blood test results showing an anomaly in the values of xxxx",
+			Indexed:     time.Date(2021, 6, 24, 13, 5, 3, 652_000_000, time.UTC),
+		})
+	}},
+}
 
 // TestBodiesEqualSpecificationExamples builds each body from the inputs the
 // example was made from and compares it with the example as JSON.
 func TestBodiesEqualSpecificationExamples(t *testing.T) {
-	now := pathwayStart.Add(24 * time.Hour)
-	tests := []struct {
-		file  string
-		build func() (json.Marshaler, error)
-	}{
-		{"patientServiceSearch/requests/RcMinimal.json", func() (json.Marshaler, error) {
-			return ServiceSearch(Search{
-				NHSNumber:   exNHSNumber,
-				RequestType: AppointmentRequest,
-				SortBy:      SortByDistance,
-				Criteria: Criteria{
-					Priority:                PriorityUrgent,
-					Specialty:               &referral.Coding{System: exSpecialtySystem, Code: "CARDIOLOGY"},
-					ClinicType:              &referral.Coding{System: exClinicTypeSystem, Code: "LIPID_MANAGEMENT"},
-					AgeAndGenderAppropriate: true,
-				},
-			})
-		}},
-		{"patientServiceSearch/requests/RcSearchByClinicalTerm.json", func() (json.Marshaler, error) {
-			return ServiceSearch(Search{
-				NHSNumber:          exNHSNumber,
-				ReferringClinician: exSDSUser,
-				SortBy:             SortByWaitTime,
-				Criteria: Criteria{
-					Priority:                PriorityUrgent,
-					WaitTimeLimit:           15,
-					Postcode:                "br11ab",
-					DistanceLimit:           23,
-					ClinicalTerm:            &referral.Coding{System: SNOMEDCT, Code: "1003"},
-					Organisation:            "R69",
-					AgeAndGenderAppropriate: true,
-				},
-			})
-		}},
-		{"createReferral/requests/MinimalRequest.json", func() (json.Marshaler, error) {
-			return CreateReferral(NewReferral{
-				NHSNumber:       exNHSNumber,
-				Criteria:        cardiology(),
-				Services:        []string{"11002"},
-				LetterIntention: LetterLater,
-				ReminderDays:    0,
-				PathwayStart:    pathwayStart,
-			}, now)
-		}},
-		{"createReferral/requests/MinimalRequestWithReferringClinician.json", func() (json.Marshaler, error) {
-			return CreateReferral(NewReferral{
-				NHSNumber:          exNHSNumber,
-				ReferringClinician: exSDSUser,
-				Criteria:           cardiology(),
-				Services:           []string{"11002"},
-				PathwayStart:       pathwayStart.In(time.FixedZone("BST", 3600)),
-			}, now)
-		}},
-		{"createReferral/requests/RequestMixedShortlist.json", func() (json.Marshaler, error) {
-			return CreateReferral(NewReferral{
-				NHSNumber: exNHSNumber,
-				Criteria:  cardiology(),
-				Services:  []string{"11002", "51002"},
-			}, now)
-		}},
-		{"maintainReferralLetter/requests/SingleDocumentReference.json", func() (json.Marshaler, error) {
-			return MaintainReferralLetter(Document{
-				Location:    "Binary/50f0c0d5-7ed1-4587-8fce-889c8685eb54",
-				Description: "Blood test results showing an anomaly in the values of xxxx",
-				Indexed:     time.Date(2021, 6, 24, 13, 5, 3, 652_000_000, time.UTC),
-			})
-		}},
-	}
+	tests := exampleRequests
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.file), func(t *testing.T) {
 			body, err := tt.build()
@@ -150,12 +203,14 @@ func TestSpecialtySystemIsCodeSystemURL(t *testing.T) {
 // TestTwoWeekWaitIsMinimalRequestShape: a create-referral from a handoff is
 // the MinimalRequest example with the priority TWO_WEEK_WAIT.
 func TestTwoWeekWaitIsMinimalRequestShape(t *testing.T) {
-	h := &referral.Handoff{PriorityCode: "TWO_WEEK_WAIT", NHSNumber: exNHSNumber, ERSServiceID: "11002"}
+	h := &referral.Handoff{PriorityCode: "TWO_WEEK_WAIT", Nation: referral.NationEngland,
+		Patient: referral.Patient{NHSNumber: exNHSNumber}, Recipient: referral.Recipient{ERSServiceID: "11002"}}
 	c := cardiology()
-	c.Priority = PriorityRoutine // ReferralFor sets the priority, whatever c says
-	r := ReferralFor(h, c)
+	c.Priority = PriorityRoutine // CreateFor sets the priority, whatever c says
+	r, err := CreateFor(h, c)
+	require.NoError(t, err)
 	r.PathwayStart = pathwayStart
-	req, err := CreateReferral(r, pathwayStart.Add(time.Hour))
+	req, err := NewCreateRequest(r, pathwayStart.Add(time.Hour))
 	require.NoError(t, err)
 
 	want := readJSON(t, filepath.Join(examples, "createReferral/requests/MinimalRequest.json"))
@@ -166,10 +221,12 @@ func TestTwoWeekWaitIsMinimalRequestShape(t *testing.T) {
 	assert.Equal(t, want, asJSON(t, req))
 }
 
-func TestServiceSearchFromHandoffUsesPatientPostcodeAndTerm(t *testing.T) {
-	h := &referral.Handoff{PriorityCode: "TWO_WEEK_WAIT", NHSNumber: "943 476 5919", Postcode: "ls1 4ap",
-		ClinicalTerm: &referral.Coding{System: SNOMEDCT, Code: "1003"}}
-	req, err := ServiceSearch(SearchFor(h, Criteria{DistanceLimit: 30}))
+func TestSearchForHandoffUsesPatientPostcode(t *testing.T) {
+	h := &referral.Handoff{PriorityCode: "TWO_WEEK_WAIT", Nation: referral.NationEngland,
+		Patient: referral.Patient{NHSNumber: "943 476 5919", Address: referral.Address{Postcode: "ls1 4ap"}}}
+	params, err := SearchFor(h, Criteria{DistanceLimit: 30, ClinicalTerm: &referral.Coding{Code: "1003"}})
+	require.NoError(t, err)
+	req, err := NewSearchRequest(params)
 	require.NoError(t, err)
 	body := asJSON(t, req).(map[string]any)
 	ps := body["parameter"].([]any)
@@ -184,10 +241,77 @@ func TestServiceSearchFromHandoffUsesPatientPostcodeAndTerm(t *testing.T) {
 	assert.Equal(t, "LS1 4AP", crit[1].(map[string]any)["valueString"])
 
 	// The caller's own postcode wins over the handoff's.
-	req, err = ServiceSearch(SearchFor(h, Criteria{Postcode: "BR1 1AB"}))
+	params, err = SearchFor(h, Criteria{Postcode: "BR1 1AB"})
+	require.NoError(t, err)
+	req, err = NewSearchRequest(params)
 	require.NoError(t, err)
 	assert.Contains(t, string(mustMarshal(t, req)), `"BR1 1AB"`)
 	assert.NotContains(t, string(mustMarshal(t, req)), `"LS1 4AP"`)
+}
+
+// TestLetterPathPriority: a letter-path referral goes to e-RS with its own
+// priority; a two-week-wait case by any sign is TWO_WEEK_WAIT.
+func TestLetterPathPriority(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(r *referral.Referral)
+		want   Priority
+	}{
+		{"routine", func(r *referral.Referral) { r.Priority = referral.PriorityRoutine }, PriorityRoutine},
+		{"urgent", func(r *referral.Referral) { r.Priority = referral.PriorityUrgent }, PriorityUrgent},
+		{"urgent alias", func(r *referral.Referral) { r.Priority = "URGENT" }, PriorityUrgent},
+		{"two-week wait", func(r *referral.Referral) { r.Priority = referral.PriorityTwoWeekWait }, PriorityTwoWeekWait},
+		{"suspected-cancer service", func(r *referral.Referral) {
+			r.Priority = referral.PriorityRoutine
+			r.Recipient.SuspectedCancer = true
+		}, PriorityTwoWeekWait},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := testReferral()
+			tt.change(r)
+			s, err := SearchForReferral(r, cardiology())
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, s.Criteria.Priority)
+			assert.Equal(t, "LS1 4AP", s.Criteria.Postcode)
+			c, err := CreateForReferral(r, cardiology(), "11002")
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, c.Criteria.Priority)
+			req, err := NewCreateRequest(c, time.Now())
+			require.NoError(t, err)
+			assert.Contains(t, string(mustMarshal(t, req)), `"code":"`+string(tt.want)+`"`)
+		})
+	}
+}
+
+// TestNotEngland: e-RS is England's; the builders refuse a referral or a
+// handoff from a practice elsewhere, given or inferred.
+func TestNotEngland(t *testing.T) {
+	for _, change := range []func(p *referral.Practice){
+		func(p *referral.Practice) { p.ODSCode = "W93042" },
+		func(p *referral.Practice) { p.Nation = referral.NationScotland },
+		func(p *referral.Practice) { p.Address.Postcode = "BT1 1AA" },
+	} {
+		r := testReferral()
+		change(&r.Practice)
+		_, err := SearchForReferral(r, Criteria{})
+		assert.ErrorIs(t, err, ErrNotEngland)
+		_, err = CreateForReferral(r, Criteria{}, "11002")
+		assert.ErrorIs(t, err, ErrNotEngland)
+
+		r.Priority = referral.PriorityTwoWeekWait
+		h := referral.Decide(r).Handoff
+		require.NotNil(t, h)
+		_, err = SearchFor(h, Criteria{})
+		assert.ErrorIs(t, err, ErrNotEngland)
+		_, err = CreateFor(h, Criteria{}, "11002")
+		assert.ErrorIs(t, err, ErrNotEngland)
+		assert.NotContains(t, err.Error(), r.Practice.ODSCode)
+	}
+	_, err := SearchFor(nil, Criteria{})
+	assert.ErrorIs(t, err, ErrInvalidRequest)
+	_, err = CreateForReferral(nil, Criteria{})
+	assert.ErrorIs(t, err, ErrInvalidRequest)
 }
 
 func mustMarshal(t *testing.T, m json.Marshaler) []byte {
@@ -197,10 +321,10 @@ func mustMarshal(t *testing.T, m json.Marshaler) []byte {
 	return b
 }
 
-// twoWeekWaitHandoff decides a two-week-wait referral built in Go.
-func twoWeekWaitHandoff(t testing.TB) *referral.Handoff {
-	r := &referral.Referral{
-		Priority:  referral.PriorityTwoWeekWait,
+// testReferral is a routine referral built in Go.
+func testReferral() *referral.Referral {
+	return &referral.Referral{
+		Priority:  referral.PriorityRoutine,
 		Referrer:  referral.Referrer{Name: "Dr Test", Role: "GP", GMCNumber: "1234567", Phone: "0113 496 0000"},
 		Practice:  referral.Practice{Name: "Test Practice", ODSCode: "A81001", Phone: "0113 496 0001"},
 		Recipient: referral.Recipient{Service: "Breast clinic", Specialty: "Breast Surgery"},
@@ -210,6 +334,12 @@ func twoWeekWaitHandoff(t testing.TB) *referral.Handoff {
 		Reason:  "Breast lump",
 		History: "Two weeks of a lump.",
 	}
+}
+
+// twoWeekWaitHandoff decides a two-week-wait referral built in Go.
+func twoWeekWaitHandoff(t testing.TB) *referral.Handoff {
+	r := testReferral()
+	r.Priority = referral.PriorityTwoWeekWait
 	rt := referral.Decide(r)
 	require.Equal(t, referral.PathERS, rt.Path)
 	require.NotNil(t, rt.Handoff)
@@ -226,11 +356,14 @@ func TestTwoWeekWaitGolden(t *testing.T) {
 		DistanceLimit:           30,
 		AgeAndGenderAppropriate: true,
 	}
-	search, err := ServiceSearch(SearchFor(h, crit))
+	sp, err := SearchFor(h, crit)
 	require.NoError(t, err)
-	r := ReferralFor(h, crit, "11002", "51002")
+	search, err := NewSearchRequest(sp)
+	require.NoError(t, err)
+	r, err := CreateFor(h, crit, "11002", "51002")
+	require.NoError(t, err)
 	r.PathwayStart = time.Date(2026, 11, 20, 10, 30, 0, 0, time.UTC)
-	create, err := CreateReferral(r, r.PathwayStart.Add(time.Hour))
+	create, err := NewCreateRequest(r, r.PathwayStart.Add(time.Hour))
 	require.NoError(t, err)
 	for name, body := range map[string]json.Marshaler{"search-2ww.json": search, "create-2ww.json": create} {
 		t.Run(name, func(t *testing.T) {
@@ -267,8 +400,8 @@ func fieldPaths(t *testing.T, err error) []string {
 
 func TestCreateReferralRejectsBadInput(t *testing.T) {
 	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
-	ok := func() NewReferral {
-		return NewReferral{NHSNumber: exNHSNumber, Criteria: cardiology(), Services: []string{"11002"}}
+	ok := func() CreateParams {
+		return CreateParams{NHSNumber: exNHSNumber, Criteria: cardiology(), Services: []string{"11002"}}
 	}
 	twenty := make([]string, 20)
 	for i := range twenty {
@@ -276,28 +409,28 @@ func TestCreateReferralRejectsBadInput(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		edit  func(*NewReferral)
+		edit  func(*CreateParams)
 		paths []string
 	}{
-		{"no services", func(r *NewReferral) { r.Services = nil }, []string{"services"}},
-		{"21 services", func(r *NewReferral) { r.Services = append(append([]string{}, twenty...), "99999") }, []string{"services"}},
-		{"repeated service", func(r *NewReferral) { r.Services = []string{"11002", "11002"} }, []string{"services[1]"}},
-		{"service id not digits", func(r *NewReferral) { r.Services = []string{"11002", "abc"} }, []string{"services[1]"}},
-		{"invalid NHS number", func(r *NewReferral) { r.NHSNumber = "9876544321" }, []string{"nhsNumber"}},
-		{"no NHS number", func(r *NewReferral) { r.NHSNumber = "" }, []string{"nhsNumber"}},
-		{"pathway start in the future", func(r *NewReferral) { r.PathwayStart = now.Add(time.Minute) }, []string{"pathwayStart"}},
-		{"pathway start over 365 days ago", func(r *NewReferral) { r.PathwayStart = now.Add(-MaxPathwayAge - time.Second) }, []string{"pathwayStart"}},
-		{"pathway start with no clock", func(r *NewReferral) { r.PathwayStart = now.Add(-time.Hour) }, nil},
-		{"no priority", func(r *NewReferral) { r.Criteria.Priority = "" }, []string{"criteria.priority"}},
-		{"display priority", func(r *NewReferral) { r.Criteria.Priority = "Two Week Wait" }, []string{"criteria.priority"}},
-		{"negative reminder", func(r *NewReferral) { r.ReminderDays = -1 }, []string{"reminderDays"}},
-		{"bad SDS user id", func(r *NewReferral) { r.ReferringClinician = "dr-who" }, []string{"referringClinician"}},
-		{"specialty with no system", func(r *NewReferral) { r.Criteria.Specialty.System = "" }, []string{"criteria.specialty.system"}},
-		{"bad postcode", func(r *NewReferral) { r.Criteria.Postcode = "NOT A POSTCODE" }, []string{"criteria.postcode"}},
-		{"clinical term not SNOMED", func(r *NewReferral) {
+		{"no services", func(r *CreateParams) { r.Services = nil }, []string{"services"}},
+		{"21 services", func(r *CreateParams) { r.Services = append(append([]string{}, twenty...), "99999") }, []string{"services"}},
+		{"repeated service", func(r *CreateParams) { r.Services = []string{"11002", "11002"} }, []string{"services[1]"}},
+		{"service id not digits", func(r *CreateParams) { r.Services = []string{"11002", "abc"} }, []string{"services[1]"}},
+		{"invalid NHS number", func(r *CreateParams) { r.NHSNumber = "9876544321" }, []string{"nhsNumber"}},
+		{"no NHS number", func(r *CreateParams) { r.NHSNumber = "" }, []string{"nhsNumber"}},
+		{"pathway start in the future", func(r *CreateParams) { r.PathwayStart = now.Add(time.Minute) }, []string{"pathwayStart"}},
+		{"pathway start over 365 days ago", func(r *CreateParams) { r.PathwayStart = now.Add(-MaxPathwayAge - time.Second) }, []string{"pathwayStart"}},
+		{"pathway start with no clock", func(r *CreateParams) { r.PathwayStart = now.Add(-time.Hour) }, nil},
+		{"no priority", func(r *CreateParams) { r.Criteria.Priority = "" }, []string{"criteria.priority"}},
+		{"display priority", func(r *CreateParams) { r.Criteria.Priority = "Two Week Wait" }, []string{"criteria.priority"}},
+		{"negative reminder", func(r *CreateParams) { r.ReminderDays = -1 }, []string{"reminderDays"}},
+		{"bad SDS user id", func(r *CreateParams) { r.ReferringClinician = "dr-who" }, []string{"referringClinician"}},
+		{"specialty with no system", func(r *CreateParams) { r.Criteria.Specialty.System = "" }, []string{"criteria.specialty.system"}},
+		{"bad postcode", func(r *CreateParams) { r.Criteria.Postcode = "NOT A POSTCODE" }, []string{"criteria.postcode"}},
+		{"clinical term not SNOMED", func(r *CreateParams) {
 			r.Criteria.ClinicalTerm = &referral.Coding{System: "http://read.info/ctv3", Code: "X78Y"}
 		}, []string{"criteria.clinicalTerm.system", "criteria.clinicalTerm.code"}},
-		{"everything at once", func(r *NewReferral) {
+		{"everything at once", func(r *CreateParams) {
 			r.NHSNumber = "9876544321"
 			r.Services = nil
 			r.PathwayStart = now.Add(time.Hour)
@@ -312,7 +445,7 @@ func TestCreateReferralRejectsBadInput(t *testing.T) {
 				clock = time.Time{}
 				tt.paths = []string{"pathwayStart"}
 			}
-			req, err := CreateReferral(r, clock)
+			req, err := NewCreateRequest(r, clock)
 			assert.Nil(t, req)
 			assert.Equal(t, tt.paths, fieldPaths(t, err))
 			assert.NotContains(t, err.Error(), "9876544321", "an error never repeats a value")
@@ -323,14 +456,11 @@ func TestCreateReferralRejectsBadInput(t *testing.T) {
 		r := ok()
 		r.Services = twenty
 		r.PathwayStart = now.Add(-MaxPathwayAge)
-		_, err := CreateReferral(r, now)
+		_, err := NewCreateRequest(r, now)
 		require.NoError(t, err)
 		r.PathwayStart = now
-		_, err = CreateReferral(r, now)
+		_, err = NewCreateRequest(r, now)
 		require.NoError(t, err)
-	})
-	t.Run("nil handoff", func(t *testing.T) {
-		assert.Equal(t, []string{"nhsNumber", "services"}, fieldPaths(t, errOf(CreateReferral(ReferralFor(nil, Criteria{}), now))))
 	})
 }
 
@@ -339,22 +469,26 @@ func errOf[T any](_ T, err error) error { return err }
 func TestServiceSearchRejectsBadInput(t *testing.T) {
 	tests := []struct {
 		name  string
-		s     Search
+		s     SearchParams
 		paths []string
 	}{
-		{"invalid NHS number", Search{NHSNumber: "1234567890", Criteria: Criteria{Priority: PriorityUrgent}}, []string{"nhsNumber"}},
-		{"no priority", Search{NHSNumber: exNHSNumber}, []string{"criteria.priority"}},
-		{"bad request type", Search{NHSNumber: exNHSNumber, RequestType: "BOOKING", Criteria: Criteria{Priority: PriorityUrgent}}, []string{"requestType"}},
-		{"bad sort", Search{NHSNumber: exNHSNumber, SortBy: "by distance", Criteria: Criteria{Priority: PriorityUrgent}}, []string{"sortBy"}},
-		{"negative distance", Search{NHSNumber: exNHSNumber, Criteria: Criteria{Priority: PriorityUrgent, DistanceLimit: -5, WaitTimeLimit: -1}},
+		{"invalid NHS number", SearchParams{NHSNumber: "1234567890", Criteria: Criteria{Priority: PriorityUrgent}}, []string{"nhsNumber"}},
+		{"no priority", SearchParams{NHSNumber: exNHSNumber}, []string{"criteria.priority"}},
+		{"bad request type", SearchParams{NHSNumber: exNHSNumber, RequestType: "BOOKING", Criteria: Criteria{Priority: PriorityUrgent}}, []string{"requestType"}},
+		{"bad sort", SearchParams{NHSNumber: exNHSNumber, SortBy: "by distance", Criteria: Criteria{Priority: PriorityUrgent}}, []string{"sortBy"}},
+		{"negative distance", SearchParams{NHSNumber: exNHSNumber, Criteria: Criteria{Priority: PriorityUrgent, DistanceLimit: -5, WaitTimeLimit: -1}},
 			[]string{"criteria.waitTimeLimit", "criteria.distanceLimit"}},
-		{"bad organisation", Search{NHSNumber: exNHSNumber, Criteria: Criteria{Priority: PriorityUrgent, Organisation: "r69 "}}, []string{"criteria.organisation"}},
-		{"bad clinic type code", Search{NHSNumber: exNHSNumber, Criteria: Criteria{Priority: PriorityUrgent,
+		{"bad organisation", SearchParams{NHSNumber: exNHSNumber, Criteria: Criteria{Priority: PriorityUrgent, Organisation: "r69 "}}, []string{"criteria.organisation"}},
+		{"bad named clinician", SearchParams{NHSNumber: exNHSNumber, Criteria: Criteria{Priority: PriorityUrgent, NamedClinician: "Dr Who"}},
+			[]string{"criteria.namedClinician"}},
+		{"bad commissioning organisation", SearchParams{NHSNumber: exNHSNumber, Criteria: Criteria{Priority: PriorityUrgent},
+			CommissioningRuleOrganisation: "r69"}, []string{"commissioningRuleOrganisation"}},
+		{"bad clinic type code", SearchParams{NHSNumber: exNHSNumber, Criteria: Criteria{Priority: PriorityUrgent,
 			ClinicType: &referral.Coding{System: exClinicTypeSystem, Code: "HEART FAILURE"}}}, []string{"criteria.clinicType.code"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, err := ServiceSearch(tt.s)
+			req, err := NewSearchRequest(tt.s)
 			assert.Nil(t, req)
 			assert.Equal(t, tt.paths, fieldPaths(t, err))
 		})
@@ -376,13 +510,13 @@ func TestMaintainReferralLetterRejectsBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, err := MaintainReferralLetter(tt.docs...)
+			req, err := NewLetterRequest(tt.docs...)
 			assert.Nil(t, req)
 			assert.Equal(t, tt.paths, fieldPaths(t, err))
 		})
 	}
 	t.Run("every document is sent", func(t *testing.T) {
-		req, err := MaintainReferralLetter(
+		req, err := NewLetterRequest(
 			Document{Location: "Binary/a1", Indexed: at, Description: "Referral letter\nline two"},
 			Document{Location: "Binary/b2", Indexed: at},
 			Document{Location: "Binary/c3", Indexed: at, Description: "Suspected cancer form"},
@@ -401,7 +535,7 @@ func TestMaintainReferralLetterRejectsBadInput(t *testing.T) {
 }
 
 func TestRequestErrorMessage(t *testing.T) {
-	_, err := CreateReferral(NewReferral{NHSNumber: "9876544321"}, time.Now())
+	_, err := NewCreateRequest(CreateParams{NHSNumber: "9876544321"}, time.Now())
 	require.Error(t, err)
 	msg := err.Error()
 	assert.True(t, strings.HasPrefix(msg, "ers: A011 create referral: invalid request: nhsNumber: "), msg)

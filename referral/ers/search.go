@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/refletter/refletter/referral"
@@ -58,6 +59,9 @@ type Criteria struct {
 	// for clinic types, so set System where an environment expects that.
 	Specialty  *referral.Coding
 	ClinicType *referral.Coding
+	// NamedClinician is the SDS user id of a clinician to refer to by
+	// name. Optional.
+	NamedClinician string
 	// WaitTimeLimit is the longest indicative appointment wait time to
 	// accept, as eRS counts it. 0 means no limit.
 	WaitTimeLimit int
@@ -77,8 +81,8 @@ type Criteria struct {
 	AgeAndGenderAppropriate bool
 }
 
-// Search is an A010 patient service search.
-type Search struct {
+// SearchParams are the inputs of an A010 patient service search.
+type SearchParams struct {
 	// NHSNumber is the patient's NHS number. Required.
 	NHSNumber referral.NHSNumber
 	// ReferringClinician is the SDS user id of the referring clinician,
@@ -89,37 +93,40 @@ type Search struct {
 	// SortBy defaults to SortByDistance.
 	SortBy   SortBy
 	Criteria Criteria
+	// CommissioningRuleOrganisation is the ODS code of the organisation
+	// whose commissioning rules apply, when not the user's own. Optional.
+	CommissioningRuleOrganisation string
 }
 
 // SearchFor returns the search for a two-week-wait handoff: the patient's
-// NHS number, priority TWO_WEEK_WAIT, and, where c leaves them empty, the
-// patient's postcode and the handoff's clinical term. The other choices
-// (specialty, clinic type, limits) come from c.
-func SearchFor(h *referral.Handoff, c Criteria) Search {
-	s := Search{Criteria: fromHandoff(h, c)}
-	if h != nil {
-		s.NHSNumber = h.NHSNumber
+// NHS number, priority TWO_WEEK_WAIT, and the patient's postcode where c
+// leaves it empty. The other choices (specialty, clinic type, limits) come
+// from c. A handoff from a practice outside England is an error wrapping
+// ErrNotEngland: e-RS is England's.
+func SearchFor(h *referral.Handoff, c Criteria) (SearchParams, error) {
+	src, err := fromHandoff(h)
+	if err != nil {
+		return SearchParams{}, err
 	}
-	return s
+	return SearchParams{NHSNumber: src.nhs, Criteria: src.criteria(c)}, nil
 }
 
-func fromHandoff(h *referral.Handoff, c Criteria) Criteria {
-	c.Priority = PriorityTwoWeekWait
-	if h == nil {
-		return c
+// SearchForReferral returns the search for a referral on the letter path:
+// as SearchFor, with the priority from the referral (ROUTINE or URGENT; a
+// two-week-wait case is TWO_WEEK_WAIT whatever the priority field says). A
+// referral from a practice outside England is an error wrapping
+// ErrNotEngland.
+func SearchForReferral(r *referral.Referral, c Criteria) (SearchParams, error) {
+	src, err := fromReferral(r)
+	if err != nil {
+		return SearchParams{}, err
 	}
-	if c.Postcode == "" {
-		c.Postcode = h.Postcode
-	}
-	if c.ClinicalTerm == nil && h.ClinicalTerm != nil {
-		t := *h.ClinicalTerm
-		c.ClinicalTerm = &t
-	}
-	return c
+	return SearchParams{NHSNumber: src.nhs, Criteria: src.criteria(c)}, nil
 }
 
-// SearchRequest is a checked A010 request body. Send it with
-// Client.SearchServices, or marshal it to JSON for another HTTP stack.
+// SearchRequest is a checked A010 request body, built by NewSearchRequest.
+// Send it with Client.SearchServices, or marshal it to JSON for another
+// HTTP stack.
 type SearchRequest struct {
 	body parameters
 }
@@ -129,9 +136,9 @@ func (r *SearchRequest) MarshalJSON() ([]byte, error) { return json.Marshal(r.bo
 
 const opSearch = "A010 search services"
 
-// ServiceSearch checks s and builds the A010 request body. A failing field
-// is a *RequestError naming it; no body is built.
-func ServiceSearch(s Search) (*SearchRequest, error) {
+// NewSearchRequest checks s and builds the A010 request body. A failing
+// field is a *RequestError naming it; no body is built.
+func NewSearchRequest(s SearchParams) (*SearchRequest, error) {
 	var ch checker
 	nhs := ch.checkNHSNumber("nhsNumber", s.NHSNumber)
 	if s.ReferringClinician != "" && !reSDSUser.MatchString(s.ReferringClinician) {
@@ -152,6 +159,9 @@ func ServiceSearch(s Search) (*SearchRequest, error) {
 		ch.fail("sortBy", "code", "must be an eRS sort code such as DISTANCE or IWT")
 	}
 	crit := s.Criteria.check(&ch, "criteria")
+	if o := s.CommissioningRuleOrganisation; o != "" && !reODS.MatchString(o) {
+		ch.fail("commissioningRuleOrganisation", "ods", "an ODS code is 3 to 9 capital letters and digits")
+	}
 	if err := ch.err(opSearch); err != nil {
 		return nil, err
 	}
@@ -165,6 +175,10 @@ func ServiceSearch(s Search) (*SearchRequest, error) {
 			ValueIdentifier: &identifier{System: systemSDSUser, Value: s.ReferringClinician}})
 	}
 	ps = append(ps, param{Name: "searchCriteria", Resource: crit.resource()})
+	if o := s.CommissioningRuleOrganisation; o != "" {
+		ps = append(ps, param{Name: "commissioningRuleOrganisation",
+			ValueIdentifier: &identifier{System: systemODSOrganisation, Value: o}})
+	}
 	return &SearchRequest{body: parameters{ResourceType: "Parameters", Meta: profile(profileSearch), Parameter: ps}}, nil
 }
 
@@ -176,6 +190,9 @@ func (c Criteria) check(ch *checker, path string) Criteria {
 	}
 	ch.checkCoding(path+".specialty", c.Specialty)
 	ch.checkCoding(path+".clinicType", c.ClinicType)
+	if c.NamedClinician != "" && !reSDSUser.MatchString(c.NamedClinician) {
+		ch.fail(path+".namedClinician", "sdsuserid", "an SDS user id is 12 digits")
+	}
 	if c.ClinicalTerm != nil {
 		t := *c.ClinicalTerm
 		if t.System == "" {
@@ -218,6 +235,9 @@ func (c Criteria) resource() *parameters {
 	if c.ClinicType != nil {
 		ps = append(ps, param{Name: "clinicType", ValueCoding: &coding{System: c.ClinicType.System, Code: c.ClinicType.Code}})
 	}
+	if c.NamedClinician != "" {
+		ps = append(ps, param{Name: "namedClinician", ValueIdentifier: &identifier{System: systemSDSUser, Value: c.NamedClinician}})
+	}
 	if c.WaitTimeLimit > 0 {
 		ps = append(ps, param{Name: "indicativeAppointmentWaitTimeLimit", ValueUnsignedInt: ptr(uint32(c.WaitTimeLimit))})
 	}
@@ -247,8 +267,9 @@ type Service struct {
 	// Location is the ODS code of the service's site, LocationName its name.
 	Location     string
 	LocationName string
-	// WaitTime is the indicative appointment wait time, when eRS gives one.
-	WaitTime *int
+	// WaitTime is the indicative appointment wait time; nil when eRS gives
+	// none.
+	WaitTime *WaitTime
 	// DisplayProminently is set for services eRS shows first.
 	DisplayProminently     bool
 	ReferralLetterRequired bool
@@ -260,6 +281,27 @@ type Service struct {
 	RequestFlowTypes []string
 	// NHSWebsite is the service's page on the NHS website.
 	NHSWebsite string
+}
+
+// WaitTime is a service's indicative appointment wait time: a number of
+// days, or, when eRS has no figure, a code such as LIMITED_AVAILABILITY or
+// NOT_APPLICABLE.
+type WaitTime struct {
+	// Days is the wait in days; meaningful only when Code is empty.
+	Days int
+	// Code is the eRS code given instead of a number, or "".
+	Code string
+}
+
+// String returns "21 days", or the code.
+func (w WaitTime) String() string {
+	if w.Code != "" {
+		return w.Code
+	}
+	if w.Days == 1 {
+		return "1 day"
+	}
+	return strconv.Itoa(w.Days) + " days"
 }
 
 // parseServices reads the List an A010 search answers with.
@@ -281,8 +323,13 @@ func parseServices(b []byte) ([]Service, error) {
 			if v := sub(x.Extension, "displayProminently"); v != nil && v.ValueBoolean != nil {
 				s.DisplayProminently = *v.ValueBoolean
 			}
-			if v := sub(x.Extension, "indicativeAppointmentWaitTime"); v != nil && v.ValueUnsignedInt != nil {
-				s.WaitTime = ptr(int(*v.ValueUnsignedInt))
+			if v := sub(x.Extension, "indicativeAppointmentWaitTime"); v != nil {
+				switch code := firstCode(v.ValueCodeableConcept); {
+				case v.ValueUnsignedInt != nil:
+					s.WaitTime = &WaitTime{Days: int(*v.ValueUnsignedInt)}
+				case reUpperCode.MatchString(code):
+					s.WaitTime = &WaitTime{Code: code}
+				}
 			}
 		}
 		if x := sub(e.Item.Extension, extServiceSummaryView); x != nil {

@@ -19,15 +19,14 @@ const MaxFileSize = 5 << 20
 // MaxFileName is the longest file name sent as NHSD-eRS-File-Name.
 const MaxFileName = 255
 
-// contentTypes are the media types eRS accepts for upload (A020), with the
-// file name extensions each may carry.
+// contentTypes are the media types the A020 specification lists, with the
+// file name extensions each may carry. XML and RTF are text/xml and
+// text/rtf: e-RS answers application/xml and application/rtf with 415.
 var contentTypes = map[string][]string{
 	"text/plain":         {".txt"},
 	"application/pdf":    {".pdf"},
 	"text/xml":           {".xml"},
-	"application/xml":    {".xml"},
 	"text/rtf":           {".rtf", ".rtx"},
-	"application/rtf":    {".rtf", ".rtx"},
 	"audio/basic":        {".au"},
 	"audio/mpeg":         {".mp3"},
 	"image/png":          {".png"},

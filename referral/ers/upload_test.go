@@ -68,6 +68,8 @@ func TestUploadFileGuards(t *testing.T) {
 		{"empty file", pdf(func(f *File) { f.Data = nil }), ErrInvalidRequest},
 		{"executable", pdf(func(f *File) { f.ContentType = "application/x-msdownload"; f.Name = "a.exe" }), ErrContentType},
 		{"html", pdf(func(f *File) { f.ContentType = "text/html"; f.Name = "a.html" }), ErrContentType},
+		{"application/xml (e-RS: 415)", pdf(func(f *File) { f.ContentType = "application/xml"; f.Name = "a.xml" }), ErrContentType},
+		{"application/rtf (e-RS: 415)", pdf(func(f *File) { f.ContentType = "application/rtf"; f.Name = "a.rtf" }), ErrContentType},
 		{"zip named pdf", pdf(func(f *File) { f.ContentType = "application/zip" }), ErrContentType},
 		{"type and extension differ", pdf(func(f *File) { f.ContentType = "image/png" }), ErrContentType},
 		{"no content type", pdf(func(f *File) { f.ContentType = "" }), ErrContentType},
@@ -104,7 +106,7 @@ func TestUploadFileLimitsAreInclusive(t *testing.T) {
 		{Name: "photo.JPEG", ContentType: "image/jpeg", Data: []byte{0xff, 0xd8}, ReferralID: ubrn},
 		{Name: "letter.docx", ContentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Data: []byte("PK"), ReferralID: ubrn},
 		{Name: "letter.doc", ContentType: "application/msword", Data: []byte("x"), ReferralID: ubrn},
-		{Name: "letter.rtf", ContentType: "application/rtf", Data: []byte("{\\rtf1}"), ReferralID: ubrn},
+		{Name: "letter.xml", ContentType: "text/xml", Data: []byte("<a/>"), ReferralID: ubrn},
 		{Name: "letter.rtf", ContentType: "text/rtf", Data: []byte("{\\rtf1}"), ReferralID: ubrn},
 		{Name: "image.png", ContentType: "image/png", Data: []byte("\x89PNG"), ReferralID: ubrn},
 	}

@@ -5,17 +5,34 @@ import (
 	"testing"
 
 	"codeberg.org/go-pdf/fpdf"
-	"github.com/pdfcpu/pdfcpu/pkg/api"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/refletter/refletter/pdf/internal/pdfread"
 )
 
-func validate(t testing.TB, pdf []byte) {
+// validate checks the file's structure with pdfread, which reads the
+// cross-reference (a table or a stream), every object it lists, object
+// streams and Flate data, and fails on a reference to a missing object.
+// pdfcpu's strict validation of the renderer's output, which is Finish's,
+// runs in internal/conformance.
+func validate(t testing.TB, pdf []byte) *pdfread.File {
 	t.Helper()
-	conf := model.NewDefaultConfiguration()
-	conf.ValidationMode = model.ValidationStrict
-	require.NoError(t, api.Validate(bytes.NewReader(pdf), conf), "pdfcpu strict validation")
+	f, err := pdfread.Read(pdf)
+	require.NoError(t, err, "pdfread")
+	_, err = f.Pages()
+	require.NoError(t, err, "the page tree")
+	return f
+}
+
+// wellFormed reports whether pdfread reads pdf and its page tree.
+func wellFormed(pdf []byte) bool {
+	f, err := pdfread.Read(pdf)
+	if err != nil {
+		return false
+	}
+	_, err = f.Pages()
+	return err == nil
 }
 
 // plainPDF is fpdf's uncompressed output for one page of text in a core
@@ -33,7 +50,7 @@ func plainPDF(t *testing.T, font, text string) []byte {
 }
 
 // TestFinishDamaged: output not laid out as fpdf lays it out is an error,
-// never a panic, and Finish never makes a valid PDF invalid.
+// never a panic, and Finish never makes a well-formed PDF malformed.
 func TestFinishDamaged(t *testing.T) {
 	raw := bytes.NewBuffer(plainPDF(t, "Helvetica", "endstream endobj xref startxref /BaseFont /Size 9"))
 	good, err := Finish(raw.Bytes(), nil, nil)
@@ -59,8 +76,6 @@ func TestFinishDamaged(t *testing.T) {
 			}
 		})
 	}
-	conf := model.NewDefaultConfiguration()
-	conf.ValidationMode = model.ValidationStrict
 	valid := 0
 	for i := 0; i < len(b); i += 5 {
 		bad := bytes.Clone(b)
@@ -68,10 +83,11 @@ func TestFinishDamaged(t *testing.T) {
 		var out []byte
 		var err error
 		require.NotPanics(t, func() { out, err = Finish(bad, nil, nil) }, "byte %d changed", i)
-		if err == nil && api.Validate(bytes.NewReader(bad), conf) == nil {
+		if err == nil && wellFormed(bad) {
 			valid++
-			assert.NoError(t, api.Validate(bytes.NewReader(out), conf), "byte %d changed: Finish spoilt a valid PDF", i)
+			assert.True(t, wellFormed(out), "byte %d changed: Finish spoilt a well-formed PDF", i)
 		}
 	}
-	t.Logf("%d changed PDFs still valid, and still valid after finish", valid)
+	t.Logf("%d changed PDFs still well formed, and still well formed after finish", valid)
+	assert.Positive(t, valid, "some changes leave the PDF well formed")
 }

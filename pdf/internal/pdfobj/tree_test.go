@@ -8,6 +8,8 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/refletter/refletter/pdf/internal/pdfread"
 )
 
 // taggedPDF is fpdf's uncompressed output for pages of marked text, with
@@ -45,12 +47,35 @@ func taggedPDF(t *testing.T, pages int) ([]byte, *Tree) {
 
 // TestFinishTagged: a tagged PDF gains the catalog and page entries, its
 // structure in an object stream, and a cross-reference stream that
-// pdfcpu accepts; marked content not in the tree exactly once is an error.
+// pdfread reads back, structure tree and all; marked content not in the tree exactly once is an error.
 func TestFinishTagged(t *testing.T) {
 	raw, tree := taggedPDF(t, 2)
 	out, err := Finish(raw, nil, tree)
 	require.NoError(t, err)
-	validate(t, out)
+	f := validate(t, out)
+	cat := f.Catalog()
+	root, ok := f.Get(cat["StructTreeRoot"]).(pdfread.Dict)
+	require.True(t, ok, "the catalog holds the structure tree")
+	assert.Equal(t, pdfread.Name("StructTreeRoot"), root["Type"])
+	doc, ok := f.Get(root["K"]).(pdfread.Dict)
+	require.True(t, ok)
+	assert.Equal(t, pdfread.Name("Document"), doc["S"])
+	kids, ok := doc["K"].([]any)
+	require.True(t, ok)
+	require.Len(t, kids, 2, "P and Figure")
+	fig, ok := f.Get(kids[1]).(pdfread.Dict)
+	require.True(t, ok)
+	alt, ok := pdfread.Text(fig["Alt"])
+	require.True(t, ok)
+	assert.Equal(t, "Logo of Café (Leeds)", alt)
+	_, ok = f.Get(root["ParentTree"]).(pdfread.Dict)
+	assert.True(t, ok, "a parent tree")
+	pages, err := f.Pages()
+	require.NoError(t, err)
+	for i, pg := range pages {
+		assert.Equal(t, i, pg.Dict["StructParents"], "page %d", i+1)
+		assert.Equal(t, pdfread.Name("S"), pg.Dict["Tabs"], "page %d", i+1)
+	}
 	s := string(out)
 	assert.True(t, strings.HasPrefix(s, "%PDF-1.5\n"))
 	assert.Contains(t, s, "/MarkInfo <</Marked true>>")
