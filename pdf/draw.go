@@ -110,7 +110,7 @@ func (d *drawer) text(x, y float64, st style, size float64, c rgb, s string, spa
 	flush := func() {
 		if len(run) > 0 {
 			d.setText(page, st, size, c)
-			d.p.Text(x, y, string(run))
+			d.textOp(x, y, run)
 			x += d.advance(st, page, run, size)
 		}
 		run = run[:0]

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/referral"
 )
 
@@ -145,4 +146,5 @@ func TestFinish(t *testing.T) {
 	assert.NotEmpty(t, fonts)
 	assert.Len(t, withMap, len(fonts), "every font has a ToUnicode CMap")
 	assert.NotContains(t, string(pdf), "/Encoding", "the fonts are symbolic, with no encoding")
+	assert.NotContains(t, string(pdf), string(pdfobj.Placeholder("")), "every font program is in place")
 }

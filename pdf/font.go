@@ -1,13 +1,18 @@
 package pdf
 
 import (
+	"compress/zlib"
+	_ "embed"
 	"fmt"
+	"hash/fnv"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/go-fonts/liberation/liberationsansbold"
 	"github.com/go-fonts/liberation/liberationsansregular"
 
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/pdf/internal/ttf"
 )
 
@@ -49,12 +54,43 @@ type face struct {
 	// and shared by concurrent renders: nothing may change its bytes (fpdf
 	// would encrypt them in place, were encryption ever turned on).
 	page0 func() (*ttf.Program, error)
+	// font0 is page 0's font as every letter uses it, made once.
+	font0 func() (*letterFont, error)
+}
+
+// letterFont is a font as a letter uses it: what fpdf is given for it
+// and what pdfobj.Finish completes it with.
+type letterFont struct {
+	name   string
+	def, z []byte // fpdf's font definition and program
+	pdf    *pdfobj.Font
+}
+
+// font returns the font for code page page that holds the runes of used
+// on it (see program). Page 0's is made once per process and shared:
+// fpdf is given a placeholder for its program, which Finish replaces, and
+// its ToUnicode CMap is compressed once.
+func (f *face) font(cp *ttf.CodePages, st style, page int, used map[rune]struct{}) (*letterFont, error) {
+	if page == 0 {
+		return f.font0()
+	}
+	prog, err := f.program(cp, st, page, used)
+	if err != nil {
+		return nil, err
+	}
+	def, err := f.Definition(page, prog)
+	if err != nil {
+		return nil, err
+	}
+	return &letterFont{name: prog.Name, def: def, z: prog.Z, pdf: &pdfobj.Font{Codes: &prog.Codes}}, nil
 }
 
 // program returns a program for code page page that holds the runes of
-// used on it. Page 0's is cut once per process, whole. The other pages are
-// cut for each letter, to the characters it uses: few letters need them,
-// and a whole page would add half again to a letter's size.
+// used on it. Page 0's is cut once per process, whole, and compressed
+// hard. The other pages are cut for each letter, to the characters it
+// uses: few letters need them, and a whole page would add half again to a
+// letter's size. Their cuts are small and compressed fast: the best
+// compression took most of their time and saved little.
 func (f *face) program(cp *ttf.CodePages, st style, page int, used map[rune]struct{}) (*ttf.Program, error) {
 	if page == 0 {
 		return f.page0()
@@ -62,7 +98,49 @@ func (f *face) program(cp *ttf.CodePages, st style, page int, used map[rune]stru
 	return f.NewProgram(cp, int(st), page, func(r rune) bool {
 		_, ok := used[r]
 		return ok
-	})
+	}, cutLevel)
+}
+
+// cutLevel is the zlib level of a letter's own font cuts.
+const cutLevel = zlib.BestSpeed
+
+// Page 0's programs are cut and compressed by go generate, since doing it
+// was most of a fresh process's time before its first letter. They are
+// used when the font file and page 0's characters are those they were made
+// from (see prebuilt); otherwise they are cut as the process starts.
+// TestPage0Generated fails when they are not what cutting makes.
+//
+//go:generate go test -run ^TestPage0Generated$ -generate
+
+//go:embed page0/0.z
+var page0Regular string
+
+//go:embed page0/1.z
+var page0Bold string
+
+var page0Z = [numStyles]string{regular: page0Regular, bold: page0Bold}
+
+// prebuilt is what go generate records of page 0's program for a face:
+// the Sum of the font file and codesSum of the page it was cut from, and
+// the program's size before compression and its name.
+type prebuilt struct {
+	sum, codes uint64
+	size       int
+	name       string
+}
+
+// codesSum is a hash of the characters of page that face f has.
+func codesSum(page *[256]rune, f *face) uint64 {
+	b := make([]byte, 0, 3*len(page))
+	for _, r := range page {
+		if r == 0 || !f.M.Has(r) {
+			r = 0
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	h := fnv.New64a()
+	h.Write(b)
+	return h.Sum64()
 }
 
 // fontSet is the letter's font family, loaded once per process.
@@ -89,10 +167,25 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 	for st, f := range fs.faces {
 		f.SetWidths(fs.pages)
 		f.page0 = sync.OnceValues(func() (*ttf.Program, error) {
-			return f.NewProgram(fs.pages, st, 0, func(rune) bool { return true })
+			if g := page0Gen[st]; g.sum != 0 && g.sum == f.Sum() && g.codes == codesSum(&fs.pages.Runes[0], f) {
+				return f.Prebuilt(fs.pages, st, 0, []byte(page0Z[st]), g.size, g.name)
+			}
+			return f.NewProgram(fs.pages, st, 0, func(rune) bool { return true }, zlib.BestCompression)
+		})
+		f.font0 = sync.OnceValues(func() (*letterFont, error) {
+			prog, err := f.page0()
+			if err != nil {
+				return nil, err
+			}
+			def, err := f.Definition(0, prog)
+			if err != nil {
+				return nil, err
+			}
+			return &letterFont{name: prog.Name, def: def, z: pdfobj.Placeholder(prog.Name),
+				pdf: &pdfobj.Font{Codes: &prog.Codes, Program: prog.Z, Length1: prog.Size}}, nil
 		})
 		// Cut page 0 now, so that a problem shows at NewRenderer.
-		if _, err := f.page0(); err != nil {
+		if _, err := f.font0(); err != nil {
 			return nil, fmt.Errorf("pdf: cutting Liberation Sans %q: %w", fpdfStyle[st], err)
 		}
 	}

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"compress/zlib"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,7 +25,7 @@ func TestFontPrograms(t *testing.T) {
 	require.NoError(t, err)
 	for st := range numStyles {
 		f := fs.faces[st]
-		whole, err := f.NewProgram(fs.pages, int(st), 0, func(rune) bool { return true })
+		whole, err := f.NewProgram(fs.pages, int(st), 0, func(rune) bool { return true }, zlib.BestCompression)
 		require.NoError(t, err)
 		once, err := f.program(fs.pages, st, 0, nil)
 		require.NoError(t, err)

@@ -363,23 +363,19 @@ func (r *Renderer) draw(parts []part, meta *referral.Meta, c *cleaner) ([]byte, 
 	}
 	p.SetLang(lang)
 
-	fonts := map[string]*[256]rune{} // the characters of each font, for finish
-	tree := parts[0].lay.tree        // the parts share it
+	fonts := map[string]*pdfobj.Font{} // for finish
+	tree := parts[0].lay.tree          // the parts share it
 	d := &drawer{p: p, fs: r.fs, pages: r.fs.pages, release: true, tree: tree}
 	for st, f := range r.fs.faces {
 		d.cuts[st] = make([]*[256]rune, len(r.fs.pages.Runes))
 		for _, pg := range r.fs.pages.PagesOf(c.used[st]) {
-			prog, err := f.program(r.fs.pages, style(st), pg, c.used[st])
+			lf, err := f.font(r.fs.pages, style(st), pg, c.used[st])
 			if err != nil {
 				return nil, fmt.Errorf("%w: cutting the font: %w", ErrPDF, err)
 			}
-			def, err := f.Definition(pg, prog)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrPDF, err)
-			}
-			p.AddFontFromBytes(pageFamily(pg), fpdfStyle[st], def, prog.Z)
-			fonts[prog.Name] = &prog.Codes
-			d.cuts[st][pg] = &prog.Codes
+			p.AddFontFromBytes(pageFamily(pg), fpdfStyle[st], lf.def, lf.z)
+			fonts[lf.name] = lf.pdf
+			d.cuts[st][pg] = lf.pdf.Codes
 		}
 	}
 	for _, pic := range []*picture{r.logo, r.sig} {
@@ -419,7 +415,7 @@ func (r *Renderer) draw(parts []part, meta *referral.Meta, c *cleaner) ([]byte, 
 // it finished (see finish). Finishing as it is written saves holding a
 // copy of the uncompressed PDF.
 type finisher struct {
-	fonts map[string]*[256]rune
+	fonts map[string]*pdfobj.Font
 	tree  *pdfobj.Tree
 	pdf   []byte
 }

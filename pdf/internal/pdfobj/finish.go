@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"sync"
 )
 
 // Finish turns fpdf's output into the PDF the renderer returns. Two
@@ -28,8 +27,22 @@ import (
 //     tell what the codes mean. Each of the renderer's fonts loses the
 //     encoding and gains a CMap here.
 
-// writers are reusable zlib writers, by compression level (1 to 9).
-var writers [zlib.BestCompression + 1]sync.Pool
+// maxIdle is how many idle writers of each level are kept. A writer
+// allocates about 1.2 MB when made, more than the rest of a letter, so
+// idle ones are kept in a free list that a garbage collection cannot empty
+// (as it empties a sync.Pool), bounded so that a burst of concurrent
+// letters does not keep its writers forever: each idle writer is heap
+// the process keeps.
+const maxIdle = 2
+
+// writers are the idle zlib writers, by compression level (1 to 9).
+var writers [zlib.BestCompression + 1]chan *zlib.Writer
+
+func init() {
+	for i := range writers {
+		writers[i] = make(chan *zlib.Writer, maxIdle)
+	}
+}
 
 // Compress appends the zlib compression of src to dst.
 func Compress(dst, src []byte, level int) ([]byte, error) {
@@ -37,20 +50,29 @@ func Compress(dst, src []byte, level int) ([]byte, error) {
 		return nil, fmt.Errorf("pdfobj: compression level %d", level)
 	}
 	buf := bytes.NewBuffer(dst)
-	zw, _ := writers[level].Get().(*zlib.Writer)
-	if zw == nil {
+	var zw *zlib.Writer
+	select {
+	case zw = <-writers[level]:
+		zw.Reset(buf)
+	default:
 		var err error
 		if zw, err = zlib.NewWriterLevel(buf, level); err != nil {
 			return nil, err
 		}
-	} else {
-		zw.Reset(buf)
 	}
-	defer writers[level].Put(zw)
-	if _, err := zw.Write(src); err != nil {
-		return nil, err
+	_, err := zw.Write(src)
+	if err == nil {
+		err = zw.Close()
 	}
-	if err := zw.Close(); err != nil {
+	// An idle writer must not keep the buffer it wrote to alive: a long
+	// letter's can be megabytes. (Resetting is cheap at level 1; at higher
+	// levels it clears the hash tables, which a new writer would do too.)
+	zw.Reset(nil)
+	select {
+	case writers[level] <- zw:
+	default:
+	}
+	if err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
@@ -66,16 +88,17 @@ var ErrLayout = errors.New("pdf: the PDF library's output is not laid out as exp
 // Finish works on an uncompressed PDF as fpdf writes it: objects one
 // after another, each "N 0 obj", page content as "<</Length L>>" and a
 // stream, then a classic cross-reference table and a trailer with /Size.
-// fonts gives the characters of each of the renderer's fonts by name; each
-// must be in the PDF. finish adds the ToUnicode objects after the others
-// and rewrites the cross-reference table. Any other layout is an error
+// fonts gives the renderer's fonts by name; each must be in the PDF.
+// Finish adds their ToUnicode objects after the others, puts in the
+// programs of those with a Program in place of their placeholders, and
+// rewrites the cross-reference table. Any other layout is an error
 // rather than a damaged PDF.
 //
 // With a tree, the PDF is tagged: the catalog gains the structure tree,
 // /MarkInfo and DisplayDocTitle, each page /StructParents and /Tabs /S,
 // and the structure is written compressed in an object stream, which
 // needs a cross-reference stream (PDF 1.5) in place of the table.
-func Finish(pdf []byte, fonts map[string]*[256]rune, tree *Tree) ([]byte, error) {
+func Finish(pdf []byte, fonts map[string]*Font, tree *Tree) ([]byte, error) {
 	sx := bytes.LastIndex(pdf, []byte("\nstartxref\n"))
 	if sx < 0 {
 		return nil, ErrLayout
@@ -140,11 +163,18 @@ func Finish(pdf []byte, fonts map[string]*[256]rune, tree *Tree) ([]byte, error)
 
 	// A ToUnicode object for each font, numbered after the others.
 	cmaps := map[int]int{} // font object → its CMap's object
-	var added [][]byte
+	var added []*Font
+	programs := 0 // placeholders to replace
 	for _, o := range objs {
 		if name, ok := fontName(o.body); ok && fonts[name] != nil {
+			if fonts[name].Codes == nil {
+				return nil, ErrLayout
+			}
 			cmaps[o.num] = n + len(added)
-			added = append(added, toUnicode(fonts[name]))
+			added = append(added, fonts[name])
+			if fonts[name].Program != nil {
+				programs++
+			}
 		}
 	}
 	if len(added) != len(fonts) {
@@ -166,19 +196,35 @@ func Finish(pdf []byte, fonts map[string]*[256]rune, tree *Tree) ([]byte, error)
 		}
 	}
 
-	out := make([]byte, 0, len(pdf)/2)
+	// The output is about half of fpdf's without the programs and CMaps
+	// Finish adds: sized so, it is seldom grown.
+	extra := 0
+	for _, f := range added {
+		cmap, err := f.toUnicode()
+		if err != nil {
+			return nil, err
+		}
+		extra += len(f.Program) + len(cmap) + 64
+	}
+	out := make([]byte, 0, len(pdf)/2+extra)
 	out = append(out, pdf[:offs[order[0]]]...)
 	offsets := make([]int, n+len(added))
 	var z []byte // compressed stream, reused
-	stream := func(num int, data []byte) error {
+	streamZ := func(num int, z []byte) {
 		offsets[num] = len(out)
+		out = strconv.AppendInt(out, int64(num), 10)
+		out = append(out, " 0 obj\n<</Filter /FlateDecode /Length "...)
+		out = strconv.AppendInt(out, int64(len(z)), 10)
+		out = append(out, ">>\nstream\n"...)
+		out = append(out, z...)
+		out = append(out, "\nendstream\nendobj\n"...)
+	}
+	stream := func(num int, data []byte) error {
 		var err error
 		if z, err = Compress(z[:0], data, pageLevel); err != nil {
 			return err
 		}
-		out = fmt.Appendf(out, "%d 0 obj\n<</Filter /FlateDecode /Length %d>>\nstream\n", num, len(z))
-		out = append(out, z...)
-		out = append(out, "\nendstream\nendobj\n"...)
+		streamZ(num, z)
 		return nil
 	}
 	catalogs, page := 0, 0
@@ -193,6 +239,17 @@ func Finish(pdf []byte, fonts map[string]*[256]rune, tree *Tree) ([]byte, error)
 		offsets[o.num] = len(out)
 		out = strconv.AppendInt(out, int64(o.num), 10)
 		out = append(out, " 0 obj\n"...)
+		if name, ok := placeholderName(o.body); ok {
+			f := fonts[name]
+			if f == nil {
+				return nil, ErrLayout
+			}
+			if out, ok = f.programObject(out, name, o.body); !ok {
+				return nil, ErrLayout
+			}
+			programs--
+			continue
+		}
 		if cmap := cmaps[o.num]; cmap > 0 {
 			const enc, tail = "/Encoding /WinAnsiEncoding\n", ">>\nendobj\n"
 			body, found := bytes.CutSuffix(o.body, []byte(enc+tail))
@@ -220,10 +277,15 @@ func Finish(pdf []byte, fonts map[string]*[256]rune, tree *Tree) ([]byte, error)
 		}
 		out = append(out, o.body...)
 	}
-	for i, cmap := range added {
-		if err := stream(n+i, cmap); err != nil {
+	if programs != 0 {
+		return nil, ErrLayout // a placeholder not found, or found twice
+	}
+	for i, f := range added {
+		cmap, err := f.toUnicode()
+		if err != nil {
 			return nil, err
 		}
+		streamZ(n+i, cmap)
 	}
 	if tree == nil {
 		start := len(out)

@@ -38,18 +38,10 @@ func NewCodePages(has func(rune) bool) *CodePages {
 		cp.Runes[0][r] = r
 		cp.at[r] = uint16(r)
 	}
-	var order []rune
-	for r := rune(0xa0); r <= 0xff; r++ {
-		order = append(order, r)
-	}
-	order = append(order, []rune(commonSymbols)...)
-	for r := rune(0x100); r < 0x10000; r++ {
-		order = append(order, r)
-	}
 	page, code := 0, 127
-	for _, r := range order {
+	place := func(r rune) {
 		if !has(r) || cp.at[r] != 0 {
-			continue
+			return
 		}
 		if code > 255 {
 			page, code = page+1, 33
@@ -58,6 +50,15 @@ func NewCodePages(has func(rune) bool) *CodePages {
 		cp.Runes[page][code] = r
 		cp.at[r] = uint16(page<<8 | code)
 		code++
+	}
+	for r := rune(0xa0); r <= 0xff; r++ {
+		place(r)
+	}
+	for _, r := range commonSymbols {
+		place(r)
+	}
+	for r := rune(0x100); r < 0x10000; r++ {
+		place(r)
 	}
 	return cp
 }

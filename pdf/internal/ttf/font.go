@@ -5,7 +5,6 @@
 package ttf
 
 import (
-	"compress/zlib"
 	"fmt"
 	"hash/fnv"
 	"strconv"
@@ -61,13 +60,13 @@ type Program struct {
 }
 
 // NewProgram cuts from f the characters of code page page that keep
-// accepts, and compresses the cut. style (0 to 25) tells the family's
-// faces apart in the file and subset names.
-func (f *Face) NewProgram(cp *CodePages, style, page int, keep func(rune) bool) (*Program, error) {
+// accepts, and compresses the cut at zlib level level. style (0 to 25)
+// tells the family's faces apart in the file and subset names.
+func (f *Face) NewProgram(cp *CodePages, style, page int, keep func(rune) bool, level int) (*Program, error) {
 	if page < 0 || page >= len(cp.Runes) {
 		return nil, fmt.Errorf("ttf: no code page %d", page)
 	}
-	p := &Program{File: "liberationsans-" + strconv.Itoa(style) + "-" + strconv.Itoa(page) + ".z"}
+	p := &Program{File: programFile(style, page)}
 	for c, r := range cp.Runes[page] {
 		if r != 0 && f.M.Has(r) && keep(r) {
 			p.Codes[c] = r
@@ -77,7 +76,7 @@ func (f *Face) NewProgram(cp *CodePages, style, page int, keep func(rune) bool) 
 	if err != nil {
 		return nil, err
 	}
-	if p.Z, err = pdfobj.Compress(nil, cut, zlib.BestCompression); err != nil {
+	if p.Z, err = pdfobj.Compress(nil, cut, level); err != nil {
 		return nil, err
 	}
 	p.Size = len(cut)
@@ -100,4 +99,41 @@ func subsetTag(cut []byte, style, page int) string {
 	}
 	tag[4], tag[5] = 'A'+byte(style), 'A'+byte(page)
 	return string(tag[:])
+}
+
+// Sum identifies the font file f was read from: its length and the head
+// table's checksum adjustment, which makes the whole file's checksum a
+// constant and so changes with any edit. It is 0 for a file without one.
+func (f *Face) Sum() uint64 {
+	s, err := parseTables(f.TTF)
+	if err != nil {
+		return 0
+	}
+	adj, ok := s.u32(s.tables["head"], 8)
+	if !ok {
+		return 0
+	}
+	return uint64(len(f.TTF))<<32 | uint64(adj)
+}
+
+// Prebuilt returns the program NewProgram makes for the whole of code page
+// page, given what it would compute: the compressed cut z, its size before
+// compression and its name. The caller answers for their being right (a
+// test that compares them with NewProgram's); the codes are computed.
+func (f *Face) Prebuilt(cp *CodePages, style, page int, z []byte, size int, name string) (*Program, error) {
+	if page < 0 || page >= len(cp.Runes) {
+		return nil, fmt.Errorf("ttf: no code page %d", page)
+	}
+	p := &Program{File: programFile(style, page), Name: name, Z: z, Size: size}
+	for c, r := range cp.Runes[page] {
+		if r != 0 && f.M.Has(r) {
+			p.Codes[c] = r
+		}
+	}
+	return p, nil
+}
+
+// programFile is fpdf's key for the program of a face and page.
+func programFile(style, page int) string {
+	return "liberationsans-" + strconv.Itoa(style) + "-" + strconv.Itoa(page) + ".z"
 }

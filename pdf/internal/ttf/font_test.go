@@ -27,7 +27,7 @@ func TestPrograms(t *testing.T) {
 	for st, f := range faces {
 		f.SetWidths(cp)
 		for pg := range cp.Runes {
-			prog, err := f.NewProgram(cp, st, pg, func(rune) bool { return true })
+			prog, err := f.NewProgram(cp, st, pg, func(rune) bool { return true }, zlib.BestCompression)
 			require.NoError(t, err)
 			zr, err := zlib.NewReader(bytes.NewReader(prog.Z))
 			require.NoError(t, err)
@@ -48,7 +48,7 @@ func TestPrograms(t *testing.T) {
 				}
 			}
 		}
-		_, err := f.NewProgram(cp, st, len(cp.Runes), func(rune) bool { return true })
+		_, err := f.NewProgram(cp, st, len(cp.Runes), func(rune) bool { return true }, zlib.BestCompression)
 		assert.Error(t, err)
 		assert.False(t, f.M.Has('\x07'), "skipped runes count as missing")
 	}

@@ -1,0 +1,41 @@
+package ttf
+
+import (
+	"compress/zlib"
+	"strconv"
+	"testing"
+
+	"github.com/go-fonts/liberation/liberationsansregular"
+	"github.com/stretchr/testify/require"
+)
+
+// BenchmarkCut cuts a letter's own font: the Polish letters of a name, at
+// each compression level the renderer might use.
+func BenchmarkCut(b *testing.B) {
+	f, err := NewFace(liberationsansregular.TTF, "LiberationSans", nil)
+	require.NoError(b, err)
+	cp := NewCodePages(f.M.Has)
+	f.SetWidths(cp)
+	keep := map[rune]bool{}
+	page := -1
+	for _, r := range "ŁłŚśŻżĄąĘęŃń" {
+		pg, _, ok := cp.Lookup(r)
+		require.True(b, ok)
+		require.True(b, page < 0 || pg == page, "the runes span pages")
+		page, keep[r] = pg, true
+	}
+	for _, level := range []int{zlib.BestSpeed, 6, zlib.BestCompression} {
+		b.Run("level"+strconv.Itoa(level), func(b *testing.B) {
+			b.ReportAllocs()
+			var size int
+			for b.Loop() {
+				p, err := f.NewProgram(cp, 0, page, func(r rune) bool { return keep[r] }, level)
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = len(p.Z)
+			}
+			b.ReportMetric(float64(size), "z-bytes")
+		})
+	}
+}
