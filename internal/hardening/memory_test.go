@@ -19,7 +19,11 @@ import (
 )
 
 // heapLimit is the most heap the largest referral may need on its way to
-// a PDF.
+// a PDF, as the largest live heap a collection finds. The peak heap also
+// holds garbage not yet collected: the collector lets the heap grow to
+// twice the live heap (GOGC=100) before it collects, and further while a
+// loaded machine gives its background work little time, so the peak is
+// held to twice the limit.
 const heapLimit = 64 << 20
 
 // fillText returns text of exactly n characters. "prose" is words and
@@ -195,8 +199,9 @@ func peakHeap(f func()) heapUse {
 }
 
 // TestLargestReferralMemory: the largest referral the input limits accept
-// (see largestReferral) decodes, validates, composes and renders with a
-// peak heap under 64 MB, in each text style. The figures are logged.
+// (see largestReferral) decodes, validates, composes and renders holding
+// a live heap under heapLimit, and a peak heap under twice that, in each
+// text style. The figures are logged.
 func TestLargestReferralMemory(t *testing.T) {
 	r, err := pdf.NewRenderer()
 	require.NoError(t, err)
@@ -219,7 +224,8 @@ func TestLargestReferralMemory(t *testing.T) {
 				"peak heap %.1f MB (%.1f MB before; largest live heap %.1f MB); allocated %.1f MB in all",
 				style, len(doc), itemLen, pageCount(out), len(out), elapsed.Round(time.Millisecond),
 				mb(u.peak), mb(u.before), mb(u.live), mb(u.total))
-			assert.Less(t, u.peak, uint64(heapLimit), "peak heap %.1f MB", mb(u.peak))
+			assert.Less(t, u.live, uint64(heapLimit), "live heap %.1f MB", mb(u.live))
+			assert.Less(t, u.peak, uint64(2*heapLimit), "peak heap %.1f MB", mb(u.peak))
 		})
 	}
 }
