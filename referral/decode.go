@@ -34,6 +34,23 @@ var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 // then a count of the rest); a document over 1 MiB is an error wrapping
 // ErrTooLarge. A leading UTF-8 byte-order mark is ignored.
 //
+// readDocument reads a JSON document of at most MaxDocumentBytes, without
+// a leading byte-order mark, and checks that it is UTF-8.
+func readDocument(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxDocumentBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("referral: reading: %w", err)
+	}
+	if len(data) > MaxDocumentBytes {
+		return nil, ErrTooLarge
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		return nil, FieldErrors{{Rule: RuleEncoding, Message: "the document is not valid UTF-8"}}
+	}
+	return data, nil
+}
+
 // retiredFields are fields the form no longer has, by path, with what
 // replaced them: Decode names them, since their names are the form's own.
 var retiredFields = map[string]string{
@@ -46,16 +63,9 @@ var retiredFields = map[string]string{
 // with no "not stated" meaning (recipient.suspectedCancer): null there is
 // a type error, never false. Decode does not validate: call Validate.
 func Decode(r io.Reader) (*Referral, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxDocumentBytes+1))
+	data, err := readDocument(r)
 	if err != nil {
-		return nil, fmt.Errorf("referral: reading: %w", err)
-	}
-	if len(data) > MaxDocumentBytes {
-		return nil, ErrTooLarge
-	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		return nil, FieldErrors{{Rule: RuleEncoding, Message: "the document is not valid UTF-8"}}
+		return nil, err
 	}
 	if errs := checkShape(data, reflect.TypeFor[Referral]()); len(errs) > 0 {
 		return nil, errs

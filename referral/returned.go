@@ -1,15 +1,12 @@
 package referral
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"reflect"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 )
@@ -64,16 +61,9 @@ const (
 // the JSON path and never a value; a document over 1 MiB is an error
 // wrapping ErrTooLarge. DecodeReturned does not validate: call Validate.
 func DecodeReturned(r io.Reader) (*Returned, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxDocumentBytes+1))
+	data, err := readDocument(r)
 	if err != nil {
-		return nil, fmt.Errorf("referral: reading: %w", err)
-	}
-	if len(data) > MaxDocumentBytes {
-		return nil, ErrTooLarge
-	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		return nil, FieldErrors{{Rule: RuleEncoding, Message: "the document is not valid UTF-8"}}
+		return nil, err
 	}
 	if errs := checkShape(data, reflect.TypeFor[Returned]()); len(errs) > 0 {
 		// The shape checker speaks of the referral form; say which form.
