@@ -191,7 +191,8 @@ func parseContent(t testing.TB, c []byte, fonts map[string]*pdfFont) []textRun {
 		case ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t':
 			i++
 		case ch == '(':
-			s, n := literal(c[i:])
+			s, n, err := pdfread.Literal(c[i:])
+			require.NoError(t, err)
 			strs = append(strs, s)
 			i += n
 		case ch == '<' && i+1 < len(c) && c[i+1] != '<':
@@ -289,61 +290,6 @@ func parseContent(t testing.TB, c []byte, fonts map[string]*pdfFont) []textRun {
 		runs[i].text = strings.TrimSuffix(runs[i].text, " ")
 	}
 	return runs
-}
-
-// literal reads a PDF literal string at the start of c and returns its
-// bytes and the length read.
-func literal(c []byte) ([]byte, int) {
-	var out []byte
-	depth := 0
-	for i := 0; i < len(c); i++ {
-		ch := c[i]
-		switch ch {
-		case '(':
-			if depth > 0 {
-				out = append(out, ch)
-			}
-			depth++
-		case ')':
-			depth--
-			if depth == 0 {
-				return out, i + 1
-			}
-			out = append(out, ch)
-		case '\\':
-			i++
-			if i >= len(c) {
-				return out, i
-			}
-			switch e := c[i]; e {
-			case 'n':
-				out = append(out, '\n')
-			case 'r':
-				out = append(out, '\r')
-			case 't':
-				out = append(out, '\t')
-			case 'b':
-				out = append(out, '\b')
-			case 'f':
-				out = append(out, '\f')
-			case '\n':
-			case '0', '1', '2', '3', '4', '5', '6', '7':
-				v, n := 0, 0
-				for n < 3 && i < len(c) && c[i] >= '0' && c[i] <= '7' {
-					v = v*8 + int(c[i]-'0')
-					i++
-					n++
-				}
-				i--
-				out = append(out, byte(v))
-			default:
-				out = append(out, e)
-			}
-		default:
-			out = append(out, ch)
-		}
-	}
-	return out, len(c)
 }
 
 func unhex(h []byte) []byte {

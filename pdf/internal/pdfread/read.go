@@ -788,6 +788,14 @@ func (p *parser) hex() (String, error) {
 	return out, nil
 }
 
+// Literal reads the literal string "(...)" at the start of b, as a page's
+// content holds them, and returns its bytes and the length read.
+func Literal(b []byte) (String, int, error) {
+	p := &parser{b: b}
+	s, err := p.literal()
+	return s, p.i, err
+}
+
 // literal reads a literal string.
 func (p *parser) literal() (String, error) {
 	out := String{}
