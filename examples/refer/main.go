@@ -135,7 +135,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "refer: writing the handoff:", encErr)
 			return exitFailed
 		}
-		fmt.Fprintln(stderr, "refer: two-week-wait case: no letter written; refer through the NHS e-Referral Service (handoff on stdout)")
+		// The route is the practice's nation's: e-RS only in England.
+		fmt.Fprintln(stderr, "refer: two-week-wait case: no letter written; refer through "+tw.Handoff().Via+" (handoff on stdout)")
 		return exitTWW
 	case errors.As(err, &fes):
 		for _, fe := range fes {

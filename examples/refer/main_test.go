@@ -153,6 +153,23 @@ func TestReferTwoWeekWait(t *testing.T) {
 	assertNoFiles(t, dir)
 }
 
+// TestReferTwoWeekWaitWales: outside England the route named is the
+// nation's own, never e-RS.
+func TestReferTwoWeekWaitWales(t *testing.T) {
+	b, err := os.ReadFile(tww)
+	require.NoError(t, err)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(b, &doc))
+	doc["practice"].(map[string]any)["nation"] = "wales"
+	dir := t.TempDir()
+	in := filepath.Join(dir, "wales.json")
+	writeJSON(t, in, doc)
+	code, _, stderr := refer(t, "-o", filepath.Join(dir, "x.pdf"), in)
+	assert.Equal(t, 3, code)
+	assert.Contains(t, stderr, "refer through the urgent suspected-cancer referral route used in Wales (not e-RS)")
+	assert.NotContains(t, stderr, "e-Referral Service")
+}
+
 func TestReferProforma(t *testing.T) {
 	forms, _ := filepath.Glob("../../testdata/proformas/*.json")
 	if len(forms) == 0 {

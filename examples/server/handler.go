@@ -157,7 +157,8 @@ func invalid(fes referral.FieldErrors) problem {
 
 // composeFailed answers the client for err, from composing a letter: 422
 // invalid input (the problem inv makes), 409 a two-week-wait case, with the
-// handoff for the NHS e-Referral Service, and 500 otherwise.
+// handoff for the nation's suspected-cancer route (e-RS in England), and
+// 500 otherwise.
 func composeFailed(w http.ResponseWriter, err error, inv func(referral.FieldErrors) problem) {
 	var fes referral.FieldErrors
 	var tw *referral.TwoWeekWaitError
@@ -165,7 +166,7 @@ func composeFailed(w http.ResponseWriter, err error, inv func(referral.FieldErro
 	case errors.As(err, &fes):
 		writeProblem(w, inv(fes))
 	case errors.As(err, &tw):
-		writeProblem(w, problem{Type: problemTwoWeekWait, Title: "Two-week-wait case: refer through the NHS e-Referral Service",
+		writeProblem(w, problem{Type: problemTwoWeekWait, Title: "Two-week-wait case: refer through " + tw.Handoff().Via,
 			Status: http.StatusConflict, Detail: strings.Join(tw.Route.Reasons, "; "), Handoff: tw.Handoff()})
 	default:
 		writeProblem(w, problem{Type: problemInternal, Title: "The letter could not be composed", Status: http.StatusInternalServerError})

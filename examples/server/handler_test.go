@@ -121,6 +121,19 @@ func TestLetters(t *testing.T) {
 	assert.Equal(t, problemTwoWeekWait, p.Type)
 	require.NotNil(t, p.Handoff)
 	assert.Equal(t, "TWO_WEEK_WAIT", p.Handoff.PriorityCode)
+	assert.Contains(t, p.Title, "e-Referral Service")
+
+	// Outside England the route named is the nation's own.
+	var wales map[string]any
+	require.NoError(t, json.Unmarshal(mustFile(t, twwFile), &wales))
+	wales["practice"].(map[string]any)["nation"] = "wales"
+	wb, err := json.Marshal(wales)
+	require.NoError(t, err)
+	resp = post(t, url, "application/json", "", wb)
+	assert.Equal(t, 409, resp.StatusCode)
+	p = decodeProblem(t, resp)
+	assert.Contains(t, p.Title, "used in Wales (not e-RS)")
+	assert.NotContains(t, p.Title, "e-Referral Service")
 
 	big := append([]byte(`{"history": "`), bytes.Repeat([]byte("a"), 1<<20)...)
 	resp = post(t, url, "application/json", "", append(big, `"}`...))
