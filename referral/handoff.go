@@ -271,11 +271,12 @@ func formSummary(f *FormSection) string {
 	return b.String()
 }
 
+// since prints a "since" as the letter does: an ISO date as a date.
 func since(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return ""
 	}
-	return "since " + s
+	return "since " + sinceText(s)
 }
 
 func trimAll(ss []string) []string {

@@ -101,7 +101,7 @@ func TestHandoffCarriesFormFields(t *testing.T) {
 			r.Medications = Medications{State: StateRecorded}
 		}, []string{"Allergies: no known drug allergies (recorded)", "Medication: none (recorded)"}, []string{"not known"}},
 		{"medication and past history", func(r *Referral) {}, []string{
-			"Medication: Mometasone 0.1% ointment; Apply once daily; since 2026-03",
+			"Medication: Mometasone 0.1% ointment; Apply once daily; since March 2026", // printed as the letter prints it,
 			"Past history: Asthma; since childhood; Well controlled",
 			"Reason for urgency: Rapidly worsening",
 			"Safeguarding: No concerns", "Carer or next of kin: Róisín Byrne; partner; 07700 900456",
