@@ -2,7 +2,9 @@ package referral
 
 import (
 	"errors"
+	"fmt"
 	"strings"
+	"time"
 )
 
 // replyCitation is the position on local forms, in the checked words of
@@ -38,7 +40,10 @@ func citesEnglishLaw(r *Referral) bool {
 // out, since it cites English law, unless WithStatement supplies the
 // caller's own wording, which then replaces it everywhere. WithoutStatement leaves it
 // out. WithClock sets the reply's date (today by default); WithProforma
-// routes a two-week-wait form to eRS.
+// routes a two-week-wait form to eRS. ForPatient is refused with an error
+// wrapping ErrNoPatientCopy: the reply is to the service. The original
+// referral is checked against its own date, so an old letter can be
+// answered.
 //
 // Invalid input gives FieldErrors for every failing field, with paths
 // prefixed "referral." or "returned.". A two-week-wait referral never gets
@@ -62,9 +67,13 @@ func ComposeReply(r *Referral, ret *Returned, opts ...Option) (*Letter, error) {
 		}
 		return nil
 	}
+	if s.forPatient {
+		// The reply is to the service; the patient's copy is of the letter.
+		return nil, fmt.Errorf("%w: a reply to a returned referral has no patient's copy", ErrNoPatientCopy)
+	}
 	if r == nil {
 		errs = append(errs, FieldError{Path: "referral", Rule: RuleRequired, Message: "is required"})
-	} else if err := collect("referral.", r.validateAt(now)); err != nil {
+	} else if err := collect("referral.", r.validateAt(referralDay(r, now))); err != nil {
 		return nil, err
 	}
 	if ret == nil {
@@ -88,6 +97,17 @@ func ComposeReply(r *Referral, ret *Returned, opts ...Option) (*Letter, error) {
 	}
 	c := composer{r: r, s: s, date: DateOf(now)}
 	return c.reply(ret), nil
+}
+
+// referralDay is the day the original referral is checked against: its
+// own date, so that a letter that was valid when written (its date within
+// the window around that day) can be answered however long it took to
+// come back; today when it has no valid date.
+func referralDay(r *Referral, now time.Time) time.Time {
+	if r.Date.Valid() {
+		return r.Date.Time()
+	}
+	return now
 }
 
 func (c *composer) reply(ret *Returned) *Letter {

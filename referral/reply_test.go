@@ -475,3 +475,21 @@ func BenchmarkComposeReply(b *testing.B) {
 		}
 	}
 }
+
+// TestReplyForPatient: a reply has no patient's copy; asking for one is an
+// error, never the service's reply headed for the patient.
+func TestReplyForPatient(t *testing.T) {
+	p := replyPairs(t)[0]
+	l, err := ComposeReply(p.ref, p.ret, WithClock(fixedClock), ForPatient())
+	assert.Nil(t, l)
+	assert.ErrorIs(t, err, ErrNoPatientCopy)
+}
+
+// TestReplyOldReferral: a referral written two years ago, valid then,
+// still gets a reply; its date is not held to today's letter-date window.
+func TestReplyOldReferral(t *testing.T) {
+	p := replyPairs(t)[0]
+	p.ref.Date = p.ref.Date.AddYears(-2)
+	text := replyText(t, p.ref, p.ret)
+	assert.Contains(t, text, "Referral of "+p.ref.Date.Long())
+}
