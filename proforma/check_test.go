@@ -29,6 +29,11 @@ func jsonHolds(doc any, path []string) bool {
 		}
 		return false
 	case map[string]any:
+		if s, ok := v["state"].(string); ok && len(path) <= 1 {
+			// A list with its state: recorded answers (an empty list is
+			// "none"), unknown does not.
+			return s == "recorded" && (len(path) == 0 || path[0] == "items" || jsonHolds(v[path[0]], nil))
+		}
 		if len(path) == 0 {
 			for _, e := range v {
 				if jsonHolds(e, nil) {
@@ -40,11 +45,6 @@ func jsonHolds(doc any, path []string) bool {
 		next, ok := v[path[0]]
 		if !ok {
 			return false
-		}
-		if _, isList := next.([]any); isList && len(path) == 1 {
-			if s, _ := v["state"].(string); s != "" {
-				return true
-			}
 		}
 		return jsonHolds(next, path[1:])
 	case string:
@@ -170,7 +170,7 @@ func TestCheckDermatologyMinimal(t *testing.T) {
 		"advice-guidance":   "not-needed",
 		"medications":       "answered medications", // recorded, none
 		"anticoagulants":    "open",
-		"allergies":         "answered allergies", // unknown: a statement the letter prints
+		"allergies":         "open", // unknown answers nothing: listed as not available
 		"practice-stamp":    "not-needed",
 		"gp-signature":      "not-needed",
 		"date-completed":    "not-needed",
@@ -213,10 +213,12 @@ func TestCheckContent(t *testing.T) {
 			Medications: referral.Medications{State: referral.StateRecorded},
 			Allergies:   referral.Allergies{State: referral.StateRecorded},
 		}, []string{"meds", "med-items", "allergies"}},
-		{"unknown is a statement", referral.Referral{
+		// "Not known" is printed, but it does not answer a form's question:
+		// the question stays open and the letter lists it as not available.
+		{"unknown answers nothing", referral.Referral{
 			Medications: referral.Medications{State: referral.StateUnknown},
 			Allergies:   referral.Allergies{State: referral.StateUnknown},
-		}, []string{"meds", "med-items", "allergies"}},
+		}, nil},
 		{"items", referral.Referral{Medications: referral.Medications{State: referral.StateRecorded,
 			Items: []referral.Medication{{Name: "Amlodipine"}}}}, []string{"meds", "med-items", "med-names"}},
 		{"explicit no", referral.Referral{PatientView: &referral.PatientView{Agrees: &no}}, []string{"agrees"}},

@@ -102,8 +102,9 @@ func suggest(p string) string {
 
 // holds reports whether the referral has content at path: text that is not
 // blank, a set date, a yes or no, a list with an item that has content. A
-// medication or allergy list with its state set holds a statement even when
-// empty ("none recorded", "unknown"), so it counts.
+// recorded medication or allergy list holds a statement even when empty
+// ("none recorded"), so it counts; an unknown one does not answer the
+// question, so the question stays open.
 func holds(r *referral.Referral, path string) bool {
 	steps, ok := fieldPaths()[path]
 	if !ok || r == nil {
@@ -135,7 +136,7 @@ func holdsAt(v reflect.Value, steps []step) bool {
 		if err != nil {
 			return false
 		}
-		if len(steps) == 1 && f.Kind() == reflect.Slice && stateSet(v) {
+		if len(steps) == 1 && f.Kind() == reflect.Slice && recorded(v) {
 			return true
 		}
 		return holdsAt(f, steps[1:])
@@ -143,10 +144,21 @@ func holdsAt(v reflect.Value, steps []step) bool {
 	return false
 }
 
-// stateSet reports whether struct v has a referral.State field that is set.
-func stateSet(v reflect.Value) bool {
+// hasState reports whether struct v is a list with a referral.State.
+func hasState(v reflect.Value) bool {
 	for i := range v.NumField() {
-		if v.Type().Field(i).Type == stateType && v.Field(i).String() != "" {
+		if v.Type().Field(i).Type == stateType {
+			return true
+		}
+	}
+	return false
+}
+
+// recorded reports whether struct v has a referral.State field that says
+// recorded.
+func recorded(v reflect.Value) bool {
+	for i := range v.NumField() {
+		if v.Type().Field(i).Type == stateType && v.Field(i).String() == string(referral.StateRecorded) {
 			return true
 		}
 	}
@@ -183,6 +195,9 @@ func hasContent(v reflect.Value) bool {
 			if z, ok := v.Interface().(zeroer); ok {
 				return !z.IsZero()
 			}
+		}
+		if hasState(v) {
+			return recorded(v) // "unknown" answers nothing
 		}
 		for i := range v.NumField() {
 			if v.Type().Field(i).IsExported() && hasContent(v.Field(i)) {
