@@ -107,6 +107,8 @@ func TestNormalise(t *testing.T) {
 		{choice, "Both", "", referral.RuleOneOf, "must be one of the question's choices"},
 		{Question{Kind: KindText}, "tab\tok", "tab\tok", "", ""},
 		{Question{Kind: KindText}, "esc\x1b", "", referral.RuleControlChars, "holds a control character (only newline and tab are allowed)"},
+		{Question{Kind: KindText}, "gel\u202etfel", "", referral.RuleControlChars, "holds a text-direction control character"},
+		{Question{Kind: KindText}, "\u2066left\u2069", "", referral.RuleControlChars, "holds a text-direction control character"},
 	}
 	for _, tt := range tests {
 		got, f := normalise(tt.q, tt.in)

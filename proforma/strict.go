@@ -150,6 +150,11 @@ func textProblem(s string) fault {
 		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r >= 0x80 && r < 0xa0 {
 			return fault{referral.RuleControlChars, "holds a control character (only newline and tab are allowed)"}
 		}
+		// Text-direction embeddings, overrides and isolates reorder what
+		// is shown around them; a referral refuses them too.
+		if r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+			return fault{referral.RuleControlChars, "holds a text-direction control character"}
+		}
 	}
 	return fault{}
 }
