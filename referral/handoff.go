@@ -256,7 +256,8 @@ func summary(r *Referral) string {
 
 // formSummary puts the referrer's answers to a local form in words, a
 // line each after the summary's, named by the form, so that none is lost
-// when the case goes to eRS.
+// when the case goes to eRS; and the required questions nothing answers,
+// so that the form is not taken as complete.
 func formSummary(f *FormSection) string {
 	if f == nil {
 		return ""
@@ -267,6 +268,9 @@ func formSummary(f *FormSection) string {
 		if t := strings.TrimSpace(a.Answer); t != "" {
 			b.WriteString("\n" + name + ": " + strings.TrimSpace(a.Question) + ": " + t)
 		}
+	}
+	if len(f.Unavailable) > 0 {
+		b.WriteString("\n" + name + ": not available at the time of referral: " + strings.Join(trimAll(f.Unavailable), "; "))
 	}
 	return b.String()
 }

@@ -138,7 +138,7 @@ func TestHandoffCarriesFormAnswers(t *testing.T) {
 	form := FormSection{Title: "Lower GI Urgent Suspected Cancer Referral", Answers: []FormAnswer{
 		{QuestionID: "fit-result", Question: "FIT result (µg Hb/g faeces)", Answer: "86"},
 		{QuestionID: "fit-date", Question: "Date of the FIT", Answer: "9 November 2026"},
-	}}
+	}, Unavailable: []string{"WHO performance status", "eGFR"}}
 	tests := []struct {
 		name     string
 		priority Priority
@@ -160,6 +160,7 @@ func TestHandoffCarriesFormAnswers(t *testing.T) {
 				require.NotNil(t, h)
 				assert.Contains(t, h.Summary, "\nLower GI Urgent Suspected Cancer Referral: FIT result (µg Hb/g faeces): 86")
 				assert.Contains(t, h.Summary, "\nLower GI Urgent Suspected Cancer Referral: Date of the FIT: 9 November 2026")
+				assert.Contains(t, h.Summary, "\nLower GI Urgent Suspected Cancer Referral: not available at the time of referral: WHO performance status; eGFR")
 			}
 		})
 	}
