@@ -27,13 +27,6 @@ const (
 
 var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 
-// Decode reads one referral in its JSON form. It is strict: malformed JSON,
-// unknown or repeated fields (names are case-sensitive), wrong JSON types,
-// invalid UTF-8, a list of more than MaxListItems items and trailing data
-// are FieldErrors naming the JSON path (at most MaxFieldErrors of them,
-// then a count of the rest); a document over 1 MiB is an error wrapping
-// ErrTooLarge. A leading UTF-8 byte-order mark is ignored.
-//
 // readDocument reads a JSON document of at most MaxDocumentBytes, without
 // a leading byte-order mark, and checks that it is UTF-8.
 func readDocument(r io.Reader) ([]byte, error) {
@@ -57,6 +50,13 @@ var retiredFields = map[string]string{
 	"safety.risks": "is no longer accepted: use riskToSelf, riskToOthers and riskToStaff",
 }
 
+// Decode reads one referral in its JSON form. It is strict: malformed JSON,
+// unknown or repeated fields (names are case-sensitive), wrong JSON types,
+// invalid UTF-8, a list of more than MaxListItems items and trailing data
+// are FieldErrors naming the JSON path (at most MaxFieldErrors of them,
+// then a count of the rest); a document over 1 MiB is an error wrapping
+// ErrTooLarge. A leading UTF-8 byte-order mark is ignored.
+//
 // An unknown field is named by the path of the object holding it and its
 // position there ("patient: unknown field (3rd key)"), never by its key,
 // which may hold anything. Null leaves a field empty, except for a flag

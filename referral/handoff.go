@@ -35,8 +35,9 @@ const ReferViaERS = "NHS e-Referral Service (e-RS)"
 // elsewhere by the nation's own route. It carries every field of the
 // referral, under the referral's own JSON names, so that nothing given is
 // lost; Summary puts the clinical ones in words for the suspected-cancer
-// referral form. It holds patient data: keep it out of logs. Its lists and
-// pointers are shared with the referral it was made from.
+// referral form. It holds patient data: keep it out of logs. Its
+// investigations, past history and attachments are copies; its other
+// lists and pointers are shared with the referral it was made from.
 type Handoff struct {
 	// Nation is the practice's nation, given or inferred.
 	Nation Nation `json:"nation"`

@@ -79,7 +79,7 @@ const (
 // proforma is in use (WithProforma); the letter path otherwise. It is pure
 // and cheap, and does not validate r. WithProforma's answers are checked
 // for wording that suggests suspected cancer, as the referral's free text
-// is. Of the other options, only WithStatement and WithoutStatement count:
+// is. Of the other options, WithStatement and WithoutStatement count too:
 // they silence the statement-not-applicable warning for a practice
 // outside England.
 //

@@ -4,7 +4,7 @@ package ers
 // callers build requests from the plain inputs in search.go, create.go and
 // letter.go, and read answers as Service, Created and CodeSystem.
 
-// Code systems, identifier systems and profiles (DESIGN.md 8).
+// Code systems, identifier systems and profiles of the e-RS FHIR STU3 API.
 const (
 	systemPriority         = "https://fhir.nhs.uk/STU3/CodeSystem/eRS-Priority-1"
 	systemRequestType      = "https://fhir.nhs.uk/STU3/CodeSystem/eRS-RequestType-1"
