@@ -193,9 +193,9 @@ func (c *command) run(in, out, formPath, answersPath, statementPath string, noSt
 	}
 	letter, err := referral.Compose(ref, opts...)
 	if tw := (*referral.TwoWeekWaitError)(nil); errors.As(err, &tw) && out != "-" {
-		// A letter an earlier run wrote for this case must not stand.
-		path := c.outPath(in, out)
-		if rmErr := c.removeStale(in, append([]string{path}, c.copyPaths(path)...)...); rmErr != nil {
+		// No letter an earlier run wrote for this case, in any format,
+		// may stand beside the handoff.
+		if rmErr := c.removeStale(in, caseOutputs(in, out)...); rmErr != nil {
 			return rmErr
 		}
 	}
@@ -268,6 +268,27 @@ func (c *command) copyPaths(out string) []string {
 		return []string{name + ".patient.txt"}
 	}
 	return []string{name + ".patient.pdf", name + ".patient.txt"}
+}
+
+// caseOutputs are every output refer may have written for this case, in
+// any format: the letter, the patient's copies and the reply, named after
+// out (or by default the input) without its extension, and out itself.
+func caseOutputs(in, out string) []string {
+	name := out
+	if name == "" {
+		name = filepath.Base(in)
+	}
+	name = strings.TrimSuffix(name, filepath.Ext(name))
+	paths := []string{}
+	if out != "" {
+		paths = append(paths, out)
+	}
+	for _, ext := range []string{".pdf", ".txt", ".patient.pdf", ".patient.txt", ".reply.pdf", ".reply.txt"} {
+		if name+ext != out {
+			paths = append(paths, name+ext)
+		}
+	}
+	return paths
 }
 
 // removeStale removes the files at paths, left by an earlier run, that

@@ -147,3 +147,32 @@ func TestReferHostileNameCopy(t *testing.T) {
 		assert.NoError(t, err, name)
 	}
 }
+
+// TestReferStaleAcrossFormats: when a case becomes two-week wait, no
+// output an earlier run wrote for it stands, whatever format or mode that
+// run used: a PDF letter and its copies after a text run, or after a
+// -returned run.
+func TestReferStaleAcrossFormats(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/referrals/ophthalmology-wet-amd.json")
+	require.NoError(t, err)
+	for _, second := range [][]string{{"-format", "text"}, {"-returned", "../../testdata/returned/dermatology-eczema.json"}} {
+		t.Run(second[0], func(t *testing.T) {
+			var ref map[string]any
+			require.NoError(t, json.Unmarshal(b, &ref))
+			ref["communication"].(map[string]any)["patientCopyFormat"] = map[string]any{"kind": "email"}
+			dir := t.TempDir()
+			in := filepath.Join(dir, "case.json")
+			writeJSON(t, in, ref)
+			code, _, stderr := refer(t, "-o", filepath.Join(dir, "case.pdf"), in)
+			require.Equal(t, 0, code, stderr)
+			require.FileExists(t, filepath.Join(dir, "case.patient.pdf"))
+
+			ref["priority"] = "two-week-wait"
+			writeJSON(t, in, ref)
+			args := append(append([]string{}, second...), "-o", filepath.Join(dir, "case.txt"), in)
+			code, _, stderr = refer(t, args...)
+			require.Equal(t, 3, code, stderr)
+			assertNoFiles(t, dir, "case.json")
+		})
+	}
+}

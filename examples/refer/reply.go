@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/refletter/refletter/examples/internal/printable"
@@ -26,16 +25,14 @@ func (c *command) reply(in, out string, ref *referral.Referral, opts []referral.
 	}
 	// Decide's warnings, as the server gives them with a reply.
 	for _, w := range referral.Decide(ref, opts...).Warnings {
-		fmt.Fprintln(c.stderr, "warning:", printable.String("referral."+w.Path+": "+w.Message+" ("+w.Code+")"))
+		w.Path = strings.TrimSuffix("referral."+w.Path, ".")
+		fmt.Fprintln(c.stderr, "warning:", printable.String(w.String()))
 	}
 	reply, err := referral.ComposeReply(ref, ret, opts...)
 	if tw := (*referral.TwoWeekWaitError)(nil); errors.As(err, &tw) && out != "-" {
-		// A reply an earlier run wrote for this case must not stand.
-		path := out
-		if path == "" {
-			path = strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + ext
-		}
-		if rmErr := c.removeStale(in, path); rmErr != nil {
+		// No reply or letter an earlier run wrote for this case, in any
+		// format, may stand beside the handoff.
+		if rmErr := c.removeStale(in, caseOutputs(in, out)...); rmErr != nil {
 			return rmErr
 		}
 	}
