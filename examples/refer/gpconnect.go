@@ -10,8 +10,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/refletter/refletter/examples/internal/atomicfile"
+	"github.com/refletter/refletter/examples/internal/printable"
 	"github.com/refletter/refletter/referral/gpconnect"
 )
 
@@ -57,7 +59,7 @@ func (d *draftFlags) run(args []string, out string, stdout, stderr io.Writer) in
 			if errors.As(err, &pe) {
 				err = pe.Err
 			}
-			fmt.Fprintf(stderr, "refer: %s: %v\n", filepath.Base(path), err)
+			fmt.Fprintln(stderr, "refer:", strconv.Quote(filepath.Base(path))+":", printable.String(err.Error()))
 			return exitInvalid
 		}
 		defer f.Close()
@@ -67,10 +69,10 @@ func (d *draftFlags) run(args []string, out string, stdout, stderr io.Writer) in
 	var ge *gpconnect.Error
 	switch {
 	case errors.As(err, &ge):
-		fmt.Fprintf(stderr, "refer: %s: %v\n", filepath.Base(d.bundles[ge.Bundle-1]), err)
+		fmt.Fprintln(stderr, "refer:", strconv.Quote(filepath.Base(d.bundles[ge.Bundle-1]))+":", printable.String(err.Error()))
 		return exitInvalid
 	case err != nil:
-		fmt.Fprintln(stderr, "refer:", err)
+		fmt.Fprintln(stderr, "refer:", printable.String(err.Error()))
 		return exitFailed
 	}
 	var buf bytes.Buffer
@@ -87,14 +89,14 @@ func (d *draftFlags) run(args []string, out string, stdout, stderr io.Writer) in
 		err = atomicfile.Write(out, buf.Bytes())
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "refer:", err)
+		fmt.Fprintln(stderr, "refer:", printable.String(err.Error()))
 		return exitFailed
 	}
 	if err := report.WriteText(stderr); err != nil {
 		return exitFailed
 	}
 	if out != "" && out != "-" {
-		fmt.Fprintln(stderr, "refer: wrote the draft", out, "(complete it, then run refer on it)")
+		fmt.Fprintln(stderr, "refer: wrote the draft", strconv.Quote(out), "(complete it, then run refer on it)")
 	}
 	return exitOK
 }

@@ -90,13 +90,13 @@ func TestReferGPConnectFailures(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"truncated", []string{"-gpconnect", bundles + "own_truncated.json", "-draft"}, "own_truncated.json: gpconnect: bundle 1: malformed JSON"},
+		{"truncated", []string{"-gpconnect", bundles + "own_truncated.json", "-draft"}, `"own_truncated.json": gpconnect: bundle 1: malformed JSON`},
 		{"wrong type", []string{"-gpconnect", bundles + "own_wrong_type.json", "-draft"}, "entry 4 (List): resource of the wrong type"},
 		{"two patients", []string{"-gpconnect", bundles + "own_full_record.json", "-gpconnect", bundles + "pathology_response1.json", "-draft"}, "not about the same patient"},
 		{"no -draft", []string{"-gpconnect", bundles + "own_full_record.json"}, "-gpconnect needs -draft"},
 		{"no -gpconnect", []string{"-draft"}, "-draft needs -gpconnect"},
 		{"a referral too", []string{"-gpconnect", bundles + "own_full_record.json", "-draft", good}, "takes no REFERRAL.json"},
-		{"missing file", []string{"-gpconnect", filepath.Join(t.TempDir(), "none.json"), "-draft"}, "refer: none.json: no such file"},
+		{"missing file", []string{"-gpconnect", filepath.Join(t.TempDir(), "none.json"), "-draft"}, `refer: "none.json": no such file`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
