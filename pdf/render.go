@@ -86,7 +86,8 @@ func Render(w io.Writer, l *referral.Letter, opts ...Option) ([]Warning, error) 
 }
 
 // Render renders l as an A4 PDF to w. It prints every block of the letter
-// in order, adds the page furniture from l.Meta to every page, and returns
+// in order, adds the page furniture from l.Meta to every page (in large
+// print, a shorter one after the first: see the package doc), and returns
 // warnings for text it had to change (see Warning). The PDF is built in
 // memory and written to w only when complete: on error nothing is written.
 func (r *Renderer) Render(w io.Writer, l *referral.Letter) (warnings []Warning, err error) {
@@ -180,7 +181,7 @@ const largeMargin = 30
 // largeMargin, or the configured margin if wider).
 func (r *Renderer) geometry(meta *referral.Meta) geometry {
 	size := r.cfg.textSize
-	size = max(size, meta.TextSize) // Render checks its range
+	size = max(size, meta.TextSize) // RenderAll checks its range
 	g := geometry{scale: 1, pageW: pageW, pageH: pageH, margin: r.cfg.margin}
 	if size > bodySize {
 		g.scale = size / bodySize

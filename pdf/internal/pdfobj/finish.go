@@ -12,8 +12,9 @@ import (
 	"strconv"
 )
 
-// Finish turns fpdf's output into the PDF the renderer returns. Two
-// things fpdf does not do well are done here, on the finished document:
+// Finish turns fpdf's output into the PDF the renderer returns. Three
+// things fpdf does not do, or does not do well, are done here, on the
+// finished document: tagging (the structure tree, see Tree), and these:
 //
 //   - Compression. fpdf compresses each page with a new zlib writer, and a
 //     writer allocates about 1.2 MB before it has compressed a byte: more
