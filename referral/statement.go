@@ -36,7 +36,7 @@ func DefaultStatement() Statement { return defaultStatement("", nil) }
 // defaultStatement is DefaultStatement for a referral attached to the
 // e-Referral ubrn (when valid) and replacing the local form f (when given).
 func defaultStatement(ubrn UBRN, f *FormSection) Statement {
-	form := "A local referral form was not used. " + contractBasis("Using one")
+	form := replyCitation // the same checked words as the reply's
 	if f != nil {
 		answered := "this letter answers its required clinical questions"
 		if len(f.Unavailable) > 0 {
@@ -68,7 +68,7 @@ func statementFor(r *Referral, s settings) (Statement, bool) {
 	case s.statement != nil:
 		return *s.statement, true
 	}
-	if n, _ := r.Practice.EffectiveNation(); n != NationEngland {
+	if !citesEnglishLaw(r) {
 		return Statement{}, false
 	}
 	return defaultStatement(r.UBRN, s.form), true
