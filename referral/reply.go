@@ -7,17 +7,6 @@ import (
 	"time"
 )
 
-// replyCitation is the position on local forms, in the checked words of
-// the default statement (contractBasis). It cites English law.
-var replyCitation = "A local referral form was not used. " + contractBasis("Using one")
-
-// citesEnglishLaw reports whether a letter from r's practice may cite
-// English law: only for a practice in England, given or inferred.
-func citesEnglishLaw(r *Referral) bool {
-	n, _ := r.Practice.EffectiveNation()
-	return n == NationEngland
-}
-
 // ComposeReply composes the practice's reply to a referral returned
 // unaccepted because it was not made on a local referral form. ret says
 // when, by whom and why; r is the referral as it was sent, and must hold
@@ -203,7 +192,7 @@ func (c *composer) replyPosition() []string {
 		}
 		return paras
 	case citesEnglishLaw(c.r):
-		return []string{replyCitation}
+		return []string{formNotUsed}
 	}
 	return nil
 }

@@ -225,7 +225,7 @@ func TestReplyCitation(t *testing.T) {
 			}
 			all := strings.Join(paras, "\n")
 			if tt.cites {
-				assert.Contains(t, paras, replyCitation)
+				assert.Contains(t, paras, formNotUsed)
 			} else {
 				for _, s := range english {
 					assert.NotContains(t, all, s)
@@ -245,11 +245,11 @@ func TestReplyCitation(t *testing.T) {
 		})
 	}
 	// The citation is the statement's, in the same checked words.
-	assert.Contains(t, replyCitation, contractBasis("Using one"))
+	assert.Contains(t, formNotUsed, contractBasis("Using one"))
 	assert.Contains(t, strings.Join(DefaultStatement().Paragraphs, " "), contractBasis("Using one"))
-	assert.Contains(t, replyCitation, "regulation 17(4) and (5)")
-	assert.Contains(t, replyCitation, "in discussion with the patient")
-	assert.Contains(t, replyCitation, "BMA GPC England")
+	assert.Contains(t, formNotUsed, "regulation 17(4) and (5)")
+	assert.Contains(t, formNotUsed, "in discussion with the patient")
+	assert.Contains(t, formNotUsed, "BMA GPC England")
 }
 
 func TestReplyLetter(t *testing.T) {

@@ -33,10 +33,22 @@ const statementSource = "NHS (General Medical Services Contracts) Regulations 20
 // title, it is under 110 words.
 func DefaultStatement() Statement { return defaultStatement("", nil) }
 
+// formNotUsed is the position on local forms, in the checked words of
+// contractBasis, that the default statement and the reply both print. It
+// cites English law.
+var formNotUsed = "A local referral form was not used. " + contractBasis("Using one")
+
+// citesEnglishLaw reports whether a letter from r's practice may cite
+// English law: only for a practice in England, given or inferred.
+func citesEnglishLaw(r *Referral) bool {
+	n, _ := r.Practice.EffectiveNation()
+	return n == NationEngland
+}
+
 // defaultStatement is DefaultStatement for a referral attached to the
 // e-Referral ubrn (when valid) and replacing the local form f (when given).
 func defaultStatement(ubrn UBRN, f *FormSection) Statement {
-	form := replyCitation // the same checked words as the reply's
+	form := formNotUsed
 	if f != nil {
 		answered := "this letter answers its required clinical questions"
 		if len(f.Unavailable) > 0 {
