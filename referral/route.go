@@ -189,6 +189,21 @@ var (
 	cancerQualifiers = []string{"?", "query", "possible", "likely", "suspected", "suspect", "suspicious"}
 )
 
+// oneOf reports whether w is one of the "|"-separated spellings alts,
+// without allocating: it runs for every word of every free text.
+func oneOf(alts, w string) bool {
+	for {
+		a, rest, more := strings.Cut(alts, "|")
+		if a == w {
+			return true
+		}
+		if !more {
+			return false
+		}
+		alts = rest
+	}
+}
+
 // cueWords splits s into lower-case words for cue matching.
 func cueWords(s string) []string {
 	var words []string
@@ -252,7 +267,7 @@ func hasCancerCue(s string) bool {
 				continue
 			}
 			for k, alts := range ph {
-				if !slices.Contains(strings.Split(alts, "|"), words[i+k]) {
+				if !oneOf(alts, words[i+k]) {
 					continue phrases
 				}
 			}
