@@ -3,7 +3,8 @@
 //	go run ./examples/batch -in DIR -out DIR [-workers N]
 //
 // For each NAME.json in -in (the extension in any case) it writes NAME.pdf
-// (a letter), NAME.ers.json (the eRS handoff of a two-week-wait case) or
+// (a letter), NAME.ers.json (the handoff of a two-week-wait case, for eRS in
+// England and naming the nation's own route elsewhere) or
 // NAME.errors.txt (why the file is invalid) to -out, and beside a letter
 // NAME.patient.pdf when the patient's copy is due (and NAME.patient.txt
 // for email). One bad file never stops the run. It shows a progress bar on a terminal and a line per file
@@ -176,7 +177,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool)
 	}
 	elapsed := time.Since(start)
 	rate := float64(counts[letter]) / elapsed.Seconds()
-	fmt.Fprintf(stdout, "letters: %d, eRS handoffs: %d, invalid: %d, failed: %d, skipped: %d\n",
+	fmt.Fprintf(stdout, "letters: %d, two-week-wait handoffs: %d, invalid: %d, failed: %d, skipped: %d\n",
 		counts[letter], counts[handoff], counts[invalid], counts[failed], len(inputs)-done+len(skipped))
 	fmt.Fprintf(stdout, "warnings: %d (in %d files), stale outputs removed: %d\n", warnings, warned, removed)
 	fmt.Fprintf(stdout, "time: %s, letters per second: %.1f\n", elapsed.Round(time.Millisecond), rate)
@@ -386,7 +387,9 @@ type progress struct {
 	total int
 }
 
-var outcomeWords = [...]string{letter: "letter", handoff: "eRS handoff", invalid: "invalid", failed: "failed"}
+// A handoff is "two-week-wait", not "eRS": outside England its route is
+// the nation's own (Handoff.Via).
+var outcomeWords = [...]string{letter: "letter", handoff: "two-week-wait handoff", invalid: "invalid", failed: "failed"}
 
 func (p *progress) update(done int, res result) {
 	var lines []string

@@ -61,7 +61,7 @@ func TestBatch(t *testing.T) {
 	assert.NotContains(t, string(report), "oops")
 
 	summary := stdout.String()
-	assert.Contains(t, summary, "letters: "+itoa(letters)+", eRS handoffs: "+itoa(handoffs)+", invalid: 1, failed: 0")
+	assert.Contains(t, summary, "letters: "+itoa(letters)+", two-week-wait handoffs: "+itoa(handoffs)+", invalid: 1, failed: 0")
 	assert.Contains(t, summary, "letters per second:")
 	assert.Equal(t, len(referrals)+1, strings.Count("\n"+stderr.String(), "\n["), "one progress line a file")
 	assert.Contains(t, stderr.String(), `"broken.json": invalid`)
@@ -189,11 +189,11 @@ func TestBatchNames(t *testing.T) {
 	assert.NotContains(t, stderr, "\x1b")
 	assert.NotContains(t, stderr, "\x07")
 	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
-		assert.Regexp(t, `^(\[\d/3\] "[^"\\]*(\\.[^"\\]*)*": (letter|eRS handoff|invalid|failed)|skipped "[^"]+": .+|  warning: .*)$`, l)
+		assert.Regexp(t, `^(\[\d/3\] "[^"\\]*(\\.[^"\\]*)*": (letter|two-week-wait handoff|invalid|failed)|skipped "[^"]+": .+|  warning: .*)$`, l)
 	}
 	assert.Contains(t, stderr, `"E-UPPER.JSON": letter`)
 	assert.Contains(t, stderr, `skipped "a.patient.json": its outputs would have the same names as those of "a.json"`)
-	assert.Contains(t, stdout, "letters: 3, eRS handoffs: 0, invalid: 0, failed: 0, skipped: 1")
+	assert.Contains(t, stdout, "letters: 3, two-week-wait handoffs: 0, invalid: 0, failed: 0, skipped: 1")
 	assert.Contains(t, listDir(t, out), "E-UPPER.pdf")
 	assert.Contains(t, listDir(t, out), forged+".pdf")
 }
@@ -280,7 +280,7 @@ func TestBatchInterrupted(t *testing.T) {
 	var o, e bytes.Buffer
 	code := run(ctx, []string{"-in", in, "-out", out}, &o, &e, false)
 	assert.Equal(t, 1, code)
-	assert.Contains(t, o.String(), "letters: 0, eRS handoffs: 0, invalid: 0, failed: 0, skipped: 1")
+	assert.Contains(t, o.String(), "letters: 0, two-week-wait handoffs: 0, invalid: 0, failed: 0, skipped: 1")
 	assert.Contains(t, e.String(), "batch: interrupted: 1 files not processed")
 	assert.Empty(t, listDir(t, out))
 }
@@ -293,3 +293,32 @@ func mustRead(t *testing.T, p string) []byte {
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestBatchWelshHandoff: a two-week-wait case from a practice in Wales is
+// handed off for the nation's own route, and nothing the tool prints
+// calls it an eRS handoff.
+func TestBatchWelshHandoff(t *testing.T) {
+	in, out := t.TempDir(), t.TempDir()
+	b, err := os.ReadFile("../../testdata/referrals/2ww-breast.json")
+	require.NoError(t, err)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(b, &doc))
+	doc["practice"].(map[string]any)["nation"] = "wales"
+	b, err = json.Marshal(doc)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(in, "case.json"), b, 0o644))
+
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"-in", in, "-out", out}, &stdout, &stderr, false)
+	assert.Equal(t, 0, code, "%s", stderr.String())
+	h, err := os.ReadFile(filepath.Join(out, "case.ers.json"))
+	require.NoError(t, err)
+	var handoff map[string]any
+	require.NoError(t, json.Unmarshal(h, &handoff))
+	assert.Equal(t, "wales", handoff["nation"])
+	assert.NotContains(t, handoff["via"], "e-Referral")
+	assert.Contains(t, stderr.String(), `"case.json": two-week-wait handoff`)
+	assert.Contains(t, stdout.String(), "two-week-wait handoffs: 1")
+	assert.NotContains(t, stdout.String()+stderr.String(), "eRS")
+	assert.Equal(t, []string{"case.ers.json"}, listDir(t, out))
+}
