@@ -3,8 +3,9 @@ package pdf
 import (
 	"fmt"
 	"math"
-	"strconv"
+	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/referral"
@@ -163,6 +164,36 @@ type builder struct {
 	// stacked is the first unit of the last statement laid out above a
 	// signature rather than beside it, or -1.
 	stacked int
+	// Reused from one block to the next: wrapped lines, and the span of
+	// each table cell's lines in them.
+	wl    []wline
+	spans []span
+	// opBuf is where ops come from, opChunk at a time (see ops).
+	opBuf []op
+}
+
+// span is a range of wrapped lines.
+type span struct{ lo, hi int }
+
+// opChunk is how many ops the builder allocates at a time, as many as
+// fill 4 KB: one slice of many ops instead of one for each line. Drawing
+// releases units' ops as it goes, and a chunk is freed once all its units
+// are drawn.
+const opChunk = 4096 / int(unsafe.Sizeof(op{}))
+
+// ops returns an empty slice with room for n ops, cut from the builder's
+// chunk. Its capacity is n, so appending more copies it and never writes
+// over another unit's ops.
+func (b *builder) ops(n int) []op {
+	if n > opChunk/8 {
+		return make([]op, 0, n)
+	}
+	if len(b.opBuf)+n > cap(b.opBuf) {
+		b.opBuf = make([]op, 0, opChunk)
+	}
+	k := len(b.opBuf)
+	b.opBuf = b.opBuf[:k+n]
+	return b.opBuf[k : k : k+n]
 }
 
 func (b *builder) m(st style) *metrics { return b.fs.faces[st].m }
@@ -179,7 +210,7 @@ func (b *builder) baseline(size, lead float64) float64 {
 // textOp makes a text op for clean text and notes its runes.
 func (b *builder) textOp(x, y float64, st style, size float64, c rgb, s string) op {
 	b.c.note(s, st)
-	b.c.used[st][' '] = struct{}{} // each line ends in a space (see drawer.text)
+	b.c.noteRune(' ', st) // each line ends in a space (see drawer.text)
 	return op{kind: opText, x: float32(x), y: float32(y), st: st, size: float32(size), colour: c, text: s}
 }
 
@@ -188,45 +219,38 @@ const (
 	alignRight
 )
 
-// lines cleans and wraps text and returns one unit per line.
-func (b *builder) lines(text string, field string, st style, size, lead float64, c rgb, x, width float64, align int) []unit {
-	return b.cleanLines(b.c.clean(text, st, field), st, size, lead, c, x, width, align)
+// lines cleans and wraps text and appends one unit per line to us.
+func (b *builder) lines(us []unit, text string, field string, st style, size, lead float64, c rgb, x, width float64, align int) []unit {
+	return b.cleanLines(us, b.c.clean(text, st, field), st, size, lead, c, x, width, align)
 }
 
-// cleanLines is lines for text already cleaned.
-func (b *builder) cleanLines(text string, st style, size, lead float64, c rgb, x, width float64, align int) []unit {
-	ls, cut := wrapTrim(b.m(st), text, size, width)
-	us := make([]unit, 0, len(ls))
+// cleanLines is lines for text already cleaned. Blank lines at either
+// end are left out; one between lines of text is a paragraph break.
+func (b *builder) cleanLines(us []unit, text string, st style, size, lead float64, c rgb, x, width float64, align int) []unit {
 	base := b.baseline(size, lead)
-	for i, l := range ls {
-		u := unit{h: lead}
-		if l == "" {
-			u.h, u.gap = lead/2, true // a paragraph break
-		} else {
-			lx := x
-			if align == alignRight {
-				lx = x + width - b.m(st).width(l, size)
+	m := b.m(st)
+	blank := 0 // blank lines since the last line of text
+	started := false
+	wrapEach(m, text, size, width, func(s string, cut bool) {
+		if s == "" {
+			if started {
+				blank++
 			}
-			u.ops = []op{b.textOp(lx, base, st, size, c, l)}
-			u.ops[0].joined = cut[i]
+			return
 		}
-		us = append(us, u)
-	}
+		for ; blank > 0; blank-- {
+			us = append(us, unit{h: lead / 2, gap: true}) // a paragraph break
+		}
+		started = true
+		lx := x
+		if align == alignRight {
+			lx = x + width - m.width(s, size)
+		}
+		o := b.textOp(lx, base, st, size, c, s)
+		o.joined = cut
+		us = append(us, unit{h: lead, ops: append(b.ops(1), o)})
+	})
 	return us
-}
-
-// wrapTrim is trimBlank(wrapCut(...)), trimming the cut marks alike.
-func wrapTrim(m *metrics, text string, size, width float64) ([]string, []bool) {
-	ls, cut := wrapCut(m, text, size, width)
-	t := trimBlank(ls)
-	if len(t) == 0 {
-		return t, nil
-	}
-	start := 0
-	for ls[start] == "" {
-		start++
-	}
-	return t, cut[start : start+len(t)]
 }
 
 // trimBlank drops blank lines at either end.
@@ -282,11 +306,11 @@ func (b *builder) block(i int, blk referral.Block) error {
 		}
 	case *referral.Addressee:
 		if v != nil {
-			var us []unit
+			n := len(b.out.units)
 			for _, l := range v.Lines {
-				us = append(us, b.lines(l, v.Path, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)...)
+				b.out.units = b.lines(b.out.units, l, v.Path, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)
 			}
-			b.add(b.group(us)...)
+			b.group(b.out.units[n:])
 		}
 	case *referral.Heading:
 		if v != nil {
@@ -298,7 +322,9 @@ func (b *builder) block(i int, blk referral.Block) error {
 			if v.Strong {
 				st = bold
 			}
-			b.add(flowable(b.lines(v.Text, v.Path, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft))...)
+			n := len(b.out.units)
+			b.out.units = b.lines(b.out.units, v.Text, v.Path, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)
+			flowable(b.out.units[n:])
 		}
 	case *referral.Notice:
 		if v != nil {
@@ -332,12 +358,12 @@ func (b *builder) block(i int, blk referral.Block) error {
 		}
 	case *referral.CopyList:
 		if v != nil {
-			var us []unit
-			for _, l := range v.Lines {
-				us = append(us, b.lines(l, v.Path, regular, smallSize, smallLead, inkColour, b.x0, b.w, alignLeft)...)
-			}
 			follows := b.out.signOff >= 0 && b.onlyGapsSince(b.out.signOffEnd)
-			b.add(b.group(us)...)
+			n := len(b.out.units)
+			for _, l := range v.Lines {
+				b.out.units = b.lines(b.out.units, l, v.Path, regular, smallSize, smallLead, inkColour, b.x0, b.w, alignLeft)
+			}
+			b.group(b.out.units[n:])
 			if follows {
 				b.out.signOffEnd = len(b.out.units)
 			}
@@ -383,30 +409,36 @@ func (b *builder) letterhead(v *referral.Letterhead) {
 	if b.logo != nil {
 		b.figure(b.logo, "Logo of "+v.Name)
 	}
-	var us []unit
-	us = append(us, b.tag(b.lines(v.Name, v.Path, bold, nameSize, nameLead, b.cfg.accent, textX, textW, alignRight), "H1")...)
-	us = append(us, b.tag(b.inline(v.Lines, v.Path, textX, textW), "P")...)
-	us = append(us, b.tag(b.details(v.Details, v.Path, textX, textW), "P")...)
+	n := len(b.out.units)
+	b.out.units = b.lines(b.out.units, v.Name, v.Path, bold, nameSize, nameLead, b.cfg.accent, textX, textW, alignRight)
+	b.tag(b.out.units[n:], "H1")
+	k := len(b.out.units)
+	b.out.units = b.inline(b.out.units, v.Lines, v.Path, textX, textW)
+	b.tag(b.out.units[k:], "P")
+	k = len(b.out.units)
+	b.out.units = b.details(b.out.units, v.Details, v.Path, textX, textW)
+	b.tag(b.out.units[k:], "P")
 	textH := 0.0
-	for _, u := range us {
+	for _, u := range b.out.units[n:] {
 		textH += u.h
 	}
 	if b.logo != nil {
-		if len(us) == 0 {
-			us = append(us, unit{})
+		if len(b.out.units) == n {
+			b.out.units = append(b.out.units, unit{})
 		}
-		us[0].ops = append(us[0].ops, op{kind: opImage, x: float32(b.x0), y: 0, w: float32(logoW), h: float32(logoH), pic: b.logo})
+		first := &b.out.units[n]
+		first.ops = append(first.ops, op{kind: opImage, x: float32(b.x0), y: 0, w: float32(logoW), h: float32(logoH), pic: b.logo})
 		if logoH > textH {
-			us = append(us, unit{h: logoH - textH})
+			b.out.units = append(b.out.units, unit{h: logoH - textH})
 		}
 	}
-	us = append(us, unit{h: 3, ops: []op{{kind: opLine, x: float32(b.x0), y: 1.8, w: float32(b.w), lw: 0.3, colour: lightRule}}})
-	b.add(b.group(us)...)
+	b.out.units = append(b.out.units, unit{h: 3, ops: append(b.ops(1), op{kind: opLine, x: float32(b.x0), y: 1.8, w: float32(b.w), lw: 0.3, colour: lightRule})})
+	b.group(b.out.units[n:])
 }
 
 // inline lays out address lines joined by commas on one right-aligned
 // line when they fit, and one line each when they do not.
-func (b *builder) inline(lines []string, field string, x, width float64) []unit {
+func (b *builder) inline(us []unit, lines []string, field string, x, width float64) []unit {
 	var parts []string
 	for _, l := range lines {
 		if c := strings.TrimSpace(b.c.clean(l, regular, field)); c != "" {
@@ -415,11 +447,10 @@ func (b *builder) inline(lines []string, field string, x, width float64) []unit 
 	}
 	joined := strings.Join(parts, ", ")
 	if len(parts) > 0 && !strings.ContainsRune(joined, '\n') && b.m(regular).width(joined, smallSize) <= width {
-		return b.cleanLines(joined, regular, smallSize, smallLead, greyText, x, width, alignRight)
+		return b.cleanLines(us, joined, regular, smallSize, smallLead, greyText, x, width, alignRight)
 	}
-	var us []unit
 	for _, l := range parts {
-		us = append(us, b.cleanLines(l, regular, smallSize, smallLead, greyText, x, width, alignRight)...)
+		us = b.cleanLines(us, l, regular, smallSize, smallLead, greyText, x, width, alignRight)
 	}
 	return us
 }
@@ -427,7 +458,7 @@ func (b *builder) inline(lines []string, field string, x, width float64) []unit 
 // details lays out the letterhead's details ("Tel 0113 496 0000") on one
 // right-aligned line, keys in bold, when they fit, and one a line when
 // they do not.
-func (b *builder) details(ds []referral.KeyValue, field string, x, width float64) []unit {
+func (b *builder) details(us []unit, ds []referral.KeyValue, field string, x, width float64) []unit {
 	type kv struct{ key, val string }
 	var items []kv
 	total := 0.0
@@ -448,14 +479,13 @@ func (b *builder) details(ds []referral.KeyValue, field string, x, width float64
 	}
 	total += sepW * float64(max(len(items)-1, 0))
 	if !oneLine || total > width || len(items) == 0 {
-		var us []unit
 		for _, d := range ds {
-			us = append(us, b.detail(d, field, x, width)...)
+			us = b.detail(us, d, field, x, width)
 		}
 		return us
 	}
 	base := b.baseline(smallSize, smallLead)
-	u := unit{h: smallLead}
+	u := unit{h: smallLead, ops: b.ops(2 * len(items))}
 	cx := x + width - total
 	for i, it := range items {
 		if i > 0 {
@@ -466,12 +496,12 @@ func (b *builder) details(ds []referral.KeyValue, field string, x, width float64
 		u.ops = append(u.ops, b.textOp(cx, base, regular, smallSize, greyText, it.val))
 		cx += b.m(regular).width(it.val, smallSize)
 	}
-	return []unit{u}
+	return append(us, u)
 }
 
 // detail lays out a letterhead detail, "Tel 0113 496 0000", right aligned,
 // the key in bold.
-func (b *builder) detail(d referral.KeyValue, field string, x, width float64) []unit {
+func (b *builder) detail(us []unit, d referral.KeyValue, field string, x, width float64) []unit {
 	if d.Path != "" {
 		field = d.Path
 	}
@@ -480,23 +510,29 @@ func (b *builder) detail(d referral.KeyValue, field string, x, width float64) []
 	kw := b.m(bold).width(key+" ", smallSize)
 	vw := b.m(regular).width(val, smallSize)
 	if key == "" || val == "" || kw+vw > width || strings.ContainsRune(key+val, '\n') {
-		us := b.cleanLines(key, bold, smallSize, smallLead, greyText, x, width, alignRight)
-		return append(us, b.cleanLines(val, regular, smallSize, smallLead, greyText, x, width, alignRight)...)
+		us = b.cleanLines(us, key, bold, smallSize, smallLead, greyText, x, width, alignRight)
+		return b.cleanLines(us, val, regular, smallSize, smallLead, greyText, x, width, alignRight)
 	}
 	base := b.baseline(smallSize, smallLead)
 	right := x + width
-	return []unit{{h: smallLead, ops: []op{
+	return append(us, unit{h: smallLead, ops: append(b.ops(2),
 		b.textOp(right-vw-kw, base, bold, smallSize, greyText, key),
 		b.textOp(right-vw, base, regular, smallSize, greyText, val),
-	}}}
+	)})
 }
 
 func (b *builder) heading(v *referral.Heading) {
-	us := b.lines(v.Text, v.Path, bold, headSize, headLead, inkColour, b.x0, b.w, alignLeft)
-	if len(us) == 0 {
+	n := len(b.out.units)
+	gap := n > 0 && !b.out.units[n-1].gap // b.gap's test, made before the lines
+	b.out.units = b.lines(b.out.units, v.Text, v.Path, bold, headSize, headLead, inkColour, b.x0, b.w, alignLeft)
+	if len(b.out.units) == n {
 		return
 	}
-	b.gap(headingGap)
+	if gap {
+		b.out.units = slices.Insert(b.out.units, n, unit{h: headingGap, gap: true})
+		n++
+	}
+	us := b.out.units[n:]
 	last := &us[len(us)-1]
 	last.ops = append(last.ops, op{kind: opLine, x: float32(b.x0), y: float32(last.h + 0.6), w: float32(b.w), lw: 0.35, colour: b.cfg.accent})
 	last.h += 2.4
@@ -504,7 +540,6 @@ func (b *builder) heading(v *referral.Heading) {
 		us[i].keep = true
 		us[i].kind = kindHeading
 	}
-	b.add(us...)
 }
 
 // boxed frames units as box number n: padding above and below, and the
@@ -537,17 +572,23 @@ func (b *builder) notice(v *referral.Notice) {
 		title = urgentRed
 		st = boxStyle{fill: urgentRed.mix(0.08), hasFill: true, bar: urgentRed, hasBar: true, border: urgentRed, hasBorder: true, borderW: 0.8}
 	}
-	us := b.tag(b.lines(v.Title, v.Path, bold, bodySize, bodyLead, title, x, w, alignLeft), "H2")
+	n := len(b.out.units)
+	b.out.units = b.lines(b.out.units, v.Title, v.Path, bold, bodySize, bodyLead, title, x, w, alignLeft)
+	b.tag(b.out.units[n:], "H2")
 	for _, l := range v.Lines {
-		us = append(us, b.tag(b.lines(l, v.Path, regular, bodySize, bodyLead, inkColour, x, w, alignLeft), "P")...)
+		k := len(b.out.units)
+		b.out.units = b.lines(b.out.units, l, v.Path, regular, bodySize, bodyLead, inkColour, x, w, alignLeft)
+		b.tag(b.out.units[k:], "P")
 	}
-	b.add(b.group(b.boxed(us, st))...)
+	b.group(b.boxed(b.out.units[n:], st))
 }
 
 // summary lays out the At a glance block: a titled list of labelled facts
 // in small type, under a thin rule, without a panel's colour.
 func (b *builder) summary(v *referral.Summary) {
-	us := b.tag(b.lines(v.Title, v.Path, bold, smallSize, smallLead, b.cfg.accent, b.x0, b.w, alignLeft), "H2")
+	n := len(b.out.units)
+	b.out.units = b.lines(b.out.units, v.Title, v.Path, bold, smallSize, smallLead, b.cfg.accent, b.x0, b.w, alignLeft)
+	us := b.tag(b.out.units[n:], "H2")
 	if len(us) > 0 {
 		us[0].ops = append(us[0].ops, op{kind: opLine, x: float32(b.x0), y: 0, w: float32(b.w), lw: 0.3, colour: b.cfg.accent})
 		for i := range us[0].ops {
@@ -557,38 +598,27 @@ func (b *builder) summary(v *referral.Summary) {
 		}
 		us[0].h += 1
 	}
-	us = append(us, b.pairs(v.Items, v.Path, smallSize, smallLead, b.out.tree.Add("L", b.cur))...)
+	b.out.units = b.pairs(b.out.units, v.Items, v.Path, smallSize, smallLead, b.out.tree.Add("L", b.cur))
+	us = b.out.units[n:]
 	if len(us) > 0 {
 		last := &us[len(us)-1]
 		last.ops = append(last.ops, op{kind: opLine, x: float32(b.x0), y: float32(last.h + 0.8), w: float32(b.w), lw: 0.3, colour: lightRule})
 		last.h += 1.2
 	}
-	b.add(b.group(us)...)
+	b.group(us)
 }
 
 func (b *builder) keyValues(v *referral.KeyValueList) {
-	for _, us := range b.pairRows(v.Items, v.Path, bodySize, bodyLead, b.cur) {
-		b.add(us...)
-	}
+	b.out.units = b.pairs(b.out.units, v.Items, v.Path, bodySize, bodyLead, b.cur)
 }
 
-// pairs lays out labelled items as one run of units, items of list
-// element list.
-func (b *builder) pairs(items []referral.KeyValue, field string, size, lead float64, list int) []unit {
-	var out []unit
-	for _, us := range b.pairRows(items, field, size, lead, list) {
-		out = append(out, us...)
-	}
-	return out
-}
-
-// pairRows lays out labelled items, key in bold on the left and value on
-// the right, one slice of units per item. An item is grouped so that it
-// never splits across pages unless it is taller than a page. Each item is
-// a list item (LI, with Lbl and LBody) of list element list.
-func (b *builder) pairRows(items []referral.KeyValue, field string, size, lead float64, list int) [][]unit {
-	keys := make([]string, len(items))
-	vals := make([]string, len(items))
+// pairs lays out labelled items, key in bold on the left and value on
+// the right, and appends their units to us. An item is grouped so that
+// it never splits across pages unless it is taller than a page. Each item
+// is a list item (LI, with Lbl and LBody) of list element list.
+func (b *builder) pairs(us []unit, items []referral.KeyValue, field string, size, lead float64, list int) []unit {
+	keys := make([]string, 2*len(items))
+	vals := keys[len(items):]
 	keyW := 0.0
 	for i, it := range items {
 		f := field
@@ -597,42 +627,62 @@ func (b *builder) pairRows(items []referral.KeyValue, field string, size, lead f
 		}
 		keys[i] = b.c.clean(it.Key, bold, f)
 		vals[i] = b.c.clean(it.Value, regular, f)
-		for _, l := range strings.Split(keys[i], "\n") {
+		for rest := keys[i]; ; {
+			l, more, found := strings.Cut(rest, "\n")
 			keyW = math.Max(keyW, b.m(bold).width(l, size))
+			if !found {
+				break
+			}
+			rest = more
 		}
 	}
 	keyW = math.Min(keyW+4, b.w*0.38)
 	valX, valW := b.x0+keyW, b.w-keyW
 	base := b.baseline(size, lead)
-	var out [][]unit
+	b.out.tree.Reserve(list, len(items)) // an LI each
 	for i := range items {
-		key, kcut := wrapTrim(b.m(bold), keys[i], size, keyW-3)
-		val, vcut := wrapTrim(b.m(regular), vals[i], size, valW)
+		all := wrapAppend(b.wl[:0], b.m(bold), keys[i], size, keyW-3)
+		nk := len(all)
+		all = wrapAppend(all, b.m(regular), vals[i], size, valW)
+		b.wl = all[:0]
+		key, val := trimLines(all[:nk]), trimLines(all[nk:])
 		n := max(len(key), len(val))
-		us := make([]unit, n)
 		item := b.out.tree.Add("LI", list)
 		lbl := b.out.tree.Add("Lbl", item)
 		b.out.tree.Add("LBody", item)
-		for i := range us {
-			us[i].h = lead
-			us[i].elem = int32(lbl)
-			if i < len(key) && key[i] != "" {
-				o := b.textOp(b.x0, base, bold, size, inkColour, key[i])
-				o.joined = kcut[i]
-				us[i].ops = append(us[i].ops, o)
+		first := len(us)
+		for j := range n {
+			u := unit{h: lead, elem: int32(lbl)}
+			k := j < len(key) && key[j].s != ""
+			v := j < len(val) && val[j].s != ""
+			if k || v {
+				u.ops = b.ops(btoi(k) + btoi(v))
 			}
-			if i < len(val) && val[i] != "" {
-				o := b.textOp(valX, base, regular, size, inkColour, val[i])
-				o.sub, o.joined = 1, vcut[i]
-				us[i].ops = append(us[i].ops, o)
+			if k {
+				o := b.textOp(b.x0, base, bold, size, inkColour, key[j].s)
+				o.joined = key[j].cut
+				u.ops = append(u.ops, o)
 			}
+			if v {
+				o := b.textOp(valX, base, regular, size, inkColour, val[j].s)
+				o.sub, o.joined = 1, val[j].cut
+				u.ops = append(u.ops, o)
+			}
+			us = append(us, u)
 		}
 		if n > 0 {
-			us[n-1].h += 0.8
-			out = append(out, b.group(us))
+			us[len(us)-1].h += 0.8
+			b.group(us[first:])
 		}
 	}
-	return out
+	return us
+}
+
+func btoi(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
 }
 
 // columnWidths turns relative widths into mm, giving each of n columns at
@@ -696,6 +746,7 @@ func (b *builder) table(v *referral.Table) {
 		return
 	}
 	ws := b.fitNoWrap(v, columnWidths(v.Widths, cols, b.w))
+	b.out.tree.Reserve(b.cur, len(v.Rows)+1) // a row element each
 	hasHeader := false
 	for _, h := range v.Header {
 		if strings.TrimSpace(h) != "" {
@@ -705,9 +756,15 @@ func (b *builder) table(v *referral.Table) {
 	var head unit
 	hdr := 0
 	if hasHeader {
-		head = b.row(v.Header, ws, v.Path, bold, b.maxH)[0]
+		n := len(b.out.units)
+		b.out.units = b.row(b.out.units, v.Header, ws, v.Path, -1, bold, b.maxH, 1, 1)
+		head = b.out.units[n]
+		b.out.units = b.out.units[:n]
 		head.elem = int32(b.cells("TH", cols))
-		head.ops = append([]op{{kind: opFill, x: float32(b.x0), y: 0, w: float32(b.w), h: float32(head.h), colour: headFill}}, head.ops...)
+		// The fill goes under the text: first.
+		head.ops = head.ops[:len(head.ops)+1]
+		copy(head.ops[1:], head.ops)
+		head.ops[0] = op{kind: opFill, x: float32(b.x0), y: 0, w: float32(b.w), h: float32(head.h), colour: headFill}
 		head.ops = append(head.ops, op{kind: opLine, x: float32(b.x0), y: float32(head.h), w: float32(b.w), lw: 0.3, colour: ruleColour})
 		head.kind, head.keep = kindTableHeader, true
 		hdr = len(b.out.headers) + 1
@@ -716,7 +773,9 @@ func (b *builder) table(v *referral.Table) {
 		b.add(head)
 	}
 	for i, r := range v.Rows {
-		us := b.row(r, ws, v.Path+"["+strconv.Itoa(i)+"]", regular, b.maxH-head.h-1)
+		n := len(b.out.units)
+		b.out.units = b.row(b.out.units, r, ws, v.Path, i, regular, b.maxH-head.h-1, 0, 1)
+		us := b.out.units[n:]
 		first := b.cells("TD", cols)
 		for j := range us {
 			us[j].elem = int32(first)
@@ -726,7 +785,6 @@ func (b *builder) table(v *referral.Table) {
 		for j := range us {
 			us[j].header = int32(hdr)
 		}
-		b.add(us...)
 	}
 }
 
@@ -743,8 +801,13 @@ func (b *builder) fitNoWrap(v *referral.Table, ws []float64) []float64 {
 		}
 		need := 0.0
 		cell := func(st style, s string) {
-			for _, l := range strings.Split(b.c.clean(s, st, v.Path), "\n") {
+			for rest := b.c.clean(s, st, v.Path); ; {
+				l, more, found := strings.Cut(rest, "\n")
 				need = math.Max(need, b.m(st).width(l, smallSize)+2*cellPadX+0.2)
+				if !found {
+					break
+				}
+				rest = more
 			}
 		}
 		if c < len(v.Header) {
@@ -781,20 +844,26 @@ func (b *builder) fitNoWrap(v *referral.Table, ws []float64) []float64 {
 
 // row lays out a table row as one unit, so that it never splits across
 // pages; only a row taller than maxH is cut into units of at most maxH.
-func (b *builder) row(cells []string, ws []float64, field string, st style, maxH float64) []unit {
+// It appends the units to us. Replaced characters are counted against
+// field[index], or field when index is below zero. The first unit's ops
+// have room for before more, the last's for after more.
+func (b *builder) row(us []unit, cells []string, ws []float64, field string, index int, st style, maxH float64, before, after int) []unit {
 	m := b.m(st)
-	cellLines := make([][]string, len(ws))
-	cellCut := make([][]bool, len(ws))
+	all := b.wl[:0]
+	spans := b.spans[:0]
 	n := 1
 	for i := range ws {
+		lo := len(all)
 		if i < len(cells) {
-			cellLines[i], cellCut[i] = wrapTrim(m, b.c.clean(cells[i], st, field), smallSize, ws[i]-2*cellPadX)
+			all = wrapAppend(all, m, b.c.cleanRow(cells[i], st, field, index), smallSize, ws[i]-2*cellPadX)
 		}
-		n = max(n, len(cellLines[i]))
+		sp := trimSpan(all, span{lo, len(all)})
+		spans = append(spans, sp)
+		n = max(n, sp.hi-sp.lo)
 	}
+	b.wl, b.spans = all[:0], spans[:0]
 	per := max(1, int((maxH-2*cellPadY)/smallLead))
 	base := b.baseline(smallSize, smallLead)
-	var us []unit
 	for start := 0; start < n; start += per {
 		end := min(n, start+per)
 		top := 0.0
@@ -805,12 +874,28 @@ func (b *builder) row(cells []string, ws []float64, field string, st style, maxH
 		if end == n {
 			u.h += cellPadY
 		}
+		count := 0
+		for _, sp := range spans {
+			for k := start; k < end && sp.lo+k < sp.hi; k++ {
+				if all[sp.lo+k].s != "" {
+					count++
+				}
+			}
+		}
+		if start == 0 {
+			count += before
+		}
+		if end == n {
+			count += after
+		}
+		u.ops = b.ops(count)
 		x := b.x0
 		for i, w := range ws {
-			for k := start; k < end && k < len(cellLines[i]); k++ {
-				if l := cellLines[i][k]; l != "" {
-					o := b.textOp(x+cellPadX, top+float64(k-start)*smallLead+base, st, smallSize, inkColour, l)
-					o.sub, o.joined = uint8(min(i, maxCells-1)), cellCut[i][k]
+			sp := spans[i]
+			for k := start; k < end && sp.lo+k < sp.hi; k++ {
+				if l := all[sp.lo+k]; l.s != "" {
+					o := b.textOp(x+cellPadX, top+float64(k-start)*smallLead+base, st, smallSize, inkColour, l.s)
+					o.sub, o.joined = uint8(min(i, maxCells-1)), l.cut
 					u.ops = append(u.ops, o)
 				}
 			}
@@ -824,32 +909,37 @@ func (b *builder) row(cells []string, ws []float64, field string, st style, maxH
 // statement lays out the contractual statement compactly, small type
 // under a thin rule and no box, where it cannot go beside the signature.
 func (b *builder) statement(v *referral.StatementBox) {
-	us := b.statementLines(v, b.x0, b.w)
-	if len(us) == 0 {
+	n := len(b.out.units)
+	rule := unit{h: 2, ops: append(b.ops(1), op{kind: opLine, x: float32(b.x0), y: 0.5, w: float32(b.w), lw: 0.2, colour: lightRule})}
+	b.out.units = b.statementLines(append(b.out.units, rule), v, b.x0, b.w)
+	if len(b.out.units) == n+1 {
+		b.out.units = b.out.units[:n]
 		return
 	}
-	rule := unit{h: 2, ops: []op{{kind: opLine, x: float32(b.x0), y: 0.5, w: float32(b.w), lw: 0.2, colour: lightRule}}}
-	b.add(b.group(append([]unit{rule}, us...))...)
+	b.group(b.out.units[n:])
 }
 
 // statementLines lays out the statement's title, paragraphs and source in
-// small grey type at x, width w.
-func (b *builder) statementLines(v *referral.StatementBox, x, w float64) []unit {
-	us := b.tag(b.lines(v.Title, v.Path, bold, tinySize, tinyLead, greyText, x, w, alignLeft), "H2")
-	for _, p := range v.Paragraphs {
-		ps := b.tag(b.lines(p, v.Path, regular, tinySize, tinyLead, greyText, x, w, alignLeft), "P")
-		if len(ps) > 0 && len(us) > 0 {
-			us[len(us)-1].h += 0.8
+// small grey type at x, width w, and appends their units to to.
+func (b *builder) statementLines(to []unit, v *referral.StatementBox, x, w float64) []unit {
+	n := len(to)
+	to = b.lines(to, v.Title, v.Path, bold, tinySize, tinyLead, greyText, x, w, alignLeft)
+	b.tag(to[n:], "H2")
+	for i := 0; i <= len(v.Paragraphs); i++ {
+		p := v.Citation // after the paragraphs
+		if i < len(v.Paragraphs) {
+			p = v.Paragraphs[i]
 		}
-		us = append(us, ps...)
-	}
-	if cs := b.tag(b.lines(v.Citation, v.Path, regular, tinySize, tinyLead, greyText, x, w, alignLeft), "P"); len(cs) > 0 {
-		if len(us) > 0 {
-			us[len(us)-1].h += 0.8
+		k := len(to)
+		to = b.lines(to, p, v.Path, regular, tinySize, tinyLead, greyText, x, w, alignLeft)
+		if len(to) > k {
+			b.tag(to[k:], "P")
+			if k > n {
+				to[k-1].h += 0.8
+			}
 		}
-		us = append(us, cs...)
 	}
-	return us
+	return to
 }
 
 // onlyGroupSince reports whether the units from i on are one group and
@@ -898,7 +988,9 @@ func keepSignOff(l *layout) {
 }
 
 func (b *builder) signature(v *referral.Signature) {
-	us := b.tag(b.lines(v.Closing, v.Path, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft), "P")
+	n := len(b.out.units)
+	b.out.units = b.lines(b.out.units, v.Closing, v.Path, regular, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)
+	b.tag(b.out.units[n:], "P")
 	space := unit{h: 9}
 	if b.sig != nil {
 		who := ""
@@ -907,24 +999,25 @@ func (b *builder) signature(v *referral.Signature) {
 		}
 		b.figure(b.sig, "Signature"+who)
 		w, h := fitPicture(b.sig, min(55, b.w/2), 18)
-		space = unit{h: h + 2, ops: []op{{kind: opImage, x: float32(b.x0), y: 1, w: float32(w), h: float32(h), pic: b.sig}}}
+		space = unit{h: h + 2, ops: append(b.ops(1), op{kind: opImage, x: float32(b.x0), y: 1, w: float32(w), h: float32(h), pic: b.sig})}
 	}
-	us = append(us, space)
-	var sign []unit
+	b.out.units = append(b.out.units, space)
+	k := len(b.out.units)
 	for i, l := range v.Lines {
 		st := regular
 		if i == 0 {
 			st = bold
 		}
-		sign = append(sign, b.lines(l, v.Path, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)...)
+		b.out.units = b.lines(b.out.units, l, v.Path, st, bodySize, bodyLead, inkColour, b.x0, b.w, alignLeft)
 	}
-	us = append(us, b.tag(sign, "P")...)
+	b.tag(b.out.units[k:], "P")
 	if b.beside != nil {
-		b.tagRest(us)
-		us = []unit{merge(b.beside, us)}
+		b.tagRest(b.out.units[n:])
+		m := merge(b.beside, b.out.units[n:])
+		b.out.units = append(b.out.units[:n], m)
 		b.beside = nil
 	}
-	b.add(b.group(us)...)
+	b.group(b.out.units[n:])
 }
 
 // Limits of a statement set beside the signature: narrower or taller and
@@ -950,8 +1043,13 @@ func (b *builder) statementBeside(v *referral.StatementBox) bool {
 		if i == 1 {
 			st = bold // the name, after the closing
 		}
-		for _, l := range strings.Split(s, "\n") {
+		for rest := s; ; {
+			l, more, found := strings.Cut(rest, "\n")
 			sigW = math.Max(sigW, b.m(st).width(l, bodySize))
+			if !found {
+				break
+			}
+			rest = more
 		}
 	}
 	x := b.x0 + sigW + besideGap
@@ -959,7 +1057,7 @@ func (b *builder) statementBeside(v *referral.StatementBox) bool {
 	if w < besideMinW {
 		return false
 	}
-	us := b.statementLines(v, x+2.5, w-2.5)
+	us := b.statementLines(nil, v, x+2.5, w-2.5)
 	h := 0.0
 	for _, u := range us {
 		h += u.h
@@ -979,13 +1077,16 @@ func (b *builder) statementBeside(v *referral.StatementBox) bool {
 // blocks' elements are far fewer than an op's sub can count.
 func merge(a, b []unit) unit {
 	var out unit
+	n := 0
 	for _, col := range [][]unit{a, b} {
 		for _, u := range col {
 			if u.elem != 0 && (out.elem == 0 || u.elem < out.elem) {
 				out.elem = u.elem
 			}
+			n += len(u.ops)
 		}
 	}
+	out.ops = make([]op, 0, n)
 	for _, col := range [][]unit{a, b} {
 		y := 0.0
 		for _, u := range col {
@@ -1001,4 +1102,83 @@ func merge(a, b []unit) unit {
 		out.h = math.Max(out.h, y)
 	}
 	return out
+}
+
+// blockAt returns bs[i], or nil past its end.
+func blockAt(bs []referral.Block, i int) referral.Block {
+	if i < len(bs) {
+		return bs[i]
+	}
+	return nil
+}
+
+// unitCount is about how many units layout makes of l's blocks, a few
+// more for a usual letter, so that they are allocated once: a line of
+// text is at most lineBytes long.
+func unitCount(l *referral.Letter) int {
+	const lineBytes = 95 // of body text
+	lines := func(s string, per int) int { return len(s)/per + 1 + strings.Count(s, "\n") }
+	n := 0
+	for i, blk := range l.Blocks {
+		n++ // the gap after it
+		switch v := blk.(type) {
+		case *referral.Letterhead:
+			if v != nil {
+				n += 4 // name, address, details and rule, when they fit
+			}
+		case *referral.Addressee:
+			if v != nil {
+				n += len(v.Lines)
+			}
+		case *referral.Heading:
+			n++ // one line and a gap above, none below
+		case *referral.Paragraph:
+			if v != nil {
+				n += lines(v.Text, lineBytes)
+			}
+		case *referral.Notice:
+			if v != nil {
+				n++
+				for _, s := range v.Lines {
+					n += lines(s, lineBytes-6)
+				}
+			}
+		case *referral.Summary:
+			if v != nil {
+				n++
+				for _, it := range v.Items {
+					n += lines(it.Value, lineBytes*2/3)
+				}
+			}
+		case *referral.KeyValueList:
+			if v != nil {
+				for _, it := range v.Items {
+					n += lines(it.Value, lineBytes*2/3)
+				}
+			}
+		case *referral.Table:
+			if v != nil {
+				n += 1 + len(v.Rows)
+			}
+		case *referral.StatementBox:
+			if next, ok := blockAt(l.Blocks, i+1).(*referral.Signature); ok && next != nil {
+				break // beside the signature, in its unit
+			}
+			if v != nil {
+				n += 2 + lines(v.Citation, lineBytes)
+				for _, s := range v.Paragraphs {
+					n += lines(s, lineBytes)
+				}
+			}
+		case *referral.Signature:
+			if v != nil {
+				n += 2 + len(v.Lines)
+			}
+		case *referral.CopyList:
+			if v != nil {
+				n += len(v.Lines)
+			}
+		}
+	}
+	return n
 }

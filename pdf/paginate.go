@@ -13,17 +13,20 @@ type placed struct {
 // table's header row is repeated when a page break falls inside it. The
 // first page's body ends firstExtra higher than the others'.
 func paginate(l *layout) [][]placed {
-	pages := [][]placed{nil}
+	// The pages are cut from one slice, with room for every unit and a
+	// few repeated table headers: page p is all[starts[p]:].
+	all := make([]placed, 0, len(l.units)+8)
+	starts := make([]int, 1, 8)
 	y, atTop := l.top, true
 	body := l.bottom - l.top // of an empty page after the first
 	bottom := l.bottom - l.firstExtra
 	kept := 0.0 // the height of the keep-marked units just placed
 	newPage := func() {
-		pages = append(pages, nil)
+		starts = append(starts, len(all))
 		y, atTop, kept, bottom = l.top, true, 0, l.bottom
 	}
 	place := func(u *unit) {
-		pages[len(pages)-1] = append(pages[len(pages)-1], placed{u: u, y: y})
+		all = append(all, placed{u: u, y: y})
 		y += u.h
 		atTop = false
 		kept += u.h
@@ -65,10 +68,20 @@ func paginate(l *layout) [][]placed {
 		if !atTop && (u.h > room || need > room && need <= body-headHeight(head)) {
 			newPage()
 		}
-		if atTop && head != nil && len(pages) > 1 {
+		if atTop && head != nil && len(starts) > 1 {
 			place(head)
 		}
 		place(u)
+	}
+	pages := make([][]placed, len(starts))
+	for p, start := range starts {
+		end := len(all)
+		if p+1 < len(starts) {
+			end = starts[p+1]
+		}
+		if end > start {
+			pages[p] = all[start:end:end]
+		}
 	}
 	return pages
 }

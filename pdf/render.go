@@ -131,7 +131,10 @@ func (r *Renderer) layout(l *referral.Letter, c *cleaner, tree *pdfobj.Tree) (*l
 	g := r.geometry(&l.Meta)
 	m := g.margin
 	b := &builder{fs: r.fs, c: c, cfg: &r.cfg, logo: r.logo, sig: r.sig, x0: m, w: g.pageW - 2*m,
-		out: &layout{tree: tree, figures: map[*picture]int{}, geometry: g, signOff: -1}, stacked: -1}
+		out:     &layout{units: make([]unit, 0, unitCount(l)), tree: tree, figures: map[*picture]int{}, geometry: g, signOff: -1},
+		stacked: -1}
+	tree.Grow(elemCount(l))
+	tree.Reserve(0, len(l.Blocks))
 	b.out.footer = b.footer(&l.Meta)
 	if b.out.footer.h > maxFooter {
 		return nil, ErrFurnitureTooLong

@@ -77,15 +77,56 @@ func (b *builder) figure(p *picture, alt string) {
 // cells adds a table row of n cells of role (TH or TD) and returns the
 // first cell's element; the others follow it.
 func (b *builder) cells(role string, n int) int {
-	tr := b.out.tree.Add("TR", b.cur)
-	first := len(b.out.tree.Elems)
-	for range min(n, maxCells) {
-		c := b.out.tree.Add(role, tr)
-		if role == "TH" {
-			b.out.tree.Elems[c].Scope = "Column"
+	t := b.out.tree
+	tr := t.Add("TR", b.cur)
+	n = min(n, maxCells)
+	first := t.AddN(role, tr, n)
+	if role == "TH" {
+		for i := range n {
+			t.Elems[first+i].Scope = "Column"
 		}
 	}
 	return first
+}
+
+// elemCount is about how many structure elements layout adds for l, at
+// least as many for a usual letter: what the tree grows by at once.
+func elemCount(l *referral.Letter) int {
+	n := 0
+	for _, blk := range l.Blocks {
+		n++ // the block's own
+		switch v := blk.(type) {
+		case *referral.Letterhead:
+			n += 4 // logo, name, address and details
+		case *referral.Notice:
+			if v != nil {
+				n += 1 + len(v.Lines)
+			}
+		case *referral.Summary:
+			if v != nil {
+				n += 2 + 3*len(v.Items)
+			}
+		case *referral.KeyValueList:
+			if v != nil {
+				n += 3 * len(v.Items)
+			}
+		case *referral.Table:
+			if v != nil {
+				cols := len(v.Header)
+				for _, r := range v.Rows {
+					cols = max(cols, len(r))
+				}
+				n += (len(v.Rows) + 1) * (1 + min(cols, maxCells))
+			}
+		case *referral.StatementBox:
+			if v != nil {
+				n += 2 * (2 + len(v.Paragraphs)) // laid out beside the signature and, failing that, above it
+			}
+		case *referral.Signature:
+			n += 3 // closing, signature image and the signer's lines
+		}
+	}
+	return n
 }
 
 // artifact marks drawing that is not the letter's content: page

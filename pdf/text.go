@@ -47,11 +47,36 @@ type cleaner struct {
 	counts map[string]int // replaced characters by field
 	order  []string       // fields in first-seen order
 	used   [numStyles]map[rune]struct{}
+	// seen marks the runes already in used, of those seenBit covers, so
+	// that noting a line costs a map write only for a character's first
+	// use.
+	seen [numStyles][seenWords]uint64
 	// name holds the words of the patient's name: a character replaced
 	// in one of them, in any block (the opening names the patient too),
 	// is blamed on the patient, where it came from.
 	name map[string]bool
 }
+
+// seenWords is the size of cleaner.seen for each face (see seenBit).
+const seenWords = (0x500 + 0x2200 - 0x1e00) / 64
+
+// seenBit returns the word and bit of cleaner.seen that marks r, or ok
+// false for a rune it has none for. It covers Latin, Greek and Cyrillic
+// (up to U+04FF), and Vietnamese, punctuation and symbols (U+1E00 to
+// U+21FF).
+func seenBit(r rune) (word int, bit uint64, ok bool) {
+	switch {
+	case r >= 0 && r < 0x500:
+		return int(r >> 6), 1 << (r & 63), true
+	case r >= 0x1e00 && r < 0x2200:
+		return int(r-0x1e00)>>6 + 0x500/64, 1 << (r & 63), true
+	}
+	return 0, 0, false
+}
+
+// usedSize is room for a letter's characters in each face's used set:
+// a letter uses about 80.
+const usedSize = 96
 
 func newCleaner(fs *fontSet, patientName string) *cleaner {
 	c := &cleaner{fs: fs, counts: map[string]int{}, name: map[string]bool{}}
@@ -59,19 +84,40 @@ func newCleaner(fs *fontSet, patientName string) *cleaner {
 		c.name[w] = true
 	}
 	for i := range c.used {
-		c.used[i] = map[rune]struct{}{}
+		c.used[i] = make(map[rune]struct{}, usedSize)
 	}
 	return c
 }
 
 // clean returns s in NFC with line ends as "\n", tabs as spaces, and every
 // run of characters the face cannot show (or control characters), with
-// any joiners and combining marks that follow them, replaced by the marker. The result is valid UTF-8 in the face's repertoire.
+// any joiners and combining marks that follow them, replaced by the
+// marker. The result is valid UTF-8 in the face's repertoire. Text that
+// is so already is returned as it is, without a copy.
 func (c *cleaner) clean(s string, st style, field string) string {
+	return c.cleanRow(s, st, field, -1)
+}
+
+// cleanRow is clean for row row of a table whose field is field: its
+// replaced characters are counted against "field[row]". A row below zero
+// means field alone.
+func (c *cleaner) cleanRow(s string, st style, field string, row int) string {
+	m := c.fs.faces[st].m
+	if printable(m, s) {
+		return s
+	}
+	if row >= 0 {
+		field += "[" + strconv.Itoa(row) + "]"
+	}
+	return c.replace(s, m, field)
+}
+
+// replace is clean's work on text that printable refuses, with the face's
+// metrics m.
+func (c *cleaner) replace(s string, m *metrics, field string) string {
 	if !norm.NFC.IsNormalString(s) {
 		s = norm.NFC.String(s)
 	}
-	m := c.fs.faces[st].m
 	var b strings.Builder
 	b.Grow(len(s))
 	missing, inRun := 0, false
@@ -121,6 +167,39 @@ func (c *cleaner) clean(s string, st style, field string) string {
 	return b.String()
 }
 
+// printable reports whether clean would return s unchanged: s is in NFC
+// and every character is "\n" or one that face m shows (no carriage
+// return, tab or control character, no invalid UTF-8).
+func printable(m *metrics, s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return printableRunes(m, s[i:]) && norm.NFC.IsNormalString(s)
+		}
+		if c != '\n' && (c < 0x20 || c == 0x7f || !m.has(rune(c))) {
+			return false
+		}
+	}
+	return true
+}
+
+// printableRunes is printable's test of each character, without NFC.
+func printableRunes(m *metrics, s string) bool {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		if r == '\n' {
+			continue
+		}
+		// Carriage returns and tabs, which clean changes, are control
+		// characters.
+		if !m.has(r) || unicode.IsControl(r) || r == utf8.RuneError && n == 1 {
+			return false
+		}
+	}
+	return true
+}
+
 // patientField is the field of the patient's identity.
 const patientField = "patient"
 
@@ -142,10 +221,24 @@ func (c *cleaner) blame(field string, n int) {
 
 // note records the runes of s, already clean, as used in face st.
 func (c *cleaner) note(s string, st style) {
-	u := c.used[st]
+	seen := &c.seen[st]
 	for _, r := range s {
-		u[r] = struct{}{}
+		if w, bit, ok := seenBit(r); ok && seen[w]&bit != 0 {
+			continue // the usual case, without a call
+		}
+		c.noteRune(r, st)
 	}
+}
+
+// noteRune records r as used in face st.
+func (c *cleaner) noteRune(r rune, st style) {
+	if w, bit, ok := seenBit(r); ok {
+		if c.seen[st][w]&bit != 0 {
+			return
+		}
+		c.seen[st][w] |= bit
+	}
+	c.used[st][r] = struct{}{}
 }
 
 func (c *cleaner) warnings() []Warning {
@@ -173,59 +266,172 @@ func (c *cleaner) warnings() []Warning {
 // wider than the line between characters, so nothing is ever clipped. An
 // empty line in the text stays an empty line.
 func wrap(m *metrics, text string, size, width float64) []string {
-	lines, _ := wrapCut(m, text, size, width)
-	return lines
+	ls := wrapAppend(nil, m, text, size, width)
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		out[i] = l.s
+	}
+	return out
 }
 
-// wrapCut is wrap, also reporting which lines end inside a word that was
-// cut.
-func wrapCut(m *metrics, text string, size, width float64) (lines []string, cut []bool) {
+// wline is a line of wrapped text.
+type wline struct {
+	s string
+	// cut marks a line that ends inside a word cut to fit.
+	cut bool
+}
+
+// wrapAppend wraps text as wrap does and appends its lines to ls.
+func wrapAppend(ls []wline, m *metrics, text string, size, width float64) []wline {
+	wrapEach(m, text, size, width, func(s string, cut bool) {
+		ls = append(ls, wline{s, cut})
+	})
+	return ls
+}
+
+// wrapEach wraps text as wrap does and calls line with each line in
+// turn, and whether it ends inside a word cut to fit. A line is a
+// substring of text unless the words on it are apart by more than one
+// space in text, so wrapping allocates next to nothing.
+func wrapEach(m *metrics, text string, size, width float64, line func(s string, cut bool)) {
 	space := m.runeWidth(' ', size)
-	for _, para := range strings.Split(text, "\n") {
-		var line strings.Builder
-		lineW := 0.0
-		inWord := false
-		flush := func() {
-			lines = append(lines, line.String())
-			cut = append(cut, inWord)
-			line.Reset()
-			lineW = 0
+	l := lineBuf{text: text}
+	for p := 0; ; {
+		end := strings.IndexByte(text[p:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += p
 		}
-		words := strings.FieldsFunc(para, func(r rune) bool { return r == ' ' })
-		if len(words) == 0 {
-			lines = append(lines, "")
-			cut = append(cut, false)
-			continue
-		}
-		for _, w := range words {
-			ww := m.width(w, size)
-			switch {
-			case line.Len() > 0 && lineW+space+ww <= width:
-				line.WriteByte(' ')
-				line.WriteString(w)
-				lineW += space + ww
+		words := false
+		for i := p; i < end; {
+			if text[i] == ' ' {
+				i++
 				continue
-			case line.Len() > 0:
-				flush()
+			}
+			j := strings.IndexByte(text[i:end], ' ')
+			if j < 0 {
+				j = end
+			} else {
+				j += i
+			}
+			words = true
+			ww := m.width(text[i:j], size)
+			switch {
+			case l.on && l.w+space+ww <= width:
+				l.add(i, j, true)
+				l.w += space + ww
+				i = j
+				continue
+			case l.on:
+				line(l.take(), false)
 			}
 			if ww <= width {
-				line.WriteString(w)
-				lineW = ww
+				l.add(i, j, false)
+				l.w = ww
+				i = j
 				continue
 			}
 			// A word wider than the line: cut it between characters.
-			for _, r := range w {
+			for k := i; k < j; {
+				r, n := utf8.DecodeRuneInString(text[k:j])
 				rw := m.runeWidth(r, size)
-				if line.Len() > 0 && lineW+rw > width {
-					inWord = true
-					flush()
-					inWord = false
+				if l.on && l.w+rw > width {
+					line(l.take(), true)
 				}
-				line.WriteRune(r)
-				lineW += rw
+				if r == utf8.RuneError && n == 1 {
+					l.addString(string(utf8.RuneError))
+				} else {
+					l.add(k, k+n, false)
+				}
+				l.w += rw
+				k += n
 			}
+			i = j
 		}
-		flush()
+		if words {
+			line(l.take(), false)
+		} else {
+			line("", false)
+		}
+		if end == len(text) {
+			return
+		}
+		p = end + 1
 	}
-	return lines, cut
+}
+
+// trimLines drops blank lines at either end.
+func trimLines(ls []wline) []wline {
+	sp := trimSpan(ls, span{0, len(ls)})
+	return ls[sp.lo:sp.hi]
+}
+
+// trimSpan narrows sp to leave out the blank lines of ls at either end.
+func trimSpan(ls []wline, sp span) span {
+	for sp.lo < sp.hi && ls[sp.lo].s == "" {
+		sp.lo++
+	}
+	for sp.hi > sp.lo && ls[sp.hi-1].s == "" {
+		sp.hi--
+	}
+	return sp
+}
+
+// lineBuf is the line wrapAppend is filling: text[start:end], or buf once
+// it holds what is not a substring of text.
+type lineBuf struct {
+	text       string
+	start, end int
+	buf        []byte
+	on         bool // the line holds text
+	built      bool // the line is buf
+	w          float64
+}
+
+// add puts text[ps:pe] at the end of the line, after a space if sep.
+func (l *lineBuf) add(ps, pe int, sep bool) {
+	switch {
+	case !l.on:
+		l.start, l.end, l.on = ps, pe, true
+	case !l.built && (sep && ps == l.end+1 || !sep && ps == l.end):
+		l.end = pe
+	default:
+		l.build()
+		if sep {
+			l.buf = append(l.buf, ' ')
+		}
+		l.buf = append(l.buf, l.text[ps:pe]...)
+	}
+}
+
+// addString puts s, which is not from text, at the end of the line.
+func (l *lineBuf) addString(s string) {
+	l.build()
+	l.buf = append(l.buf, s...)
+	l.on = true
+}
+
+// build makes buf the line.
+func (l *lineBuf) build() {
+	if !l.built {
+		l.buf = l.buf[:0]
+		if l.on {
+			l.buf = append(l.buf, l.text[l.start:l.end]...)
+		}
+		l.built = true
+	}
+}
+
+// take returns the line and empties it.
+func (l *lineBuf) take() string {
+	s := ""
+	switch {
+	case l.built:
+		s = string(l.buf)
+	case l.on:
+		s = l.text[l.start:l.end]
+	}
+	l.on, l.built, l.w = false, false, 0
+	return s
 }

@@ -16,6 +16,9 @@ type Tree struct {
 	Elems []Elem
 	// Pages is the number of pages; marked content names pages from 0.
 	Pages int
+	// kids is room for elements' Kids: Add takes them from one chunk
+	// rather than allocating for each element.
+	kids []Kid
 }
 
 // Elem is one structure element.
@@ -38,12 +41,87 @@ type Kid struct {
 // Add appends an element of role under parent, recording it as the
 // parent's next child, and returns its index.
 func (t *Tree) Add(role string, parent int) int {
-	n := len(t.Elems)
-	t.Elems = append(t.Elems, Elem{Role: role, Parent: parent})
-	if n > 0 {
-		t.Elems[parent].Kids = append(t.Elems[parent].Kids, Kid{Elem: n})
+	return t.AddN(role, parent, 1)
+}
+
+// AddN appends n elements of role under parent, recording them as the
+// parent's next children, and returns the first's index; the others
+// follow it. With n < 1 it adds nothing and returns the index the next
+// element will have.
+func (t *Tree) AddN(role string, parent, n int) int {
+	first := len(t.Elems)
+	if n < 1 {
+		return first
 	}
-	return n
+	t.Elems = slices.Grow(t.Elems, n)
+	for range n {
+		t.Elems = append(t.Elems, Elem{Role: role, Parent: parent})
+	}
+	kid := first
+	if first == 0 { // the root, which is no one's child
+		kid, n = 1, n-1
+	}
+	if n > 0 {
+		p := &t.Elems[parent]
+		p.Kids = t.room(p.Kids, n)
+		for i := range n {
+			p.Kids = append(p.Kids, Kid{Elem: kid + i})
+		}
+	}
+	return first
+}
+
+// AddContent records marked content MCID of page as element e's next
+// child.
+func (t *Tree) AddContent(e, page, mcid int) {
+	el := &t.Elems[e]
+	el.Kids = append(t.room(el.Kids, 1), Kid{Page: page, MCID: mcid})
+}
+
+// Grow makes room for n more elements, so that adding them copies no
+// elements.
+func (t *Tree) Grow(n int) {
+	if n > 0 {
+		t.Elems = slices.Grow(t.Elems, n)
+	}
+}
+
+// Reserve makes room for n more children of element e, so that adding
+// them copies none of its list.
+func (t *Tree) Reserve(e, n int) {
+	if n > 0 {
+		el := &t.Elems[e]
+		el.Kids = t.room(el.Kids, n)
+	}
+}
+
+// kidChunk is how many Kids the tree allocates at a time for its
+// elements' lists.
+const kidChunk = 128
+
+// room returns kids with room for n more, taken from the tree's chunk
+// when it is small. A list growing one at a time gets twice the room it
+// needs; one growing by more than one, just the room. Its capacity ends
+// where its room does, so that appending past it never writes over
+// another list.
+func (t *Tree) room(kids []Kid, n int) []Kid {
+	need := len(kids) + n
+	if need <= cap(kids) {
+		return kids
+	}
+	c := 2 * need
+	if n > 1 {
+		c = need // a known number
+	}
+	if c > kidChunk/8 {
+		return slices.Grow(kids, n)
+	}
+	if cap(t.kids)-len(t.kids) < c {
+		t.kids = make([]Kid, 0, kidChunk)
+	}
+	k := len(t.kids)
+	t.kids = t.kids[:k+c]
+	return append(t.kids[k:k:k+c], kids...)
 }
 
 // NewTree returns a tree holding only its Document root.
