@@ -160,7 +160,7 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 		m := f.M
 		fs.faces[st] = &face{Face: f, m: &metrics{Metrics: m, unitsPerEm: m.UnitsPerEm, ascent: m.Ascent, descent: m.Descent}}
 	}
-	fs.pages = ttf.NewCodePages(func(r rune) bool { return fs.faces[regular].m.has(r) || fs.faces[bold].m.has(r) })
+	fs.pages = ttf.NewCodePages(fs.faces[regular].M, fs.faces[bold].M)
 	if len(fs.pages.Runes) > 26 {
 		return nil, fmt.Errorf("pdf: %d code pages, more than subset tags can name", len(fs.pages.Runes))
 	}
