@@ -114,20 +114,22 @@ const cutLevel = zlib.BestSpeed
 //go:generate go test -run ^TestPage0Generated$ -generate
 
 //go:embed page0/0.z
-var page0Regular string
+var page0Regular []byte
 
 //go:embed page0/1.z
-var page0Bold string
+var page0Bold []byte
 
 //go:embed page0/0.cmap.z
-var page0RegularCMap string
+var page0RegularCMap []byte
 
 //go:embed page0/1.cmap.z
-var page0BoldCMap string
+var page0BoldCMap []byte
 
+// Page 0's embedded programs and CMaps are used in place, never copied:
+// nothing may change their bytes.
 var (
-	page0Z    = [numStyles]string{regular: page0Regular, bold: page0Bold}
-	page0CMap = [numStyles]string{regular: page0RegularCMap, bold: page0BoldCMap}
+	page0Z    = [numStyles][]byte{regular: page0Regular, bold: page0Bold}
+	page0CMap = [numStyles][]byte{regular: page0RegularCMap, bold: page0BoldCMap}
 )
 
 // prebuilt is what go generate records of page 0's program for a face:
@@ -180,7 +182,7 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 		usePrebuilt := g.sum != 0 && g.sum == f.Sum() && g.codes == codesSum(&fs.pages.Runes[0], f)
 		f.page0 = sync.OnceValues(func() (*ttf.Program, error) {
 			if usePrebuilt {
-				return f.Prebuilt(fs.pages, st, 0, []byte(page0Z[st]), g.size, g.name)
+				return f.Prebuilt(fs.pages, st, 0, page0Z[st], g.size, g.name)
 			}
 			return f.NewProgram(fs.pages, st, 0, func(rune) bool { return true }, zlib.BestCompression)
 		})
@@ -195,7 +197,7 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 			}
 			font := &pdfobj.Font{Codes: &prog.Codes, Program: prog.Z, Length1: prog.Size}
 			if usePrebuilt {
-				font.ToUnicode = []byte(page0CMap[st])
+				font.ToUnicode = page0CMap[st]
 			}
 			return &letterFont{name: prog.Name, def: def, z: pdfobj.Placeholder(prog.Name), pdf: font}, nil
 		})
