@@ -8,6 +8,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -226,4 +227,33 @@ func TestMargins(t *testing.T) {
 			assert.GreaterOrEqual(t, run.y, 30/ptToMM-0.5)
 		}
 	}
+}
+
+// TestIsLangTag: isLangTag accepts exactly what its pattern matches, on
+// tags and every string one edit away from them.
+func TestIsLangTag(t *testing.T) {
+	re := regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
+	alphabet := []string{"-", "a", "Z", "0", "9", " ", "_", "é", "\x00", "(", "@", "[", "`", "{", "/", ":"}
+	n := 0
+	for _, seed := range []string{"en-GB", "cy", "gsw", "zh-Hant-TW", "en-a1b2c3d4", "sgn-BE-FR", "x-abc", "en-GB) /Evil (x", ""} {
+		near := []string{seed}
+		for i := 0; i <= len(seed); i++ {
+			if i < len(seed) {
+				near = append(near, seed[:i]+seed[i+1:])
+			}
+			for _, c := range alphabet {
+				near = append(near, seed[:i]+c+seed[i:])
+				if i < len(seed) {
+					near = append(near, seed[:i]+c+seed[i+1:])
+				}
+			}
+		}
+		for _, s := range near {
+			if re.MatchString(s) {
+				n++
+			}
+			assert.Equal(t, re.MatchString(s), isLangTag(s), "%q", s)
+		}
+	}
+	assert.Greater(t, n, 100)
 }

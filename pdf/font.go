@@ -105,20 +105,32 @@ func (f *face) program(cp *ttf.CodePages, st style, page int, used map[rune]stru
 const cutLevel = zlib.BestSpeed
 
 // Page 0's programs are cut and compressed by go generate, since doing it
-// was most of a fresh process's time before its first letter. They are
-// used when the font file and page 0's characters are those they were made
-// from (see prebuilt); otherwise they are cut as the process starts.
-// TestPage0Generated fails when they are not what cutting makes.
+// was most of a fresh process's time before its first letter, and so are
+// their ToUnicode CMaps. They are used when the font file and page 0's
+// characters are those they were made from (see prebuilt); otherwise they
+// are made as the process starts. TestPage0Generated fails when they are
+// not what cutting makes.
 //
 //go:generate go test -run ^TestPage0Generated$ -generate
 
 //go:embed page0/0.z
-var page0Regular string
+var page0Regular []byte
 
 //go:embed page0/1.z
-var page0Bold string
+var page0Bold []byte
 
-var page0Z = [numStyles]string{regular: page0Regular, bold: page0Bold}
+//go:embed page0/0.cmap.z
+var page0RegularCMap []byte
+
+//go:embed page0/1.cmap.z
+var page0BoldCMap []byte
+
+// Page 0's embedded programs and CMaps are used in place, never copied:
+// nothing may change their bytes.
+var (
+	page0Z    = [numStyles][]byte{regular: page0Regular, bold: page0Bold}
+	page0CMap = [numStyles][]byte{regular: page0RegularCMap, bold: page0BoldCMap}
+)
 
 // prebuilt is what go generate records of page 0's program for a face:
 // the Sum of the font file and codesSum of the page it was cut from, and
@@ -160,15 +172,17 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 		m := f.M
 		fs.faces[st] = &face{Face: f, m: &metrics{Metrics: m, unitsPerEm: m.UnitsPerEm, ascent: m.Ascent, descent: m.Descent}}
 	}
-	fs.pages = ttf.NewCodePages(func(r rune) bool { return fs.faces[regular].m.has(r) || fs.faces[bold].m.has(r) })
+	fs.pages = ttf.NewCodePages(fs.faces[regular].M, fs.faces[bold].M)
 	if len(fs.pages.Runes) > 26 {
 		return nil, fmt.Errorf("pdf: %d code pages, more than subset tags can name", len(fs.pages.Runes))
 	}
 	for st, f := range fs.faces {
 		f.SetWidths(fs.pages)
+		g := page0Gen[st]
+		usePrebuilt := g.sum != 0 && g.sum == f.Sum() && g.codes == codesSum(&fs.pages.Runes[0], f)
 		f.page0 = sync.OnceValues(func() (*ttf.Program, error) {
-			if g := page0Gen[st]; g.sum != 0 && g.sum == f.Sum() && g.codes == codesSum(&fs.pages.Runes[0], f) {
-				return f.Prebuilt(fs.pages, st, 0, []byte(page0Z[st]), g.size, g.name)
+			if usePrebuilt {
+				return f.Prebuilt(fs.pages, st, 0, page0Z[st], g.size, g.name)
 			}
 			return f.NewProgram(fs.pages, st, 0, func(rune) bool { return true }, zlib.BestCompression)
 		})
@@ -181,8 +195,11 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 			if err != nil {
 				return nil, err
 			}
-			return &letterFont{name: prog.Name, def: def, z: pdfobj.Placeholder(prog.Name),
-				pdf: &pdfobj.Font{Codes: &prog.Codes, Program: prog.Z, Length1: prog.Size}}, nil
+			font := &pdfobj.Font{Codes: &prog.Codes, Program: prog.Z, Length1: prog.Size}
+			if usePrebuilt {
+				font.ToUnicode = page0CMap[st]
+			}
+			return &letterFont{name: prog.Name, def: def, z: pdfobj.Placeholder(prog.Name), pdf: font}, nil
 		})
 		// Cut page 0 now, so that a problem shows at NewRenderer.
 		if _, err := f.font0(); err != nil {

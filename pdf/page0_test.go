@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
 )
 
 var generate = flag.Bool("generate", false, "rewrite page 0's prebuilt font programs (run by go generate)")
@@ -28,8 +30,11 @@ func TestPage0Generated(t *testing.T) {
 	for st, f := range fs.faces {
 		want, err := f.NewProgram(fs.pages, st, 0, func(rune) bool { return true }, zlib.BestCompression)
 		require.NoError(t, err)
+		cmap, err := pdfobj.ToUnicode(&want.Codes)
+		require.NoError(t, err)
 		if *generate {
 			require.NoError(t, os.WriteFile(filepath.Join("page0", fmt.Sprintf("%d.z", st)), want.Z, 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join("page0", fmt.Sprintf("%d.cmap.z", st)), cmap, 0o644))
 			fmt.Fprintf(&src, "\t{sum: %#x, codes: %#x, size: %d, name: %q},\n",
 				f.Sum(), codesSum(&fs.pages.Runes[0], f), want.Size, want.Name)
 			continue
@@ -40,6 +45,9 @@ func TestPage0Generated(t *testing.T) {
 		got, err := f.page0()
 		require.NoError(t, err)
 		assert.Equal(t, want, got, "style %d: the prebuilt program is not what cutting makes: run go generate ./pdf", st)
+		font, err := f.font0()
+		require.NoError(t, err)
+		assert.Equal(t, cmap, font.pdf.ToUnicode, "style %d: the prebuilt CMap is not what Finish makes: run go generate ./pdf", st)
 	}
 	if *generate {
 		src.WriteString("}\n")

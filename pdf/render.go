@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -329,7 +328,29 @@ func metaText(s string) string {
 	}, s))
 }
 
-var langTag = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
+// isLangTag reports whether s has the shape of a language tag, which PDF
+// writes as given: a language of two or three letters, then any number of
+// subtags of one to eight letters or digits, each after a hyphen
+// (^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$).
+func isLangTag(s string) bool {
+	part, n := 0, 0 // the part, and its length so far
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '-' {
+			if part == 0 && (n < 2 || n > 3) || n < 1 || n > 8 {
+				return false
+			}
+			part, n = part+1, 0
+			continue
+		}
+		c := s[i]
+		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		if !letter && (part == 0 || c < '0' || c > '9') {
+			return false
+		}
+		n++
+	}
+	return true
+}
 
 // draw makes the PDF of the parts with fpdf, its document information
 // from meta. It empties the layouts as it goes.
@@ -362,7 +383,7 @@ func (r *Renderer) draw(parts []part, meta *referral.Meta, c *cleaner) ([]byte, 
 	p.SetCreator(creator, true)
 	p.SetProducer("refletter/pdf with go-pdf/fpdf", true)
 	lang := meta.Language
-	if !langTag.MatchString(lang) {
+	if !isLangTag(lang) {
 		lang = "en-GB"
 	}
 	p.SetLang(lang)

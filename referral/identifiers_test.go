@@ -1,9 +1,11 @@
 package referral
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestNHSNumber(t *testing.T) {
@@ -67,6 +69,67 @@ func TestIdentifiers(t *testing.T) {
 		}
 	}
 	assert.Equal(t, "LS1 4AB", NormalizePostcode(" ls1  4ab"))
+}
+
+// TestIdentifierPatterns: the checks accept exactly what their regular
+// expressions match, on good values and every value one edit away from
+// them (a character changed, inserted or removed).
+func TestIdentifierPatterns(t *testing.T) {
+	tests := []struct {
+		name    string
+		pattern string
+		check   func(string) bool
+		norm    func(string) string // what the check matches, if not s
+		seeds   []string
+	}{
+		{"GMC", gmcPattern, ValidGMCNumber, nil, []string{"1234567"}},
+		{"NMC", nmcPattern, ValidNMCPin, nil, []string{"12A3456B"}},
+		{"HCPC", hcpcPattern, ValidHCPCNumber, nil, []string{"PA1234", "PA12345", "PA123456"}},
+		{"ODS", odsPracticePattern, ValidPracticeODSCode, nil, []string{"A81001"}},
+		{"postcode", `^(GIR 0AA|[A-PR-UWYZ](\d[\dA-HJKSTUW]?|[A-HK-Y]\d[\dABEHMNPRVWXY]?) \d[ABD-HJLNP-UW-Z]{2})$`,
+			ValidPostcode, NormalizePostcode,
+			[]string{"GIR 0AA", "M1 1AA", "M60 1NW", "CR2 6XH", "DN55 1PT", "W1A 1HQ", "EC1A 1BB", "B33 8TH"}},
+		{"phone", `^0\d{9,10}$`, ValidUKPhone, phoneDigits,
+			[]string{"0113496000", "01134960000", "+44 113 496 0000", "+44 (0)7700 900123"}},
+	}
+	// Every letter, digit and mark the patterns name, and some they do not.
+	alphabet := []string{" ", "-", "(", ")", "+", "a", "z", "٣", "Ａ", "\x00", "\t"}
+	for c := '0'; c <= '9'; c++ {
+		alphabet = append(alphabet, string(c))
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		alphabet = append(alphabet, string(c))
+	}
+	for _, tt := range tests {
+		re := regexp.MustCompile(tt.pattern)
+		n := 0
+		for _, seed := range tt.seeds {
+			require.True(t, tt.check(seed), "%s: seed %q", tt.name, seed)
+			var near []string
+			for i := 0; i <= len(seed); i++ {
+				if i < len(seed) {
+					near = append(near, seed[:i]+seed[i+1:])
+				}
+				for _, c := range alphabet {
+					near = append(near, seed[:i]+c+seed[i:])
+					if i < len(seed) {
+						near = append(near, seed[:i]+c+seed[i+1:])
+					}
+				}
+			}
+			for _, s := range append(near, seed) {
+				m := s
+				if tt.norm != nil {
+					m = tt.norm(s)
+				}
+				if re.MatchString(m) {
+					n++
+				}
+				assert.Equal(t, re.MatchString(m), tt.check(s), "%s: %q", tt.name, s)
+			}
+		}
+		assert.Greater(t, n, 10, "%s: the edits reach other good values", tt.name)
+	}
 }
 
 func TestParsePriority(t *testing.T) {

@@ -35,13 +35,13 @@ var stringRules = []stringRule{
 	{tag: RulePostcode, valid: ValidPostcode, message: "is not a valid UK postcode",
 		pattern: postcodeInputPattern},
 	{tag: RuleGMC, valid: ValidGMCNumber, message: "must be a 7-digit GMC number",
-		pattern: gmcPattern.String()},
+		pattern: gmcPattern},
 	{tag: RuleNMCPin, valid: ValidNMCPin, message: "must be an NMC PIN: two digits, a letter, four digits and a letter",
-		pattern: nmcPattern.String()},
+		pattern: nmcPattern},
 	{tag: RuleHCPC, valid: ValidHCPCNumber, message: "must be an HCPC registration number: two letters and 4 to 6 digits",
-		pattern: hcpcPattern.String()},
+		pattern: hcpcPattern},
 	{tag: RuleODSPractice, valid: ValidPracticeODSCode, message: "must be a GP practice ODS code: a letter and five digits",
-		pattern: odsPracticePattern.String()},
+		pattern: odsPracticePattern},
 	{tag: RuleEmail, message: "is not a valid email address",
 		pattern: `^[^@ ]+@[^@ ]+\.[^@ ]+$`, format: "email",
 		beyond: "the full syntax of an email address"},
@@ -113,13 +113,13 @@ func hasControl(s string) bool {
 }
 
 // postcodeInputPattern accepts what ValidPostcode accepts: a postcode in
-// any case, with white space anywhere. It is postcodePattern with the
-// space left out, lower case added, and white space allowed around every
-// character.
+// any case, with white space anywhere. It is the form ValidPostcode checks
+// with the space left out, lower case added, and white space allowed
+// around every character.
 var postcodeInputPattern = func() string {
 	const ws = "[\t\n \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*"
 	class := func(c string) string { // c is a class body of upper-case letters and digits
-		return "[" + c + strings.ToLower(strings.NewReplacer("0-9", "").Replace(c)) + "]" + ws
+		return "[" + c + strings.ToLower(strings.ReplaceAll(c, "0-9", "")) + "]" + ws
 	}
 	L, D := class, class("0-9")
 	inward := D + "(?:" + L("ABD-HJLNP-UW-Z") + "){2}"

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/refletter/refletter/referral"
@@ -27,17 +28,80 @@ func (c *checker) err(op string) error {
 	return &RequestError{Operation: op, Fields: c.errs}
 }
 
-var (
-	reUBRN      = regexp.MustCompile(`^[0-9]{12}$`)
-	reSDSUser   = regexp.MustCompile(`^[0-9]{12}$`)
-	reServiceID = regexp.MustCompile(`^[0-9]{1,12}$`)
-	reSCTID     = regexp.MustCompile(`^[0-9]{1,18}$`)
-	reCode      = regexp.MustCompile(`^[A-Za-z0-9_.\-]{1,100}$`)
-	reODS       = regexp.MustCompile(`^[A-Z0-9]{3,9}$`)
-	reETag      = regexp.MustCompile(`^W/"[0-9]+"$`)
-	reBinary    = regexp.MustCompile(`^Binary/[A-Za-z0-9.\-]{1,64}$`)
-	rePostcode  = regexp.MustCompile(`^(GIR 0AA|[A-PR-UWYZ]([0-9][0-9A-HJKSTUW]?|[A-HK-Y][0-9][0-9ABEHMNPRVWXY]?) [0-9][ABD-HJLNP-UW-Z]{2})$`)
-)
+// The identifiers eRS takes, checked by shape. They are plain functions:
+// the regular expressions they replace, with their bounded repeats, took
+// most of a millisecond to compile as every process using the package
+// started. TestIdentifierShapes holds those expressions and checks that
+// each function accepts exactly what its expression matches.
+
+// isUBRN: 12 digits.
+func isUBRN(s string) bool { return span(s, 12, 12, isDigit) }
+
+// isSDSUser: an SDS user ID, 12 digits.
+func isSDSUser(s string) bool { return span(s, 12, 12, isDigit) }
+
+// isServiceID: 1 to 12 digits.
+func isServiceID(s string) bool { return span(s, 1, 12, isDigit) }
+
+// isSCTID: a SNOMED CT identifier, 1 to 18 digits.
+func isSCTID(s string) bool { return span(s, 1, 18, isDigit) }
+
+// isCode: 1 to 100 letters, digits, underscores, dots and hyphens.
+func isCode(s string) bool {
+	return span(s, 1, 100, func(c byte) bool { return isAlnum(c) || c == '_' || c == '.' || c == '-' })
+}
+
+// isODS: an ODS code, 3 to 9 capital letters and digits.
+func isODS(s string) bool {
+	return span(s, 3, 9, func(c byte) bool { return isUpper(c) || isDigit(c) })
+}
+
+// isETag: a weak ETag of a version number, W/"3".
+func isETag(s string) bool {
+	v, ok := strings.CutPrefix(s, `W/"`)
+	v, ok2 := strings.CutSuffix(v, `"`)
+	return ok && ok2 && span(v, 1, len(v), isDigit)
+}
+
+// isBinaryRef: Binary/ and 1 to 64 letters, digits, dots and hyphens.
+func isBinaryRef(s string) bool {
+	v, ok := strings.CutPrefix(s, "Binary/")
+	return ok && span(v, 1, 64, func(c byte) bool { return isAlnum(c) || c == '.' || c == '-' })
+}
+
+// isCodeSystemID: a capital letter, then up to 63 capital letters, digits
+// and hyphens.
+func isCodeSystemID(s string) bool {
+	return s != "" && isUpper(s[0]) && span(s[1:], 0, 63, func(c byte) bool { return isUpper(c) || isDigit(c) || c == '-' })
+}
+
+// isUpperCode: a capital letter, then up to 63 capital letters, digits and
+// underscores.
+func isUpperCode(s string) bool {
+	return s != "" && isUpper(s[0]) && span(s[1:], 0, 63, func(c byte) bool { return isUpper(c) || isDigit(c) || c == '_' })
+}
+
+// span reports whether s is min to max bytes, each one ok accepts.
+func span(s string, min, max int, ok func(byte) bool) bool {
+	if len(s) < min || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
+func isAlnum(c byte) bool { return isDigit(c) || isUpper(c) || 'a' <= c && c <= 'z' }
+
+// rePostcode is a postcode of the BS 7666 form, compiled on first use.
+var rePostcode = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(GIR 0AA|[A-PR-UWYZ]([0-9][0-9A-HJKSTUW]?|[A-HK-Y][0-9][0-9ABEHMNPRVWXY]?) [0-9][ABD-HJLNP-UW-Z]{2})$`)
+})
 
 // normalisePostcode upper-cases p and puts one space before the inward part
 // (the last three characters).
@@ -68,7 +132,7 @@ func (c *checker) checkCoding(path string, k *referral.Coding) {
 	if strings.TrimSpace(k.System) == "" || hasControl(k.System) || len(k.System) > 300 {
 		c.fail(path+".system", "required", "a code system URL is required (from the code system read with A004)")
 	}
-	if !reCode.MatchString(k.Code) {
+	if !isCode(k.Code) {
 		c.fail(path+".code", "code", "a code of 1 to 100 letters, digits, '_', '.' or '-' is required")
 	}
 }

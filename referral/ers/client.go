@@ -120,7 +120,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	if cfg.Tokens == nil {
 		return nil, bad("Tokens", "a token source is required")
 	}
-	if !reODS.MatchString(cfg.ODSCode) {
+	if !isODS(cfg.ODSCode) {
 		return nil, bad("ODSCode", "an ODS code is 3 to 9 capital letters and digits")
 	}
 	if cfg.BusinessFunction != ReferringClinician && cfg.BusinessFunction != ReferringClinicianAdmin {
@@ -276,7 +276,7 @@ func outcomeCodes(b []byte) []string {
 	var codes []string
 	for _, is := range oo.Issue {
 		for _, k := range is.Details.Coding {
-			if reUpperCode.MatchString(k.Code) {
+			if isUpperCode(k.Code) {
 				codes = append(codes, k.Code)
 			}
 		}
@@ -341,10 +341,10 @@ func (cl *Client) CreateReferral(ctx context.Context, req *CreateRequest) (Creat
 // referral is to keep: A012 replaces the whole set.
 func (cl *Client) AttachLetters(ctx context.Context, ubrn, etag string, req *LetterRequest) (string, error) {
 	var ch checker
-	if !reUBRN.MatchString(ubrn) {
+	if !isUBRN(ubrn) {
 		ch.fail("ubrn", "ubrn", "a UBRN is 12 digits")
 	}
-	if !reETag.MatchString(etag) {
+	if !isETag(etag) {
 		ch.fail("etag", "etag", `must be the referral's version as eRS gave it, such as W/"1"`)
 	}
 	if req == nil {
@@ -363,7 +363,7 @@ func (cl *Client) AttachLetters(ctx context.Context, ubrn, etag string, req *Let
 	if err != nil {
 		return "", err
 	}
-	if e := a.header.Get("ETag"); reETag.MatchString(e) {
+	if e := a.header.Get("ETag"); isETag(e) {
 		return e, nil
 	}
 	return "", nil
@@ -374,7 +374,7 @@ const opCodeSystem = "A004 read code system"
 // CodeSystem reads an eRS code system (A004), such as CodeSystemSpecialty
 // or CodeSystemClinicType, so that codes are looked up, not hard-coded.
 func (cl *Client) CodeSystem(ctx context.Context, id string) (*CodeSystem, error) {
-	if !reCodeSystemID.MatchString(id) {
+	if !isCodeSystemID(id) {
 		var ch checker
 		ch.fail("id", "codesystem", "a code system id is capital letters, digits and '-', such as SPECIALTY")
 		return nil, ch.err(opCodeSystem)

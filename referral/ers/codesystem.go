@@ -3,7 +3,6 @@ package ers
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -17,8 +16,6 @@ const (
 	CodeSystemSpecialty  = "SPECIALTY"
 	CodeSystemClinicType = "CLINIC-TYPE"
 )
-
-var reCodeSystemID = regexp.MustCompile(`^[A-Z][A-Z0-9-]{0,63}$`)
 
 // CodeSystem is an eRS code system read with A004: the specialty and clinic
 // type codes a search and a shortlist use are looked up here, never

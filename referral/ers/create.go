@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"regexp"
 	"time"
 
 	"github.com/refletter/refletter/referral"
@@ -23,8 +22,6 @@ type LetterIntention string
 // after the referral is created (A020 upload, then A012), the flow of this
 // package.
 const LetterLater LetterIntention = "NEED_TO_ADD_LATER"
-
-var reUpperCode = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
 
 // CreateParams are the inputs of an A011 create referral: the patient, a
 // shortlist of services with the criteria they were found by, and when the
@@ -104,7 +101,7 @@ const opCreate = "A011 create referral"
 func NewCreateRequest(r CreateParams, now time.Time) (*CreateRequest, error) {
 	var ch checker
 	nhs := ch.checkNHSNumber("nhsNumber", r.NHSNumber)
-	if r.ReferringClinician != "" && !reSDSUser.MatchString(r.ReferringClinician) {
+	if r.ReferringClinician != "" && !isSDSUser(r.ReferringClinician) {
 		ch.fail("referringClinician", "sdsuserid", "an SDS user id is 12 digits")
 	}
 	crit := r.Criteria.check(&ch, "criteria")
@@ -117,7 +114,7 @@ func NewCreateRequest(r CreateParams, now time.Time) (*CreateRequest, error) {
 	seen := make(map[string]bool, len(r.Services))
 	for i, id := range r.Services {
 		switch {
-		case !reServiceID.MatchString(id):
+		case !isServiceID(id):
 			ch.fail(index("services", i), "serviceid", "an eRS service id is up to 12 digits")
 		case seen[id]:
 			ch.fail(index("services", i), "unique", "the service is already on the shortlist")
@@ -128,7 +125,7 @@ func NewCreateRequest(r CreateParams, now time.Time) (*CreateRequest, error) {
 	if intent == "" {
 		intent = LetterLater
 	}
-	if !reUpperCode.MatchString(string(intent)) {
+	if !isUpperCode(string(intent)) {
 		ch.fail("letterIntention", "code", "must be an eRS letter intention code such as NEED_TO_ADD_LATER")
 	}
 	if r.ReminderDays < 0 || r.ReminderDays > math.MaxInt32 {
@@ -200,10 +197,10 @@ func parseCreated(b []byte, etag string) (Created, error) {
 	if rr.ResourceType != "ReferralRequest" {
 		return Created{}, fmt.Errorf("%w: answer is not a ReferralRequest", ErrBadResponse)
 	}
-	if !reUBRN.MatchString(rr.ID) {
+	if !isUBRN(rr.ID) {
 		return Created{}, fmt.Errorf("%w: referral id is not a 12-digit UBRN", ErrBadResponse)
 	}
-	if !reETag.MatchString(etag) {
+	if !isETag(etag) {
 		// The referral exists: keep its UBRN so it is not lost.
 		return Created{UBRN: rr.ID}, fmt.Errorf("%w: no ETag version on the created referral", ErrBadResponse)
 	}

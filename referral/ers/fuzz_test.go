@@ -60,7 +60,7 @@ func FuzzParseCreated(f *testing.F) {
 	seedFiles(f, "createReferral/responses/ReferralRequest.json")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := parseCreated(b, `W/"1"`)
-		if err == nil && !reUBRN.MatchString(c.UBRN) {
+		if err == nil && !isUBRN(c.UBRN) {
 			t.Fatal("UBRN not 12 digits")
 		}
 	})
@@ -71,7 +71,7 @@ func FuzzOutcomeCodes(f *testing.F) {
 	f.Add([]byte(`{"resourceType":"OperationOutcome","issue":[{"details":{"coding":[{"code":"9912003888"}]}}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, c := range outcomeCodes(b) {
-			if !reUpperCode.MatchString(c) {
+			if !isUpperCode(c) {
 				t.Fatalf("code %q is not a plain code", c)
 			}
 		}
@@ -83,7 +83,7 @@ func FuzzBinaryLocation(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, loc string) {
-		if b, ok := binaryLocation(loc); ok && !reBinary.MatchString(b) {
+		if b, ok := binaryLocation(loc); ok && !isBinaryRef(b) {
 			t.Fatalf("location %q is not Binary/<id>", b)
 		}
 	})

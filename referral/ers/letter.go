@@ -44,7 +44,7 @@ func NewLetterRequest(docs ...Document) (*LetterRequest, error) {
 	for i, d := range docs {
 		p := index("documents", i)
 		switch {
-		case !reBinary.MatchString(d.Location):
+		case !isBinaryRef(d.Location):
 			ch.fail(p+".location", "binary", "must be the Binary/<id> location an upload returned")
 		case seen[d.Location]:
 			ch.fail(p+".location", "unique", "the same file is attached twice")

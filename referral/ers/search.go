@@ -141,7 +141,7 @@ const opSearch = "A010 search services"
 func NewSearchRequest(s SearchParams) (*SearchRequest, error) {
 	var ch checker
 	nhs := ch.checkNHSNumber("nhsNumber", s.NHSNumber)
-	if s.ReferringClinician != "" && !reSDSUser.MatchString(s.ReferringClinician) {
+	if s.ReferringClinician != "" && !isSDSUser(s.ReferringClinician) {
 		ch.fail("referringClinician", "sdsuserid", "an SDS user id is 12 digits")
 	}
 	rt := s.RequestType
@@ -155,11 +155,11 @@ func NewSearchRequest(s SearchParams) (*SearchRequest, error) {
 	if sort == "" {
 		sort = SortByDistance
 	}
-	if !reCode.MatchString(string(sort)) {
+	if !isCode(string(sort)) {
 		ch.fail("sortBy", "code", "must be an eRS sort code such as DISTANCE or IWT")
 	}
 	crit := s.Criteria.check(&ch, "criteria")
-	if o := s.CommissioningRuleOrganisation; o != "" && !reODS.MatchString(o) {
+	if o := s.CommissioningRuleOrganisation; o != "" && !isODS(o) {
 		ch.fail("commissioningRuleOrganisation", "ods", "an ODS code is 3 to 9 capital letters and digits")
 	}
 	if err := ch.err(opSearch); err != nil {
@@ -190,7 +190,7 @@ func (c Criteria) check(ch *checker, path string) Criteria {
 	}
 	ch.checkCoding(path+".specialty", c.Specialty)
 	ch.checkCoding(path+".clinicType", c.ClinicType)
-	if c.NamedClinician != "" && !reSDSUser.MatchString(c.NamedClinician) {
+	if c.NamedClinician != "" && !isSDSUser(c.NamedClinician) {
 		ch.fail(path+".namedClinician", "sdsuserid", "an SDS user id is 12 digits")
 	}
 	if c.ClinicalTerm != nil {
@@ -201,14 +201,14 @@ func (c Criteria) check(ch *checker, path string) Criteria {
 		if t.System != SNOMEDCT {
 			ch.fail(path+".clinicalTerm.system", "snomed", "a clinical term must be a SNOMED CT concept")
 		}
-		if !reSCTID.MatchString(t.Code) {
+		if !isSCTID(t.Code) {
 			ch.fail(path+".clinicalTerm.code", "sctid", "a SNOMED CT concept id is up to 18 digits")
 		}
 		c.ClinicalTerm = &t
 	}
 	if c.Postcode != "" {
 		c.Postcode = normalisePostcode(c.Postcode)
-		if !rePostcode.MatchString(c.Postcode) {
+		if !rePostcode().MatchString(c.Postcode) {
 			ch.fail(path+".postcode", "postcode", "not a valid UK postcode")
 		}
 	}
@@ -219,7 +219,7 @@ func (c Criteria) check(ch *checker, path string) Criteria {
 	}
 	limit("waitTimeLimit", c.WaitTimeLimit)
 	limit("distanceLimit", c.DistanceLimit)
-	if c.Organisation != "" && !reODS.MatchString(c.Organisation) {
+	if c.Organisation != "" && !isODS(c.Organisation) {
 		ch.fail(path+".organisation", "ods", "an ODS code is 3 to 9 capital letters and digits")
 	}
 	return c
@@ -327,7 +327,7 @@ func parseServices(b []byte) ([]Service, error) {
 				switch code := firstCode(v.ValueCodeableConcept); {
 				case v.ValueUnsignedInt != nil:
 					s.WaitTime = &WaitTime{Days: int(*v.ValueUnsignedInt)}
-				case reUpperCode.MatchString(code):
+				case isUpperCode(code):
 					s.WaitTime = &WaitTime{Code: code}
 				}
 			}

@@ -94,7 +94,7 @@ func checkFile(f File) error {
 	if !slices.Contains(exts, ext) {
 		return fmt.Errorf("%w: the extension does not match %s", ErrContentType, mt)
 	}
-	if !reUBRN.MatchString(f.ReferralID) {
+	if !isUBRN(f.ReferralID) {
 		return fmt.Errorf("%w: %s: referralId: a UBRN is 12 digits", ErrInvalidRequest, opUpload)
 	}
 	return nil
@@ -126,7 +126,7 @@ func (cl *Client) UploadFile(ctx context.Context, f File) (string, error) {
 // binaryLocation returns "Binary/<id>" from a Location that is either that
 // or an absolute URL whose path ends in it.
 func binaryLocation(loc string) (string, bool) {
-	if reBinary.MatchString(loc) {
+	if isBinaryRef(loc) {
 		return loc, true
 	}
 	u, err := url.Parse(loc)
@@ -138,5 +138,5 @@ func binaryLocation(loc string) (string, bool) {
 		return "", false
 	}
 	b := u.Path[i+1:]
-	return b, reBinary.MatchString(b)
+	return b, isBinaryRef(b)
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Report says how a draft was made: where each part came from, what the
@@ -61,12 +62,14 @@ func plainID(id string) bool {
 			return false
 		}
 	}
-	return !nhsLike.MatchString(id) && !dateLike.MatchString(id)
+	return !nhsLike().MatchString(id) && !dateLike().MatchString(id)
 }
 
+// nhsLike and dateLike are compiled on first use, not as every process
+// using the package starts.
 var (
-	nhsLike  = regexp.MustCompile(`(^|\D)\d{10}(\D|$)`)
-	dateLike = regexp.MustCompile(`\d{2}[-.]\d{1,2}[-.]\d{2}`)
+	nhsLike  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(^|\D)\d{10}(\D|$)`) })
+	dateLike = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\d{2}[-.]\d{1,2}[-.]\d{2}`) })
 )
 
 // Source is one part of the draft, by its JSON path (such as

@@ -18,6 +18,10 @@ type Font struct {
 	// once per process is so never copied through fpdf.
 	Program []byte
 	Length1 int
+	// ToUnicode, when set, is the compressed ToUnicode CMap of Codes,
+	// made beforehand with the function ToUnicode (page 0's, by go
+	// generate); otherwise Finish makes it once.
+	ToUnicode []byte
 
 	once sync.Once
 	cmap []byte // the compressed ToUnicode CMap
@@ -34,8 +38,17 @@ const placeholderPrefix = "%refletter font program "
 
 // toUnicode returns the font's ToUnicode CMap, compressed.
 func (f *Font) toUnicode() ([]byte, error) {
-	f.once.Do(func() { f.cmap, f.err = Compress(nil, toUnicode(f.Codes), pageLevel) })
+	if f.ToUnicode != nil {
+		return f.ToUnicode, nil
+	}
+	f.once.Do(func() { f.cmap, f.err = ToUnicode(f.Codes) })
 	return f.cmap, f.err
+}
+
+// ToUnicode returns the compressed ToUnicode CMap Finish writes for a font
+// whose codes are codes.
+func ToUnicode(codes *[256]rune) ([]byte, error) {
+	return Compress(nil, toUnicode(codes), pageLevel)
 }
 
 // programObject returns the body of the font program object for font f

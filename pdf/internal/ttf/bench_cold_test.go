@@ -27,14 +27,13 @@ func BenchmarkSetup(b *testing.B) {
 			}
 		}
 	})
-	has := func(r rune) bool { return faces[0].M.Has(r) || faces[1].M.Has(r) }
 	b.Run("codepages", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			NewCodePages(has)
+			NewCodePages(faces[0].M, faces[1].M)
 		}
 	})
-	cp := NewCodePages(has)
+	cp := NewCodePages(faces[0].M, faces[1].M)
 	b.Run("page0", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

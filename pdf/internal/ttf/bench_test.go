@@ -14,7 +14,7 @@ import (
 func BenchmarkCut(b *testing.B) {
 	f, err := NewFace(liberationsansregular.TTF, "LiberationSans", nil)
 	require.NoError(b, err)
-	cp := NewCodePages(f.M.Has)
+	cp := NewCodePages(f.M)
 	f.SetWidths(cp)
 	keep := map[rune]bool{}
 	page := -1

@@ -3,7 +3,9 @@ package ttf
 import (
 	"encoding/json"
 	"math"
+	"math/bits"
 	"slices"
+	"strconv"
 )
 
 // Text is drawn with simple TrueType fonts: one byte a character, through
@@ -31,8 +33,8 @@ type CodePages struct {
 	Runes [][256]rune // by page: the rune of each code, 0 when none
 }
 
-// NewCodePages spreads the runes has accepts over pages.
-func NewCodePages(has func(rune) bool) *CodePages {
+// NewCodePages spreads the runes any of faces has over pages.
+func NewCodePages(faces ...*Metrics) *CodePages {
 	cp := &CodePages{at: make([]uint16, 0x10000), Runes: make([][256]rune, 1)}
 	for r := rune(0x20); r <= 0x7e; r++ {
 		cp.Runes[0][r] = r
@@ -40,7 +42,7 @@ func NewCodePages(has func(rune) bool) *CodePages {
 	}
 	page, code := 0, 127
 	place := func(r rune) {
-		if !has(r) || cp.at[r] != 0 {
+		if cp.at[r] != 0 {
 			return
 		}
 		if code > 255 {
@@ -51,14 +53,39 @@ func NewCodePages(has func(rune) bool) *CodePages {
 		cp.at[r] = uint16(page<<8 | code)
 		code++
 	}
+	has := func(r rune) bool {
+		for _, m := range faces {
+			if m.Has(r) {
+				return true
+			}
+		}
+		return false
+	}
 	for r := rune(0xa0); r <= 0xff; r++ {
-		place(r)
+		if has(r) {
+			place(r)
+		}
 	}
 	for _, r := range commonSymbols {
-		place(r)
+		if has(r) {
+			place(r)
+		}
 	}
-	for r := rune(0x100); r < 0x10000; r++ {
-		place(r)
+	// The rest in increasing order: the faces' runes from U+0100 as a set,
+	// read a word at a time.
+	var rest [0x10000 / 64]uint64
+	for _, m := range faces {
+		for _, r := range m.runes {
+			if r >= 0x100 && r < 0x10000 {
+				rest[r/64] |= 1 << (r % 64)
+			}
+		}
+	}
+	for i, w := range rest {
+		for w != 0 {
+			place(rune(i*64 + bits.TrailingZeros64(w)))
+			w &= w - 1
+		}
 	}
 	return cp
 }
@@ -110,10 +137,58 @@ const flagSymbolic = 4
 // Definition returns fpdf's definition of face f's font for a code page,
 // whose program is prog. fpdf writes it with /Encoding /WinAnsiEncoding,
 // which pdfobj.Finish removes: a symbolic TrueType font has no encoding.
+// It is the JSON encoding/json makes of it, written directly: the first
+// use of encoding/json's encoder for a type was a tenth of a millisecond
+// of a fresh process.
 func (f *Face) Definition(page int, prog *Program) ([]byte, error) {
+	d := f.definition(page, prog)
+	if !plain(d.Name) || !plain(d.File) {
+		return json.Marshal(d)
+	}
+	b := make([]byte, 0, 1536)
+	b = append(b, `{"Tp":"`...)
+	b = append(b, d.Tp...)
+	b = append(b, `","Name":"`...)
+	b = append(b, d.Name...)
+	b = append(b, `","Desc":{"Ascent":`...)
+	b = strconv.AppendInt(b, int64(d.Desc.Ascent), 10)
+	b = append(b, `,"Descent":`...)
+	b = strconv.AppendInt(b, int64(d.Desc.Descent), 10)
+	b = append(b, `,"CapHeight":`...)
+	b = strconv.AppendInt(b, int64(d.Desc.CapHeight), 10)
+	b = append(b, `,"Flags":`...)
+	b = strconv.AppendInt(b, int64(d.Desc.Flags), 10)
+	b = append(b, `,"FontBBox":{"Xmin":`...)
+	b = strconv.AppendInt(b, int64(d.Desc.FontBBox.Xmin), 10)
+	b = append(b, `,"Ymin":`...)
+	b = strconv.AppendInt(b, int64(d.Desc.FontBBox.Ymin), 10)
+	b = append(b, `,"Xmax":`...)
+	b = strconv.AppendInt(b, int64(d.Desc.FontBBox.Xmax), 10)
+	b = append(b, `,"Ymax":`...)
+	b = strconv.AppendInt(b, int64(d.Desc.FontBBox.Ymax), 10)
+	b = append(b, `},"ItalicAngle":`...)
+	b = strconv.AppendInt(b, int64(d.Desc.ItalicAngle), 10)
+	b = append(b, `,"StemV":`...)
+	b = strconv.AppendInt(b, int64(d.Desc.StemV), 10)
+	b = append(b, `},"Cw":[`...)
+	for i, w := range d.Cw {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(w), 10)
+	}
+	b = append(b, `],"File":"`...)
+	b = append(b, d.File...)
+	b = append(b, `","OriginalSize":`...)
+	b = strconv.AppendInt(b, int64(d.OriginalSize), 10)
+	return append(b, '}'), nil
+}
+
+// definition is Definition's content.
+func (f *Face) definition(page int, prog *Program) *fontDef {
 	m := f.M
 	em := func(v int) int { return m.Em(float64(v)) }
-	d := fontDef{
+	d := &fontDef{
 		Tp:   "TrueType",
 		Name: prog.Name,
 		Cw:   f.Widths[page][:],
@@ -133,5 +208,17 @@ func (f *Face) Definition(page int, prog *Program) ([]byte, error) {
 	}
 	d.Desc.FontBBox.Xmin, d.Desc.FontBBox.Ymin = em(m.BBox[0]), em(m.BBox[1])
 	d.Desc.FontBBox.Xmax, d.Desc.FontBBox.Ymax = em(m.BBox[2]), em(m.BBox[3])
-	return json.Marshal(d)
+	return d
+}
+
+// plain reports whether s is written the same in a JSON string by any
+// encoder: letters, digits and + - . _ only.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

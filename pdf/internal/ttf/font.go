@@ -29,10 +29,8 @@ func NewFace(ttf []byte, name string, skip func(rune) bool) (*Face, error) {
 	if err != nil {
 		return nil, err
 	}
-	for r := range m.Adv {
-		if skip != nil && skip(rune(r)) {
-			m.Adv[r] = -1
-		}
+	if skip != nil {
+		m.drop(skip)
 	}
 	return &Face{TTF: ttf, Name: name, M: m}, nil
 }
@@ -42,8 +40,8 @@ func (f *Face) SetWidths(cp *CodePages) {
 	f.Widths = make([][256]int, len(cp.Runes))
 	for pg, runes := range cp.Runes {
 		for c, r := range runes {
-			if r != 0 && f.M.Has(r) {
-				f.Widths[pg][c] = f.M.Em(float64(f.M.Adv[r]))
+			if a, ok := f.M.Advance(r); ok && r != 0 {
+				f.Widths[pg][c] = f.M.Em(float64(a))
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"slices"
 )
 
 // This file reads the few TrueType tables the layout needs: character
@@ -21,9 +22,14 @@ type Metrics struct {
 	UnitsPerEm float64
 	Ascent     float64 // in font units, positive
 	Descent    float64 // in font units, positive
-	// Adv is the advance width of each BMP rune in font units; -1 means
-	// the font has no glyph for it.
-	Adv []int16
+	// adv is one more than the advance width of each BMP rune in font
+	// units, 0 when the face has no glyph for it. With 0 for none, a fresh
+	// table needs no filling, and the memory of the blocks the face does
+	// not cover is never touched: most of the cost of reading a face in a
+	// fresh process.
+	adv []uint16
+	// runes are the runes the face has, in increasing order.
+	runes []rune
 	// What a PDF font descriptor needs, in font units.
 	BBox        [4]int // xMin, yMin, xMax, yMax
 	CapHeight   int
@@ -33,7 +39,16 @@ type Metrics struct {
 
 // Has reports whether the font has a glyph for r.
 func (m *Metrics) Has(r rune) bool {
-	return r >= 0 && int(r) < len(m.Adv) && m.Adv[r] >= 0
+	return uint32(r) < uint32(len(m.adv)) && m.adv[r] != 0
+}
+
+// Advance returns the advance width of r in font units, and whether the
+// font has a glyph for r.
+func (m *Metrics) Advance(r rune) (int, bool) {
+	if !m.Has(r) {
+		return 0, false
+	}
+	return int(m.adv[r]) - 1, true
 }
 
 // Width returns the width of s in mm at size pt. Runes the font lacks
@@ -41,8 +56,10 @@ func (m *Metrics) Has(r rune) bool {
 func (m *Metrics) Width(s string, size float64) float64 {
 	var u int
 	for _, r := range s {
-		if m.Has(r) {
-			u += int(m.Adv[r])
+		if uint32(r) < uint32(len(m.adv)) {
+			if a := m.adv[r]; a != 0 {
+				u += int(a) - 1
+			}
 		}
 	}
 	return float64(u) * size * PtToMM / m.UnitsPerEm
@@ -53,10 +70,24 @@ func (m *Metrics) Em(v float64) int { return int(math.Round(v * 1000 / m.UnitsPe
 
 // RuneWidth returns the width of r in mm at size pt.
 func (m *Metrics) RuneWidth(r rune, size float64) float64 {
-	if !m.Has(r) {
+	a, ok := m.Advance(r)
+	if !ok {
 		return 0
 	}
-	return float64(m.Adv[r]) * size * PtToMM / m.UnitsPerEm
+	return float64(a) * size * PtToMM / m.UnitsPerEm
+}
+
+// drop makes the runes for which skip returns true count as missing.
+func (m *Metrics) drop(skip func(rune) bool) {
+	kept := m.runes[:0]
+	for _, r := range m.runes {
+		if skip(r) {
+			m.adv[r] = 0
+		} else {
+			kept = append(kept, r)
+		}
+	}
+	m.runes = kept
 }
 
 type sfntReader struct {
@@ -119,10 +150,7 @@ func ParseMetrics(ttf []byte) (*Metrics, error) {
 		UnitsPerEm: float64(upem),
 		Ascent:     float64(int16(asc)),
 		Descent:    -float64(int16(desc)),
-		Adv:        make([]int16, 0x10000),
-	}
-	for i := range m.Adv {
-		m.Adv[i] = -1
+		adv:        make([]uint16, 0x10000),
 	}
 	for i := range m.BBox {
 		v, _ := s.u16(head, 36+2*i)
@@ -139,23 +167,31 @@ func ParseMetrics(ttf []byte) (*Metrics, error) {
 	if a, ok := s.u32(post, 4); ok {
 		m.ItalicAngle = int(int32(a)) >> 16
 	}
-	advance := func(gid int) int16 {
+	advance := func(gid int) uint16 {
 		if gid >= nMetrics {
 			gid = nMetrics - 1
 		}
 		a, _ := s.u16(hmtx, 4*gid)
-		if a > 0x7fff {
-			a = 0x7fff
-		}
-		return int16(a)
+		return uint16(min(a, 0x7fff))
 	}
+	sorted := true
 	set := func(r, gid int) {
-		if gid != 0 && r >= 0 && r < len(m.Adv) {
-			m.Adv[r] = advance(gid)
+		if gid == 0 || r < 0 || r >= len(m.adv) {
+			return
 		}
+		if m.adv[r] == 0 {
+			if n := len(m.runes); n > 0 && m.runes[n-1] > rune(r) {
+				sorted = false
+			}
+			m.runes = append(m.runes, rune(r))
+		}
+		m.adv[r] = advance(gid) + 1
 	}
 	if err := s.readCmap(cmap, set); err != nil {
 		return nil, err
+	}
+	if !sorted { // a cmap's segments are in order; a malformed one need not be
+		slices.Sort(m.runes)
 	}
 	return m, nil
 }
