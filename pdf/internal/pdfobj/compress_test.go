@@ -69,13 +69,13 @@ func TestFinishProgram(t *testing.T) {
 	program := []byte("the compressed program, stands in for zlib")
 	out, err := Finish(ttfPDF(t, name, Placeholder(name)), map[string]*Font{
 		name: {Codes: codes, Program: program, Length1: 1234},
-	}, nil)
+	}, nil, nil)
 	require.NoError(t, err)
 	assert.Contains(t, string(out), "<</Length 42\n/Filter /FlateDecode\n/Length1 1234\n>>\nstream\n"+string(program)+"\nendstream\nendobj\n")
 	assert.NotContains(t, string(out), placeholderPrefix)
 
 	// The same font given to fpdf with its program is left as it is.
-	direct, err := Finish(ttfPDF(t, name, program), map[string]*Font{name: {Codes: codes}}, nil)
+	direct, err := Finish(ttfPDF(t, name, program), map[string]*Font{name: {Codes: codes}}, nil, nil)
 	require.NoError(t, err)
 	assert.Equal(t, string(direct), string(out))
 
@@ -91,7 +91,7 @@ func TestFinishProgram(t *testing.T) {
 		{"no codes", map[string]*Font{name: {Program: program, Length1: 1234}}, Placeholder(name)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Finish(ttfPDF(t, name, tc.z), tc.fonts, nil)
+			_, err := Finish(ttfPDF(t, name, tc.z), tc.fonts, nil, nil)
 			assert.ErrorIs(t, err, ErrLayout)
 		})
 	}
