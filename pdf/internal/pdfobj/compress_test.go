@@ -96,3 +96,22 @@ func TestFinishProgram(t *testing.T) {
 		})
 	}
 }
+
+// TestScratchKept: Finish's buffers are kept for the next, cleared, unless
+// a long letter grew them too large.
+func TestScratchKept(t *testing.T) {
+	for len(scratches) > 0 {
+		<-scratches
+	}
+	sc := getScratch()
+	sc.page = append(sc.page, "Ms Siobhán Ó Súilleabháin"...)
+	sc.release()
+	again := getScratch()
+	require.Same(t, sc, again, "an idle scratch is reused")
+	assert.Empty(t, again.page)
+	assert.Equal(t, make([]byte, 16), again.page[:16], "what the letter left is cleared")
+
+	again.objs = make([]byte, 0, maxScratch+1)
+	again.release()
+	assert.Empty(t, scratches, "a scratch grown too large is not kept")
+}

@@ -269,7 +269,8 @@ func Finish(pdf []byte, fonts map[string]*Font, tree *Tree, content Content) ([]
 	out := make([]byte, 0, len(pdf)+extra)
 	out = append(out, pdf[:objs[order[0]].off]...)
 	offsets := make([]int, n+len(added))
-	var z, page []byte // compressed stream and page content, reused
+	sc := getScratch()
+	defer sc.release()
 	streamZ := func(num int, z []byte) {
 		offsets[num] = len(out)
 		out = strconv.AppendInt(out, int64(num), 10)
@@ -281,10 +282,10 @@ func Finish(pdf []byte, fonts map[string]*Font, tree *Tree, content Content) ([]
 	}
 	stream := func(num int, data []byte) error {
 		var err error
-		if z, err = Compress(z[:0], data, pageLevel); err != nil {
+		if sc.z, err = Compress(sc.z[:0], data, pageLevel); err != nil {
 			return err
 		}
-		streamZ(num, z)
+		streamZ(num, sc.z)
 		return nil
 	}
 	catalogs, pageNum, contents := 0, 0, 0
@@ -295,10 +296,10 @@ func Finish(pdf []byte, fonts map[string]*Font, tree *Tree, content Content) ([]
 				if string(data) != pageStart+PageMark+"\n" {
 					return nil, ErrLayout
 				}
-				if page, err = content.AppendPage(page[:0], contents, res); err != nil {
+				if sc.page, err = content.AppendPage(sc.page[:0], contents, res); err != nil {
 					return nil, err
 				}
-				data = page
+				data = sc.page
 				contents++
 			}
 			if err := stream(o.num, data); err != nil {
@@ -384,15 +385,68 @@ func Finish(pdf []byte, fonts map[string]*Font, tree *Tree, content Content) ([]
 	if catalogs != 1 {
 		return nil, ErrLayout
 	}
-	return tree.finish(out, offsets, structFirst, pages, trailer)
+	return tree.finish(out, offsets, structFirst, pages, trailer, sc)
 }
 
-// pageEstimate and structEstimate are about what a page's compressed
-// content and a structure element add to the output, in bytes.
+// pageEstimate and structEstimate are what a page's compressed content
+// and a structure element add to the output, in bytes: a little more
+// than they add to any letter of the benchmarks' stream.
 const (
-	pageEstimate   = 4096
-	structEstimate = 16
+	pageEstimate   = 1024
+	structEstimate = 48
 )
+
+// scratch holds Finish's working buffers. Idle ones are kept in a free
+// list, as compressors are, so that a letter's working space is reused
+// by the next whatever the garbage collector does; a buffer grown past
+// maxScratch by a long letter is not kept.
+type scratch struct {
+	page, z  []byte // a page's content, and compressed
+	objs     []byte // the structure's objects
+	head     []byte // the object stream's head
+	offs     []int  // the structure's objects' offsets in objs
+	structZ  []byte // the object stream, compressed
+	xrefRows []byte // the cross-reference stream, and compressed
+	xrefZ    []byte
+}
+
+const maxScratch = 256 << 10
+
+var scratches = make(chan *scratch, maxIdle)
+
+func getScratch() *scratch {
+	select {
+	case sc := <-scratches:
+		return sc
+	default:
+		return &scratch{page: make([]byte, 0, 16<<10), z: make([]byte, 0, 8<<10)}
+	}
+}
+
+// release keeps sc for another Finish, emptied, unless it has grown too
+// large or enough are kept.
+func (sc *scratch) release() {
+	bufs := [...]*[]byte{&sc.page, &sc.z, &sc.objs, &sc.head, &sc.structZ, &sc.xrefRows, &sc.xrefZ}
+	for _, b := range bufs {
+		if cap(*b) > maxScratch {
+			return
+		}
+	}
+	if cap(sc.offs) > maxScratch/8 {
+		return
+	}
+	// Nothing of a letter is kept past its Finish: the buffers are
+	// cleared, not just truncated.
+	for _, b := range bufs {
+		clear((*b)[:cap(*b)])
+		*b = (*b)[:0]
+	}
+	sc.offs = sc.offs[:0]
+	select {
+	case scratches <- sc:
+	default:
+	}
+}
 
 // appendPadded appends v in decimal, padded with zeros to width digits.
 func appendPadded(b []byte, v, width int) []byte {
@@ -413,7 +467,7 @@ const (
 // objects' offsets, by number, except those from first up to stm, which are
 // in the object stream stm. trailer is the classic trailer, whose entries
 // other than /Size the stream's dictionary takes.
-func xrefStream(out []byte, offsets []int, first, stm int, trailer []byte) ([]byte, error) {
+func xrefStream(out []byte, offsets []int, first, stm int, trailer []byte, sc *scratch) ([]byte, error) {
 	dict, ok := bytes.CutPrefix(trailer, []byte("trailer\n<<\n"))
 	if dict, ok = bytes.CutSuffix(dict, []byte(">>\n")); !ok || !bytes.HasPrefix(out, []byte("%PDF-1.")) {
 		return nil, ErrLayout
@@ -422,7 +476,7 @@ func xrefStream(out []byte, offsets []int, first, stm int, trailer []byte) ([]by
 		out[7] = '5' // object and cross-reference streams are PDF 1.5
 	}
 	num := len(offsets)
-	rows := make([]byte, 0, 7*(num+1))
+	rows := sc.xrefRows[:0]
 	row := func(typ byte, v, gen int) {
 		rows = append(rows, typ, byte(v>>24), byte(v>>16), byte(v>>8), byte(v), byte(gen>>8), byte(gen))
 	}
@@ -436,10 +490,12 @@ func xrefStream(out []byte, offsets []int, first, stm int, trailer []byte) ([]by
 	}
 	start := len(out)
 	row(1, start, 0)
-	z, err := Compress(nil, rows, pageLevel)
+	sc.xrefRows = rows
+	z, err := Compress(sc.xrefZ[:0], rows, pageLevel)
 	if err != nil {
 		return nil, err
 	}
+	sc.xrefZ = z
 	out = strconv.AppendInt(out, int64(num), 10)
 	out = append(out, " 0 obj\n<</Type /XRef /Size "...)
 	out = strconv.AppendInt(out, int64(num+1), 10)

@@ -222,24 +222,27 @@ func (t *Tree) structure(b []byte, offs []int, first int, pages []int) ([]byte, 
 // object stream and a cross-reference stream. offsets are the objects'
 // offsets by number, first is the number of the structure's first object,
 // pages are the pages' object numbers, and trailer is fpdf's trailer.
-func (t *Tree) finish(out []byte, offsets []int, first int, pages []int, trailer []byte) ([]byte, error) {
+func (t *Tree) finish(out []byte, offsets []int, first int, pages []int, trailer []byte, sc *scratch) ([]byte, error) {
 	// The objects, then the stream's head of numbers and offsets: both are
 	// compressed together, the head first.
-	objs, offs, err := t.structure(nil, make([]int, 0, len(t.Elems)+2), first, pages)
+	objs, offs, err := t.structure(sc.objs[:0], sc.offs[:0], first, pages)
 	if err != nil {
 		return nil, err
 	}
-	head := make([]byte, 0, 12*len(offs))
+	sc.objs, sc.offs = objs, offs
+	head := sc.head[:0]
 	for i, off := range offs {
 		head = strconv.AppendInt(head, int64(first+i), 10)
 		head = append(head, ' ')
 		head = strconv.AppendInt(head, int64(off), 10)
 		head = append(head, ' ')
 	}
-	z, err := compress(nil, pageLevel, head, objs)
+	sc.head = head
+	z, err := compress(sc.structZ[:0], pageLevel, head, objs)
 	if err != nil {
 		return nil, err
 	}
+	sc.structZ = z
 	stm := first + len(offs)
 	offsets = append(offsets, make([]int, len(offs))...)
 	offsets = append(offsets, len(out))
@@ -253,7 +256,7 @@ func (t *Tree) finish(out []byte, offsets []int, first int, pages []int, trailer
 	out = append(out, ">>\nstream\n"...)
 	out = append(out, z...)
 	out = append(out, "\nendstream\nendobj\n"...)
-	return xrefStream(out, offsets, first, stm, trailer)
+	return xrefStream(out, offsets, first, stm, trailer, sc)
 }
 
 // appendText appends s as a PDF text string: literal when it is printable
