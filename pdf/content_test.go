@@ -10,6 +10,8 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
 )
 
 // TestContentIsFpdfs checks that content writes, page by page, what fpdf
@@ -143,4 +145,28 @@ func (p *pagesOf) addPage() {
 	*p.pages = append(*p.pages, string(p.b))
 	p.b = p.b[:0]
 	p.content.addPage()
+}
+
+// TestDrawFailsWhole: text the embedded fonts lack, found only as a page
+// is drawn inside Finish, fails the whole PDF: no bytes come back.
+func TestDrawFailsWhole(t *testing.T) {
+	r, err := NewRenderer()
+	require.NoError(t, err)
+	l := handLetter() // "Łukasz" is on code page 1
+	c := newCleaner(r.fs, l.Meta.Patient.Name)
+	lay, err := r.layout(l, c, pdfobj.NewTree())
+	require.NoError(t, err)
+	good, err := r.draw([]part{{lay, paginate(lay)}}, &l.Meta, c)
+	require.NoError(t, err)
+	require.NotEmpty(t, good)
+
+	c = newCleaner(r.fs, l.Meta.Patient.Name)
+	lay, err = r.layout(l, c, pdfobj.NewTree())
+	require.NoError(t, err)
+	for st := range c.used {
+		delete(c.used[st], 'Ł') // no cut of page 1 holds it
+	}
+	pdf, err := r.draw([]part{{lay, paginate(lay)}}, &l.Meta, c)
+	assert.ErrorIs(t, err, ErrPDF)
+	assert.Nil(t, pdf)
 }

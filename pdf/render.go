@@ -329,7 +329,9 @@ func metaText(s string) string {
 var langTag = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
 
 // draw makes the PDF of the parts with fpdf, its document information
-// from meta. It empties the layouts as it goes.
+// from meta. fpdf makes the document; the pages' content is drawn as
+// pdfobj.Finish reaches each page (see pageWriter). It empties the
+// layouts as it goes.
 func (r *Renderer) draw(parts []part, meta *referral.Meta, c *cleaner) ([]byte, error) {
 	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
 	p.SetMargins(r.cfg.margin, r.cfg.margin, r.cfg.margin)
@@ -422,8 +424,9 @@ func (r *Renderer) draw(parts []part, meta *referral.Meta, c *cleaner) ([]byte, 
 }
 
 // finisher takes fpdf's output, which fpdf writes in one call, and keeps
-// it finished (see finish). Finishing as it is written saves holding a
-// copy of the uncompressed PDF.
+// it finished (see pdfobj.Finish), the pages drawn by content as Finish
+// asks for them. Finishing as it is written saves holding a copy of
+// fpdf's output.
 type finisher struct {
 	fonts   map[string]*pdfobj.Font
 	tree    *pdfobj.Tree
