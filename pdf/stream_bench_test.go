@@ -177,6 +177,7 @@ func BenchmarkPages(b *testing.B) {
 		require.NotEmpty(b, of)
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			b.ReportAllocs()
+			defer reportCPU(b)()
 			i := 0
 			for b.Loop() {
 				var buf bytes.Buffer
