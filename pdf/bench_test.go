@@ -55,7 +55,7 @@ func BenchmarkFloor(b *testing.B) {
 		p := fpdf.New("P", "mm", "A4", "")
 		p.SetAutoPageBreak(false, 20)
 		p.SetCompression(true)
-		d := &drawer{p: p, fs: r.fs, tr: p.UnicodeTranslatorFromDescriptor(""), geometry: lay.geometry}
+		d := floorDrawer(p, r.fs, lay.geometry)
 		for i, items := range pages {
 			d.page(lay, items, i, i+1, len(pages), 20)
 		}

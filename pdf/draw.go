@@ -3,9 +3,8 @@ package pdf
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
-
-	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/pdf/internal/ttf"
@@ -44,14 +43,14 @@ func pageLabel(n, total int) string {
 	return "Page " + strconv.Itoa(n) + " of " + strconv.Itoa(total)
 }
 
-// drawer replays units through fpdf.
+// drawer replays units on a canvas.
 type drawer struct {
-	p  *fpdf.Fpdf
+	c  canvas
 	fs *fontSet
 	// pages encodes text for the embedded font. With nil, text is drawn
-	// in core Helvetica through tr (the benchmark floor).
+	// by plain, in core Helvetica (the benchmark floor).
 	pages *ttf.CodePages
-	tr    func(string) string
+	plain func(x, y float64, s string)
 	// cuts are the characters each embedded font holds, by face and code
 	// page: text is checked against them as it is drawn.
 	cuts [numStyles][]*[256]rune
@@ -68,7 +67,9 @@ type drawer struct {
 	// release frees each unit's drawing instructions once drawn, so that
 	// a long letter's layout shrinks as its pages are made.
 	release bool
-	err     error // the first text that could not be encoded
+	err     error    // the first text that could not be encoded
+	run     []byte   // a run of text being drawn, reused
+	boxes   []extent // the boxes of the page being drawn, reused
 	// tree is the structure the drawing is marked for (see tag.go); with
 	// nil, nothing is marked.
 	tree      *pdfobj.Tree
@@ -78,18 +79,19 @@ type drawer struct {
 	mcid      int // the page's next MCID
 }
 
+// extent is where a box is on a page.
+type extent struct {
+	box         int // from 1
+	top, bottom float64
+}
+
 func (d *drawer) setText(page int, st style, size float64, c rgb) {
 	if d.fresh || page != d.cpage || st != d.st || size != d.size {
-		family := "Helvetica"
-		if d.pages != nil {
-			family = pageFamily(page)
-		}
-		d.p.SetFont(family, fpdfStyle[st], size)
+		d.c.setFont(page, st, size)
 		d.cpage, d.st, d.size = page, st, size
 	}
 	if d.fresh || c != d.colour || !d.synced {
-		d.p.SetTextColor(int(c.r), int(c.g), int(c.b))
-		d.p.SetFillColor(int(c.r), int(c.g), int(c.b))
+		d.c.textAndFill(c)
 		d.colour, d.synced = c, true
 	}
 	d.fresh = false
@@ -102,15 +104,15 @@ func (d *drawer) setText(page int, st style, size float64, c rgb) {
 func (d *drawer) text(x, y float64, st style, size float64, c rgb, s string, space bool) {
 	if d.pages == nil {
 		d.setText(0, st, size, c)
-		d.p.Text(x, y, d.tr(s))
+		d.plain(x, y, s)
 		return
 	}
-	run := make([]byte, 0, len(s))
+	run := d.run[:0]
 	page := -1
 	flush := func() {
 		if len(run) > 0 {
 			d.setText(page, st, size, c)
-			d.textOp(x, y, run)
+			d.c.text(x, y, run)
 			x += d.advance(st, page, run, size)
 		}
 		run = run[:0]
@@ -146,6 +148,7 @@ func (d *drawer) text(x, y float64, st style, size float64, c rgb, s string, spa
 		run = append(run, ' ')
 	}
 	flush()
+	d.run = run
 }
 
 // advance is the width in mm of run, codes of a code page, at size pt, as
@@ -165,54 +168,51 @@ func (d *drawer) op(o op, top float64) {
 	case opText:
 		d.text(x, y, o.st, float64(o.size), o.colour, o.text, !o.joined)
 	case opLine:
-		d.p.SetDrawColor(int(o.colour.r), int(o.colour.g), int(o.colour.b))
-		d.p.SetLineWidth(float64(o.lw))
-		d.p.Line(x, y, x+w, y+h)
+		d.c.drawColour(o.colour)
+		d.c.lineWidth(float64(o.lw))
+		d.c.line(x, y, x+w, y+h)
 	case opFill:
-		d.p.SetFillColor(int(o.colour.r), int(o.colour.g), int(o.colour.b))
+		d.c.fillColour(o.colour)
 		d.synced = false
-		d.p.Rect(x, y, w, h, "F")
+		d.c.rect(x, y, w, h, true)
 	case opImage:
-		d.p.ImageOptions(o.pic.name, x, y, w, h, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+		d.c.image(o.pic, x, y, w, h)
 	}
 }
 
 // page draws one page: box backgrounds, the units, box borders, footer.
 // index counts the document's pages from 0; n counts the part's from 1.
 func (d *drawer) page(l *layout, items []placed, index, n, total int, margin float64) {
-	d.p.AddPage()
+	d.c.addPage()
 	if d.scale != 1 {
-		d.p.TransformBegin()
-		d.p.TransformScale(100*d.scale, 100*d.scale, 0, 0)
+		d.c.beginScale(d.scale)
 	}
 	d.fresh = true
 	d.pageIndex, d.mcid = index, 0
 	d.mark(artifact)
-	type extent struct{ top, bottom float64 }
-	var boxes []int
-	ext := map[int]*extent{}
+	boxes := d.boxes[:0] // the page's boxes in order of their first unit
 	for _, it := range items {
 		if b := int(it.u.box); b > 0 {
-			e, ok := ext[b]
-			if !ok {
-				e = &extent{top: it.y, bottom: it.y}
-				ext[b] = e
-				boxes = append(boxes, b)
+			i := slices.IndexFunc(boxes, func(e extent) bool { return e.box == b })
+			if i < 0 {
+				i = len(boxes)
+				boxes = append(boxes, extent{box: b, top: it.y, bottom: it.y})
 			}
-			e.bottom = math.Max(e.bottom, it.y+it.u.h)
+			boxes[i].bottom = math.Max(boxes[i].bottom, it.y+it.u.h)
 		}
 	}
+	d.boxes = boxes
 	x0, w := margin, d.pageW-2*margin
-	for _, b := range boxes {
-		st, e := l.boxes[b-1], ext[b]
+	for _, e := range boxes {
+		st := l.boxes[e.box-1]
 		d.synced = false
 		if st.hasFill {
-			d.p.SetFillColor(int(st.fill.r), int(st.fill.g), int(st.fill.b))
-			d.p.Rect(x0, e.top, w, e.bottom-e.top, "F")
+			d.c.fillColour(st.fill)
+			d.c.rect(x0, e.top, w, e.bottom-e.top, true)
 		}
 		if st.hasBar {
-			d.p.SetFillColor(int(st.bar.r), int(st.bar.g), int(st.bar.b))
-			d.p.Rect(x0, e.top, barWidth, e.bottom-e.top, "F")
+			d.c.fillColour(st.bar)
+			d.c.rect(x0, e.top, barWidth, e.bottom-e.top, true)
 		}
 	}
 	for _, it := range items {
@@ -228,22 +228,22 @@ func (d *drawer) page(l *layout, items []placed, index, n, total int, margin flo
 		}
 	}
 	d.mark(artifact)
-	for _, b := range boxes {
-		st, e := l.boxes[b-1], ext[b]
+	for _, e := range boxes {
+		st := l.boxes[e.box-1]
 		if st.hasBorder {
-			d.p.SetDrawColor(int(st.border.r), int(st.border.g), int(st.border.b))
+			d.c.drawColour(st.border)
 			lw := st.borderW
 			if lw == 0 {
 				lw = 0.3
 			}
-			d.p.SetLineWidth(lw)
-			d.p.Rect(x0+lw/2, e.top, w-lw, e.bottom-e.top, "D")
+			d.c.lineWidth(lw)
+			d.c.rect(x0+lw/2, e.top, w-lw, e.bottom-e.top, false)
 		}
 	}
 	d.footer(&l.footer, n, total, margin)
 	d.mark(0)
 	if d.scale != 1 {
-		d.p.TransformEnd()
+		d.c.endScale()
 	}
 }
 
@@ -257,9 +257,9 @@ func (d *drawer) footer(f *footer, n, total int, margin float64) {
 	}
 	x0, w := margin, d.pageW-2*margin
 	top := d.pageH - margin - h
-	d.p.SetDrawColor(int(lightRule.r), int(lightRule.g), int(lightRule.b))
-	d.p.SetLineWidth(0.3)
-	d.p.Line(x0, top, x0+w, top)
+	d.c.drawColour(lightRule)
+	d.c.lineWidth(0.3)
+	d.c.line(x0, top, x0+w, top)
 	y := top + 1.2
 	label := pageLabel(n, total)
 	lw := d.fs.faces[bold].m.width(label, f.size)
@@ -283,4 +283,78 @@ func (d *drawer) footer(f *footer, n, total int, margin float64) {
 		d.text(x0, y+f.confBase, regular, f.confSize, greyText, l, true)
 		y += f.confLead
 	}
+}
+
+// pageWriter draws a document's pages as pdfobj.Finish asks for them
+// (see pdfobj.Content), each into the buffer Finish gives it, which it
+// compresses before asking for the next: a page's content is held only
+// while it is compressed.
+type pageWriter struct {
+	d     *drawer
+	c     *content
+	parts []part
+	// fonts are the names of the fonts, by face and code page ("" for
+	// none); pics are the pictures fpdf was given.
+	fonts [numStyles][]string
+	pics  []*picture
+	// total is the number of pages; next is the next page to draw, part
+	// and page where it is.
+	total, next, part, page int
+}
+
+// AppendPage draws page i, the next page, and appends its content to dst.
+func (w *pageWriter) AppendPage(dst []byte, i int, res *pdfobj.Resources) ([]byte, error) {
+	if i != w.next || i >= w.total {
+		return nil, fmt.Errorf("%w: internal error: page %d asked for out of order", ErrPDF, i)
+	}
+	if i == 0 {
+		if err := w.resources(res); err != nil {
+			return nil, err
+		}
+	}
+	for w.page == len(w.parts[w.part].pages) {
+		w.part, w.page = w.part+1, 0
+	}
+	pt := w.parts[w.part]
+	w.c.b = dst
+	d := w.d
+	d.geometry = pt.lay.geometry
+	d.page(pt.lay, pt.pages[w.page], i, w.page+1, len(pt.pages), pt.lay.margin)
+	pt.pages[w.page] = nil
+	w.page++
+	w.next++
+	dst, w.c.b = w.c.b, nil
+	if d.err != nil {
+		return nil, d.err
+	}
+	return dst, nil
+}
+
+// resources gives the content the names fpdf gave the fonts and pictures.
+func (w *pageWriter) resources(res *pdfobj.Resources) error {
+	missing := func() error {
+		return fmt.Errorf("%w: internal error: a font or image is not in the resources", ErrPDF)
+	}
+	for st, names := range w.fonts {
+		w.c.fonts[st] = make([][]byte, len(names))
+		for pg, name := range names {
+			if name == "" {
+				continue
+			}
+			if w.c.fonts[st][pg] = res.Font(name); w.c.fonts[st][pg] == nil {
+				return missing()
+			}
+		}
+	}
+	for _, pic := range w.pics {
+		name := res.Image(pic.w)
+		if name == nil {
+			return missing()
+		}
+		if w.c.images == nil {
+			w.c.images = map[*picture][]byte{}
+		}
+		w.c.images[pic] = name
+	}
+	return nil
 }

@@ -81,7 +81,7 @@ func TestTextRuns(t *testing.T) {
 		cuts[pg] = &prog.Codes
 	}
 	p.AddPage()
-	d := &drawer{p: p, fs: fs, pages: fs.pages, fresh: true}
+	d := &drawer{c: fpdfCanvas{p: p, family: pageFamily}, fs: fs, pages: fs.pages, fresh: true}
 	d.cuts[bold] = cuts
 	d.text(20, 30, bold, 10, inkColour, text, true)
 	require.NoError(t, d.err)

@@ -353,7 +353,9 @@ func isLangTag(s string) bool {
 }
 
 // draw makes the PDF of the parts with fpdf, its document information
-// from meta. It empties the layouts as it goes.
+// from meta. fpdf makes the document; the pages' content is drawn as
+// pdfobj.Finish reaches each page (see pageWriter). It empties the
+// layouts as it goes.
 func (r *Renderer) draw(parts []part, meta *referral.Meta, c *cleaner) ([]byte, error) {
 	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
 	p.SetMargins(r.cfg.margin, r.cfg.margin, r.cfg.margin)
@@ -390,9 +392,11 @@ func (r *Renderer) draw(parts []part, meta *referral.Meta, c *cleaner) ([]byte, 
 
 	fonts := map[string]*pdfobj.Font{} // for finish
 	tree := parts[0].lay.tree          // the parts share it
-	d := &drawer{p: p, fs: r.fs, pages: r.fs.pages, release: true, tree: tree}
+	d := &drawer{fs: r.fs, pages: r.fs.pages, release: true, tree: tree}
+	w := &pageWriter{d: d, parts: parts}
 	for st, f := range r.fs.faces {
 		d.cuts[st] = make([]*[256]rune, len(r.fs.pages.Runes))
+		w.fonts[st] = make([]string, len(r.fs.pages.Runes))
 		for _, pg := range r.fs.pages.PagesOf(c.used[st]) {
 			lf, err := f.font(r.fs.pages, style(st), pg, c.used[st])
 			if err != nil {
@@ -401,55 +405,64 @@ func (r *Renderer) draw(parts []part, meta *referral.Meta, c *cleaner) ([]byte, 
 			p.AddFontFromBytes(pageFamily(pg), fpdfStyle[st], lf.def, lf.z)
 			fonts[lf.name] = lf.pdf
 			d.cuts[st][pg] = lf.pdf.Codes
+			w.fonts[st][pg] = lf.name
 		}
 	}
 	for _, pic := range []*picture{r.logo, r.sig} {
 		if pic != nil {
 			p.RegisterImageOptionsReader(pic.name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(pic.png))
+			w.pics = append(w.pics, pic)
 		}
 	}
-	index := 0 // of the page in the document
+	// fpdf's pages hold only a mark: Finish asks w for their content.
 	for _, pt := range parts {
-		d.geometry = pt.lay.geometry
-		for i, items := range pt.pages {
-			d.page(pt.lay, items, index, i+1, len(pt.pages), pt.lay.margin)
-			pt.pages[i] = nil
-			index++
+		for range pt.pages {
+			p.AddPage()
+			p.RawWriteStr(pdfobj.PageMark)
+			w.total++
 		}
 	}
-	if d.err != nil {
-		return nil, d.err
-	}
+	_, h := p.GetPageSize()
+	w.c = newContent(p.GetConversionRatio(), h, p.GetLineWidth())
+	d.c = w.c
 	if err := p.Error(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 	}
 	if tree != nil {
-		tree.Pages = index
+		tree.Pages = w.total
 	}
-	out := finisher{fonts: fonts, tree: tree}
+	out := finisher{fonts: fonts, tree: tree, content: w}
 	if err := p.Output(&out); err != nil {
+		if d.err != nil {
+			return nil, d.err
+		}
 		return nil, fmt.Errorf("%w: %w", ErrPDF, err)
 	}
 	if out.pdf == nil {
 		return nil, errors.New("pdf: the PDF library produced no output")
 	}
+	if w.next != w.total {
+		return nil, fmt.Errorf("%w: internal error: a page was not drawn", ErrPDF)
+	}
 	return out.pdf, nil
 }
 
 // finisher takes fpdf's output, which fpdf writes in one call, and keeps
-// it finished (see finish). Finishing as it is written saves holding a
-// copy of the uncompressed PDF.
+// it finished (see pdfobj.Finish), the pages drawn by content as Finish
+// asks for them. Finishing as it is written saves holding a copy of
+// fpdf's output.
 type finisher struct {
-	fonts map[string]*pdfobj.Font
-	tree  *pdfobj.Tree
-	pdf   []byte
+	fonts   map[string]*pdfobj.Font
+	tree    *pdfobj.Tree
+	content pdfobj.Content
+	pdf     []byte
 }
 
 func (d *finisher) Write(b []byte) (int, error) {
 	if d.pdf != nil {
 		return 0, pdfobj.ErrLayout
 	}
-	pdf, err := pdfobj.Finish(b, d.fonts, d.tree)
+	pdf, err := pdfobj.Finish(b, d.fonts, d.tree, d.content)
 	if err != nil {
 		return 0, err
 	}

@@ -2,7 +2,6 @@ package pdf
 
 import (
 	"reflect"
-	"strconv"
 
 	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/referral"
@@ -141,16 +140,16 @@ func (d *drawer) mark(e int) {
 		return
 	}
 	if d.marked != 0 {
-		d.p.RawWriteStr("EMC")
+		d.c.endMarked()
 	}
 	d.marked = e
 	switch {
 	case e == artifact:
-		d.p.RawWriteStr("/Artifact BMC")
+		d.c.beginArtifact()
 	case e > 0:
 		el := &d.tree.Elems[e]
 		el.Kids = append(el.Kids, pdfobj.Kid{Page: d.pageIndex, MCID: d.mcid})
-		d.p.RawWriteStr("/" + el.Role + " <</MCID " + strconv.Itoa(d.mcid) + ">> BDC")
+		d.c.beginMarked(el.Role, d.mcid)
 		d.mcid++
 	}
 }

@@ -69,13 +69,13 @@ func TestFinishProgram(t *testing.T) {
 	program := []byte("the compressed program, stands in for zlib")
 	out, err := Finish(ttfPDF(t, name, Placeholder(name)), map[string]*Font{
 		name: {Codes: codes, Program: program, Length1: 1234},
-	}, nil)
+	}, nil, nil)
 	require.NoError(t, err)
 	assert.Contains(t, string(out), "<</Length 42\n/Filter /FlateDecode\n/Length1 1234\n>>\nstream\n"+string(program)+"\nendstream\nendobj\n")
 	assert.NotContains(t, string(out), placeholderPrefix)
 
 	// The same font given to fpdf with its program is left as it is.
-	direct, err := Finish(ttfPDF(t, name, program), map[string]*Font{name: {Codes: codes}}, nil)
+	direct, err := Finish(ttfPDF(t, name, program), map[string]*Font{name: {Codes: codes}}, nil, nil)
 	require.NoError(t, err)
 	assert.Equal(t, string(direct), string(out))
 
@@ -91,8 +91,27 @@ func TestFinishProgram(t *testing.T) {
 		{"no codes", map[string]*Font{name: {Program: program, Length1: 1234}}, Placeholder(name)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Finish(ttfPDF(t, name, tc.z), tc.fonts, nil)
+			_, err := Finish(ttfPDF(t, name, tc.z), tc.fonts, nil, nil)
 			assert.ErrorIs(t, err, ErrLayout)
 		})
 	}
+}
+
+// TestScratchKept: Finish's buffers are kept for the next, cleared, unless
+// a long letter grew them too large.
+func TestScratchKept(t *testing.T) {
+	for len(scratches) > 0 {
+		<-scratches
+	}
+	sc := getScratch()
+	sc.page = append(sc.page, "Ms Siobhán Ó Súilleabháin"...)
+	sc.release()
+	again := getScratch()
+	require.Same(t, sc, again, "an idle scratch is reused")
+	assert.Empty(t, again.page)
+	assert.Equal(t, make([]byte, 16), again.page[:16], "what the letter left is cleared")
+
+	again.objs = make([]byte, 0, maxScratch+1)
+	again.release()
+	assert.Empty(t, scratches, "a scratch grown too large is not kept")
 }

@@ -53,17 +53,17 @@ func plainPDF(t *testing.T, font, text string) []byte {
 // never a panic, and Finish never makes a well-formed PDF malformed.
 func TestFinishDamaged(t *testing.T) {
 	raw := bytes.NewBuffer(plainPDF(t, "Helvetica", "endstream endobj xref startxref /BaseFont /Size 9"))
-	good, err := Finish(raw.Bytes(), nil, nil)
+	good, err := Finish(raw.Bytes(), nil, nil, nil)
 	require.NoError(t, err)
 	validate(t, good)
-	_, err = Finish(raw.Bytes(), map[string]*Font{"AAAAAA+LiberationSans": {Codes: &[256]rune{}}}, nil)
+	_, err = Finish(raw.Bytes(), map[string]*Font{"AAAAAA+LiberationSans": {Codes: &[256]rune{}}}, nil, nil)
 	assert.ErrorIs(t, err, ErrLayout, "a font Finish was told of is not in the PDF")
 
 	// A font without the WinAnsi encoding fpdf gives TrueType fonts is not
 	// one of the renderer's: ZapfDingbats has no encoding at all.
-	_, err = Finish(plainPDF(t, "ZapfDingbats", "a"), map[string]*Font{"ZapfDingbats": {Codes: &[256]rune{}}}, nil)
+	_, err = Finish(plainPDF(t, "ZapfDingbats", "a"), map[string]*Font{"ZapfDingbats": {Codes: &[256]rune{}}}, nil, nil)
 	assert.ErrorIs(t, err, ErrLayout)
-	helv, err := Finish(raw.Bytes(), map[string]*Font{"Helvetica": {Codes: &[256]rune{'a': 'a'}}}, nil)
+	helv, err := Finish(raw.Bytes(), map[string]*Font{"Helvetica": {Codes: &[256]rune{'a': 'a'}}}, nil, nil)
 	require.NoError(t, err, "a font that ends with the WinAnsi encoding gains a CMap")
 	validate(t, helv)
 	assert.Contains(t, string(helv), "/Subtype /Type1\n/ToUnicode ")
@@ -71,7 +71,7 @@ func TestFinishDamaged(t *testing.T) {
 	b := raw.Bytes()
 	for n := 0; n < len(b); n += 7 {
 		assert.NotPanics(t, func() {
-			if out, err := Finish(b[:n], nil, nil); err == nil {
+			if out, err := Finish(b[:n], nil, nil, nil); err == nil {
 				t.Errorf("cut at %d: no error (%d bytes)", n, len(out))
 			}
 		})
@@ -82,7 +82,7 @@ func TestFinishDamaged(t *testing.T) {
 		bad[i] ^= 0x5a
 		var out []byte
 		var err error
-		require.NotPanics(t, func() { out, err = Finish(bad, nil, nil) }, "byte %d changed", i)
+		require.NotPanics(t, func() { out, err = Finish(bad, nil, nil, nil) }, "byte %d changed", i)
 		if err == nil && wellFormed(bad) {
 			valid++
 			assert.True(t, wellFormed(out), "byte %d changed: Finish spoilt a well-formed PDF", i)

@@ -1,7 +1,6 @@
 package pdfobj
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"strconv"
@@ -151,11 +150,11 @@ func (t *Tree) keep() []bool {
 	return k
 }
 
-// structure writes the structure tree's objects: the StructTreeRoot, its
-// ParentTree and one object per kept element, numbered from first, given
-// the object numbers of the pages. It returns the objects' bodies (no
-// "obj" lines), in number order, the root being first.
-func (t *Tree) structure(first int, pages []int) ([][]byte, error) {
+// structure appends the structure tree's objects to b: the
+// StructTreeRoot, its ParentTree and one object per kept element,
+// numbered from first, given the object numbers of the pages. Each ends
+// in a newline; offs receives where each starts in b, the root first.
+func (t *Tree) structure(b []byte, offs []int, first int, pages []int) ([]byte, []int, error) {
 	keep := t.keep()
 	num := make([]int, len(t.Elems))
 	next := first + 2 // root, parent tree, then the elements
@@ -165,44 +164,65 @@ func (t *Tree) structure(first int, pages []int) ([][]byte, error) {
 			next++
 		}
 	}
-	parents := make([][]int, len(pages)) // page → MCID → element's object
+	// page → MCID → element's object, each page's in one slice
+	mcids := make([]int, len(pages))
 	for i, e := range t.Elems {
 		for _, k := range e.Kids {
 			if k.Elem != 0 || !keep[i] {
 				continue
 			}
 			if k.Page < 0 || k.Page >= len(pages) || k.MCID < 0 || k.MCID > 1<<20 {
-				return nil, fmt.Errorf("%w: marked content on no page", ErrLayout)
+				return nil, nil, fmt.Errorf("%w: marked content on no page", ErrLayout)
 			}
-			for len(parents[k.Page]) <= k.MCID {
-				parents[k.Page] = append(parents[k.Page], 0)
-			}
-			if parents[k.Page][k.MCID] != 0 {
-				return nil, fmt.Errorf("%w: marked content in two elements", ErrLayout)
-			}
-			parents[k.Page][k.MCID] = num[i]
+			mcids[k.Page] = max(mcids[k.Page], k.MCID+1)
 		}
 	}
-	for _, els := range parents {
-		if slices.Contains(els, 0) {
-			return nil, fmt.Errorf("%w: marked content in no element", ErrLayout)
+	starts := make([]int, len(pages)+1)
+	for p, n := range mcids {
+		starts[p+1] = starts[p] + n
+	}
+	all := make([]int, starts[len(pages)])
+	for i, e := range t.Elems {
+		for _, k := range e.Kids {
+			if k.Elem != 0 || !keep[i] {
+				continue
+			}
+			at := &all[starts[k.Page]+k.MCID]
+			if *at != 0 {
+				return nil, nil, fmt.Errorf("%w: marked content in two elements", ErrLayout)
+			}
+			*at = num[i]
 		}
 	}
-	objs := [][]byte{
-		fmt.Appendf(nil, "<</Type /StructTreeRoot /K %d 0 R /ParentTree %d 0 R /ParentTreeNextKey %d>>", num[0], first+1, len(pages)),
+	if slices.Contains(all, 0) {
+		return nil, nil, fmt.Errorf("%w: marked content in no element", ErrLayout)
 	}
-	pt := []byte("<</Nums [")
-	for p, els := range parents {
-		pt = fmt.Appendf(pt, "%d [", p)
-		for j, n := range els {
+	ref := func(b []byte, n int) []byte {
+		b = strconv.AppendInt(b, int64(n), 10)
+		return append(b, " 0 R"...)
+	}
+	offs = append(offs, len(b))
+	b = append(b, "<</Type /StructTreeRoot /K "...)
+	b = ref(b, num[0])
+	b = append(b, " /ParentTree "...)
+	b = ref(b, first+1)
+	b = append(b, " /ParentTreeNextKey "...)
+	b = strconv.AppendInt(b, int64(len(pages)), 10)
+	b = append(b, ">>\n"...)
+	offs = append(offs, len(b))
+	b = append(b, "<</Nums ["...)
+	for p := range pages {
+		b = strconv.AppendInt(b, int64(p), 10)
+		b = append(b, " ["...)
+		for j, n := range all[starts[p]:starts[p+1]] {
 			if j > 0 {
-				pt = append(pt, ' ')
+				b = append(b, ' ')
 			}
-			pt = fmt.Appendf(pt, "%d 0 R", n)
+			b = ref(b, n)
 		}
-		pt = append(pt, "]\n"...)
+		b = append(b, "]\n"...)
 	}
-	objs = append(objs, append(pt, "]>>"...))
+	b = append(b, "]>>\n"...)
 	for i, e := range t.Elems {
 		if !keep[i] {
 			continue
@@ -211,12 +231,17 @@ func (t *Tree) structure(first int, pages []int) ([][]byte, error) {
 		if i > 0 {
 			parent = num[e.Parent]
 		}
-		b := fmt.Appendf(nil, "<</S /%s /P %d 0 R", e.Role, parent)
+		offs = append(offs, len(b))
+		b = append(b, "<</S /"...)
+		b = append(b, e.Role...)
+		b = append(b, " /P "...)
+		b = ref(b, parent)
 		pg := -1
 		for _, k := range e.Kids {
 			if k.Elem == 0 {
 				pg = k.Page
-				b = fmt.Appendf(b, " /Pg %d 0 R", pages[pg])
+				b = append(b, " /Pg "...)
+				b = ref(b, pages[pg])
 				break
 			}
 		}
@@ -225,32 +250,91 @@ func (t *Tree) structure(first int, pages []int) ([][]byte, error) {
 			b = appendText(b, e.Alt)
 		}
 		if e.Scope != "" {
-			b = fmt.Appendf(b, " /A <</O /Table /Scope /%s>>", e.Scope)
+			b = append(b, " /A <</O /Table /Scope /"...)
+			b = append(b, e.Scope...)
+			b = append(b, ">>"...)
 		}
-		var kids []byte
 		n := 0
 		for _, k := range e.Kids {
-			switch {
-			case k.Elem != 0 && keep[k.Elem]:
-				kids = fmt.Appendf(kids, " %d 0 R", num[k.Elem])
-			case k.Elem != 0:
+			if k.Elem != 0 && !keep[k.Elem] {
 				continue
-			case k.Page == pg:
-				kids = fmt.Appendf(kids, " %d", k.MCID)
-			default:
-				kids = fmt.Appendf(kids, " <</Type /MCR /Pg %d 0 R /MCID %d>>", pages[k.Page], k.MCID)
 			}
 			n++
 		}
-		switch {
-		case n == 1:
-			b = append(append(b, " /K"...), kids...)
-		case n > 1:
-			b = append(append(append(b, " /K ["...), kids[1:]...), ']')
+		if n > 1 {
+			b = append(b, " /K ["...)
+		} else if n == 1 {
+			b = append(b, " /K "...)
 		}
-		objs = append(objs, append(b, ">>"...))
+		sep := false
+		for _, k := range e.Kids {
+			if k.Elem != 0 && !keep[k.Elem] {
+				continue
+			}
+			if sep {
+				b = append(b, ' ')
+			}
+			sep = true
+			switch {
+			case k.Elem != 0:
+				b = ref(b, num[k.Elem])
+			case k.Page == pg:
+				b = strconv.AppendInt(b, int64(k.MCID), 10)
+			default:
+				b = append(b, "<</Type /MCR /Pg "...)
+				b = ref(b, pages[k.Page])
+				b = append(b, " /MCID "...)
+				b = strconv.AppendInt(b, int64(k.MCID), 10)
+				b = append(b, ">>"...)
+			}
+		}
+		if n > 1 {
+			b = append(b, ']')
+		}
+		b = append(b, ">>\n"...)
 	}
-	return objs, nil
+	return b, offs, nil
+}
+
+// finish ends out, the PDF's objects, with the structure tree in an
+// object stream and a cross-reference stream. offsets are the objects'
+// offsets by number, first is the number of the structure's first object,
+// pages are the pages' object numbers, and trailer is fpdf's trailer.
+func (t *Tree) finish(out []byte, offsets []int, first int, pages []int, trailer []byte, sc *scratch) ([]byte, error) {
+	// The objects, then the stream's head of numbers and offsets: both are
+	// compressed together, the head first.
+	objs, offs, err := t.structure(sc.objs[:0], sc.offs[:0], first, pages)
+	if err != nil {
+		return nil, err
+	}
+	sc.objs, sc.offs = objs, offs
+	head := sc.head[:0]
+	for i, off := range offs {
+		head = strconv.AppendInt(head, int64(first+i), 10)
+		head = append(head, ' ')
+		head = strconv.AppendInt(head, int64(off), 10)
+		head = append(head, ' ')
+	}
+	sc.head = head
+	z, err := compress(sc.structZ[:0], pageLevel, head, objs)
+	if err != nil {
+		return nil, err
+	}
+	sc.structZ = z
+	stm := first + len(offs)
+	offsets = append(offsets, make([]int, len(offs))...)
+	offsets = append(offsets, len(out))
+	out = strconv.AppendInt(out, int64(stm), 10)
+	out = append(out, " 0 obj\n<</Type /ObjStm /N "...)
+	out = strconv.AppendInt(out, int64(len(offs)), 10)
+	out = append(out, " /First "...)
+	out = strconv.AppendInt(out, int64(len(head)), 10)
+	out = append(out, " /Filter /FlateDecode /Length "...)
+	out = strconv.AppendInt(out, int64(len(z)), 10)
+	out = append(out, ">>\nstream\n"...)
+	out = append(out, z...)
+	out = append(out, "\nendstream\nendobj\n"...)
+	return xrefStream(out, offsets, first, stm, trailer, sc)
 }
 
 // appendText appends s as a PDF text string: literal when it is printable
@@ -274,30 +358,12 @@ func appendText(b []byte, s string) []byte {
 		return append(b, ')')
 	}
 	b = append(b, "<FEFF"...)
-	for _, u := range utf16.Encode([]rune(s)) {
-		b = fmt.Appendf(b, "%04X", u)
+	const hex = "0123456789ABCDEF"
+	var u [2]uint16
+	for _, r := range s {
+		for _, v := range utf16.AppendRune(u[:0], r) {
+			b = append(b, hex[v>>12], hex[v>>8&15], hex[v>>4&15], hex[v&15])
+		}
 	}
 	return append(b, '>')
-}
-
-// objectStream packs objects numbered from first into one compressed
-// object stream, whose body it returns.
-func objectStream(objs [][]byte, first int) ([]byte, error) {
-	var head, data []byte
-	for i, o := range objs {
-		head = strconv.AppendInt(head, int64(first+i), 10)
-		head = append(head, ' ')
-		head = strconv.AppendInt(head, int64(len(data)), 10)
-		head = append(head, ' ')
-		data = append(append(data, o...), '\n')
-	}
-	z, err := Compress(nil, append(head, data...), pageLevel)
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "<</Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d>>\nstream\n", len(objs), len(head), len(z))
-	b.Write(z)
-	b.WriteString("\nendstream\nendobj\n")
-	return b.Bytes(), nil
 }

@@ -50,7 +50,7 @@ func taggedPDF(t *testing.T, pages int) ([]byte, *Tree) {
 // pdfread reads back, structure tree and all; marked content not in the tree exactly once is an error.
 func TestFinishTagged(t *testing.T) {
 	raw, tree := taggedPDF(t, 2)
-	out, err := Finish(raw, nil, tree)
+	out, err := Finish(raw, nil, tree, nil)
 	require.NoError(t, err)
 	f := validate(t, out)
 	cat := f.Catalog()
@@ -85,13 +85,23 @@ func TestFinishTagged(t *testing.T) {
 	assert.Contains(t, s, "/Type /XRef")
 	assert.NotContains(t, s, "\nxref\n", "no classic cross-reference table")
 
-	objs, err := tree.structure(100, []int{3, 5})
+	b, offs, err := tree.structure([]byte("before"), nil, 100, []int{3, 5})
 	require.NoError(t, err)
-	require.Len(t, objs, 5, "root, parent tree, Document, P, Figure (the empty H2 is left out)")
-	assert.Equal(t, "<</Nums [0 [103 0 R 104 0 R]\n1 [103 0 R]\n]>>", string(objs[1]))
-	assert.Equal(t, "<</S /Document /P 100 0 R /K [103 0 R 104 0 R]>>", string(objs[2]))
-	assert.Equal(t, "<</S /P /P 102 0 R /Pg 3 0 R /K [0 <</Type /MCR /Pg 5 0 R /MCID 0>>]>>", string(objs[3]))
-	assert.Contains(t, string(objs[4]), "/Alt <FEFF004C006F0067006F0020006F0066002000430061006600E900200028004C00650065006400730029>", "é in UTF-16")
+	require.Len(t, offs, 5, "root, parent tree, Document, P, Figure (the empty H2 is left out)")
+	assert.Equal(t, len("before"), offs[0])
+	var objs []string
+	for i, off := range offs {
+		end := len(b)
+		if i+1 < len(offs) {
+			end = offs[i+1]
+		}
+		require.Equal(t, byte('\n'), b[end-1], "object %d ends in a newline", i)
+		objs = append(objs, string(b[off:end-1]))
+	}
+	assert.Equal(t, "<</Nums [0 [103 0 R 104 0 R]\n1 [103 0 R]\n]>>", objs[1])
+	assert.Equal(t, "<</S /Document /P 100 0 R /K [103 0 R 104 0 R]>>", objs[2])
+	assert.Equal(t, "<</S /P /P 102 0 R /Pg 3 0 R /K [0 <</Type /MCR /Pg 5 0 R /MCID 0>>]>>", objs[3])
+	assert.Contains(t, objs[4], "/Alt <FEFF004C006F0067006F0020006F0066002000430061006600E900200028004C00650065006400730029>", "é in UTF-16")
 
 	for name, bad := range map[string]func(*Tree){
 		"MCID twice":     func(t *Tree) { t.Elems[2].Kids = append(t.Elems[2].Kids, Kid{Page: 0, MCID: 0}) },
@@ -103,7 +113,7 @@ func TestFinishTagged(t *testing.T) {
 	} {
 		raw, tree := taggedPDF(t, 2)
 		bad(tree)
-		_, err := Finish(raw, nil, tree)
+		_, err := Finish(raw, nil, tree, nil)
 		assert.ErrorIs(t, err, ErrLayout, name)
 	}
 }
@@ -113,4 +123,5 @@ func TestAppendText(t *testing.T) {
 	assert.Equal(t, "<FEFF00E9>", string(appendText(nil, "é")))
 	assert.Equal(t, "<FEFF000A>", string(appendText(nil, "\n")), "control characters in hex")
 	assert.Equal(t, "<FEFFD83DDE00>", string(appendText(nil, "😀")), "UTF-16 surrogates")
+	assert.Equal(t, "<FEFF0061FFFD>", string(appendText(nil, "a\xff")), "invalid UTF-8 as U+FFFD")
 }
