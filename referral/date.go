@@ -101,15 +101,20 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return err
 	}
+	d.setText(s)
+	return nil
+}
+
+// setText sets d from the text of a JSON string, as UnmarshalJSON does.
+func (d *Date) setText(s string) {
 	if s == "" {
 		*d = Date{}
-		return nil
+		return
 	}
 	p, err := ParseDate(s)
 	if err != nil {
 		*d = Date{invalid: true}
-		return nil
+		return
 	}
 	*d = p
-	return nil
 }

@@ -75,6 +75,9 @@ func (p *Priority) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return err
 	}
-	*p = ParsePriority(s)
+	p.setText(s)
 	return nil
 }
+
+// setText sets p from the text of a JSON string, as UnmarshalJSON does.
+func (p *Priority) setText(s string) { *p = ParsePriority(s) }
