@@ -94,8 +94,8 @@ func (ret *Returned) validateAt(now time.Time) error {
 	add := func(path, rule, msg string) {
 		errs = append(errs, FieldError{Path: path, Rule: rule, Message: msg})
 	}
-	w := walker{add: add, blank: map[string]bool{}}
-	w.walk(reflect.ValueOf(ret).Elem(), "", fieldInfo{})
+	w := walker{add: add}
+	w.walk(reflect.ValueOf(ret).Elem(), fieldInfo{})
 	if err := fieldValidator().Struct(ret); err != nil {
 		var ves validator.ValidationErrors
 		if !errors.As(err, &ves) {
