@@ -158,21 +158,24 @@ func (r *Referral) validateAt(now time.Time) error {
 	w := walker{add: add}
 	w.walk(reflect.ValueOf(r).Elem(), fieldInfo{})
 
-	// The validator dives into every item: give it the lists cut at
-	// their limit, which has been reported.
-	checked := reflect.ValueOf(r)
-	if w.overLimit {
-		checked = capped(checked)
-	}
-	if err := fieldValidator().Struct(checked.Interface()); err != nil {
-		var ves validator.ValidationErrors
-		if !errors.As(err, &ves) {
-			return err
+	// The validator runs only when a tag may fail (see tagsHold). It
+	// dives into every item: give it the lists cut at their limit, which
+	// has been reported.
+	if w.overLimit || !tagsHold(reflect.ValueOf(r).Elem()) {
+		checked := reflect.ValueOf(r)
+		if w.overLimit {
+			checked = capped(checked)
 		}
-		for _, fe := range ves {
-			path := strings.TrimPrefix(fe.Namespace(), "Referral.")
-			rule, msg := describe(fe)
-			add(path, rule, msg)
+		if err := fieldValidator().Struct(checked.Interface()); err != nil {
+			var ves validator.ValidationErrors
+			if !errors.As(err, &ves) {
+				return err
+			}
+			for _, fe := range ves {
+				path := strings.TrimPrefix(fe.Namespace(), "Referral.")
+				rule, msg := describe(fe)
+				add(path, rule, msg)
+			}
 		}
 	}
 
