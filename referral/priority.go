@@ -54,7 +54,13 @@ func (p Priority) Valid() bool {
 // canonical is p as ParsePriority would give it. Decode already stores
 // that form; a Referral built in Go may hold an alias ("2WW", "URGENT"),
 // and every decision goes through this so an alias is never misrouted.
-func (p Priority) canonical() Priority { return ParsePriority(string(p)) }
+func (p Priority) canonical() Priority {
+	switch p {
+	case PriorityRoutine, PriorityUrgent, PriorityTwoWeekWait:
+		return p // what ParsePriority gives it, without its work
+	}
+	return ParsePriority(string(p))
+}
 
 // ERSCode returns the eRS priority code: ROUTINE, URGENT or TWO_WEEK_WAIT.
 func (p Priority) ERSCode() string {
