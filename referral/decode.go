@@ -110,7 +110,8 @@ func Decode(r io.Reader) (*Referral, error) {
 // used. Strings without escapes are cut from one copy of data, which the
 // value then keeps.
 func decodeInto(data []byte, v reflect.Value, form string) FieldErrors {
-	d := decoder{data: data, text: string(data)}
+	// The path has room for most paths of the form, not to grow by steps.
+	d := decoder{data: data, text: string(data), path: make([]byte, 0, 64)}
 	if err := d.value(shapeOf(v.Type()), v); err != nil {
 		return FieldErrors{syntaxError(err, data)}
 	}
@@ -412,10 +413,10 @@ func (d *decoder) stringValue(sh *shape, v reflect.Value) error {
 
 func (d *decoder) list(sh *shape, v reflect.Value) error {
 	d.pos++ // [
-	// [] is an empty list, not a missing one: a recorded list of none.
-	v.Set(reflect.MakeSlice(sh.typ, 0, 0))
 	if d.at(']') {
 		d.pos++
+		// [] is an empty list, not a missing one: a recorded list of none.
+		v.Set(reflect.MakeSlice(sh.typ, 0, 0))
 		return nil
 	}
 	mark := len(d.path)
@@ -426,7 +427,11 @@ func (d *decoder) list(sh *shape, v reflect.Value) error {
 			d.path = append(d.path, '[')
 			d.path = strconv.AppendInt(d.path, int64(i), 10)
 			d.path = append(d.path, ']')
-			v.Grow(1)
+			if i == 0 {
+				v.Grow(2) // most lists of the form hold one or two items
+			} else {
+				v.Grow(1)
+			}
 			v.SetLen(i + 1)
 			err = d.value(sh.elem, v.Index(i))
 			d.path = d.path[:mark]

@@ -94,7 +94,7 @@ func (ret *Returned) validateAt(now time.Time) error {
 	add := func(path, rule, msg string) {
 		errs = append(errs, FieldError{Path: path, Rule: rule, Message: msg})
 	}
-	w := walker{add: add}
+	w := walker{add: add, path: make([]byte, 0, 64)}
 	w.walk(reflect.ValueOf(ret).Elem(), fieldInfo{})
 	if !tagsHold(reflect.ValueOf(ret).Elem()) {
 		if err := fieldValidator().Struct(ret); err != nil {

@@ -216,6 +216,9 @@ type cueWords struct {
 
 // split returns the words of s, valid until the next call.
 func (c *cueWords) split(s string) []string {
+	if cap(c.buf) < len(s) {
+		c.buf = make([]byte, 0, len(s)) // about the size of the words
+	}
 	c.buf, c.ends = c.buf[:0], c.ends[:0]
 	flush := func() {
 		if n := len(c.buf); n > 0 && (len(c.ends) == 0 || c.ends[len(c.ends)-1] < n) {

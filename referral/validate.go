@@ -155,7 +155,8 @@ func (r *Referral) validateAt(now time.Time) error {
 		errs = append(errs, FieldError{Path: path, Rule: rule, Message: msg})
 	}
 
-	w := walker{add: add}
+	// The path has room for most paths of the form, not to grow by steps.
+	w := walker{add: add, path: make([]byte, 0, 64)}
 	w.walk(reflect.ValueOf(r).Elem(), fieldInfo{})
 
 	// The validator runs only when a tag may fail (see tagsHold). It
