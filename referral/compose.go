@@ -29,7 +29,7 @@ func Compose(r *Referral, opts ...Option) (*Letter, error) {
 	if s.forPatient && !r.CopyToPatient() {
 		return nil, ErrNoPatientCopy
 	}
-	c := composer{r: r, s: s, date: r.Date}
+	c := composer{r: r, s: s, date: r.Date, blocks: make([]Block, 0, 32)}
 	if !c.date.Valid() {
 		c.date = DateOf(now)
 	}
@@ -146,28 +146,51 @@ func (c *composer) references() {
 func (c *composer) reLine() string {
 	p := c.r.Patient
 	var b strings.Builder
-	b.WriteString("Re: " + fullName(p))
+	b.Grow(256)
+	b.WriteString("Re: ")
+	writeFullName(&b, p)
 	if p.PreferredName != "" {
-		b.WriteString(" (prefers to be called " + p.PreferredName + ")")
+		b.WriteString(" (prefers to be called ")
+		b.WriteString(p.PreferredName)
+		b.WriteString(")")
 	}
-	b.WriteString("\nNHS number " + p.NHSNumber.String())
-	b.WriteString(". Born " + p.DateOfBirth.Long() + " (age " + ageText(p.DateOfBirth, c.date) + ")")
+	b.WriteString("\nNHS number ")
+	b.WriteString(p.NHSNumber.String())
+	b.WriteString(". Born ")
+	b.WriteString(p.DateOfBirth.Long())
+	b.WriteString(" (age ")
+	b.WriteString(ageText(p.DateOfBirth, c.date))
+	b.WriteString(")")
 	if sx := sexText(p.Sex); sx != "" {
-		b.WriteString(". Sex: " + sx)
+		b.WriteString(". Sex: ")
+		b.WriteString(sx)
 	}
-	b.WriteString("\n" + strings.Join(addressLines(p.Address), ", "))
-	var contact []string
-	for _, ph := range p.Phones {
-		if ph.Kind != "" {
-			contact = append(contact, capitalise(ph.Kind)+" "+ph.Number)
-		} else {
-			contact = append(contact, "Tel "+ph.Number)
+	b.WriteString("\n")
+	for i, l := range addressLines(p.Address) {
+		if i > 0 {
+			b.WriteString(", ")
 		}
+		b.WriteString(l)
+	}
+	// The contacts, separated by "; ".
+	b.WriteString("\n")
+	sep := ""
+	for _, ph := range p.Phones {
+		b.WriteString(sep)
+		if ph.Kind != "" {
+			b.WriteString(capitalise(ph.Kind))
+			b.WriteString(" ")
+		} else {
+			b.WriteString("Tel ")
+		}
+		b.WriteString(ph.Number)
+		sep = "; "
 	}
 	if p.Email != "" {
-		contact = append(contact, "Email "+p.Email)
+		b.WriteString(sep)
+		b.WriteString("Email ")
+		b.WriteString(p.Email)
 	}
-	b.WriteString("\n" + strings.Join(contact, "; "))
 	return b.String()
 }
 
@@ -514,7 +537,7 @@ func (c *composer) copies() {
 // addressLines returns an address's lines, then the town, then the
 // postcode in its standard form.
 func addressLines(a Address) []string {
-	var out []string
+	out := make([]string, 0, len(a.Lines)+2)
 	for _, l := range a.Lines {
 		if strings.TrimSpace(l) != "" {
 			out = append(out, l)
@@ -530,7 +553,23 @@ func addressLines(a Address) []string {
 }
 
 func fullName(p Patient) string {
-	return strings.Join(nonEmpty(p.Title, p.GivenName, p.FamilyName), " ")
+	var b strings.Builder
+	b.Grow(len(p.Title) + len(p.GivenName) + len(p.FamilyName) + 2)
+	writeFullName(&b, p)
+	return b.String()
+}
+
+// writeFullName writes the title, given and family names that are given,
+// with a space between.
+func writeFullName(b *strings.Builder, p Patient) {
+	sep := ""
+	for _, n := range [...]string{p.Title, p.GivenName, p.FamilyName} {
+		if n != "" {
+			b.WriteString(sep)
+			b.WriteString(n)
+			sep = " "
+		}
+	}
 }
 
 // patientRef is how the opening paragraph names the patient: title and

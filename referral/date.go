@@ -33,14 +33,21 @@ func DateOf(t time.Time) Date {
 
 // ParseDate parses "YYYY-MM-DD". The error never repeats the input.
 func ParseDate(s string) (Date, error) {
+	if len(s) != len(time.DateOnly) {
+		return Date{}, errParseDate // time.Parse would refuse it, at more cost
+	}
 	t, err := time.Parse(time.DateOnly, s)
-	if err != nil || t.Format(time.DateOnly) != s {
-		return Date{}, fmt.Errorf("referral: %w", errBadDate)
+	var b [len(time.DateOnly)]byte
+	if err != nil || string(t.AppendFormat(b[:0], time.DateOnly)) != s {
+		return Date{}, errParseDate
 	}
 	return Date{t: t, set: true}, nil
 }
 
-var errBadDate = fmt.Errorf("not a real date in YYYY-MM-DD form")
+var (
+	errBadDate   = fmt.Errorf("not a real date in YYYY-MM-DD form")
+	errParseDate = fmt.Errorf("referral: %w", errBadDate) // ParseDate's error
+)
 
 // IsZero reports whether the date is unset.
 func (d Date) IsZero() bool { return !d.set && !d.invalid }
@@ -101,15 +108,20 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return err
 	}
+	d.setText(s)
+	return nil
+}
+
+// setText sets d from the text of a JSON string, as UnmarshalJSON does.
+func (d *Date) setText(s string) {
 	if s == "" {
 		*d = Date{}
-		return nil
+		return
 	}
 	p, err := ParseDate(s)
 	if err != nil {
 		*d = Date{invalid: true}
-		return nil
+		return
 	}
 	*d = p
-	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -25,12 +26,16 @@ const (
 	RuleDuplicate    = "duplicate-field"
 )
 
-var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
-
 // readDocument reads a JSON document of at most MaxDocumentBytes, without
 // a leading byte-order mark, and checks that it is UTF-8.
 func readDocument(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxDocumentBytes+1))
+	size := 512
+	if l, ok := r.(interface{ Len() int }); ok {
+		// A reader that knows what it holds (bytes.Reader, strings.Reader,
+		// bytes.Buffer) is read into one buffer of that size.
+		size = min(max(l.Len(), 0), MaxDocumentBytes) + 1
+	}
+	data, err := readAll(r, size, MaxDocumentBytes+1)
 	if err != nil {
 		return nil, fmt.Errorf("referral: reading: %w", err)
 	}
@@ -42,6 +47,26 @@ func readDocument(r io.Reader) ([]byte, error) {
 		return nil, FieldErrors{{Rule: RuleEncoding, Message: "the document is not valid UTF-8"}}
 	}
 	return data, nil
+}
+
+// readAll reads r to its end, or to its first limit bytes, into a buffer
+// of size bytes to start with.
+func readAll(r io.Reader, size, limit int) ([]byte, error) {
+	b := make([]byte, 0, size)
+	for len(b) < limit {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // room to read on
+		}
+		n, err := r.Read(b[len(b):min(cap(b), limit)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	return b, nil
 }
 
 // retiredFields are fields the form no longer has, by path, with what
@@ -67,40 +92,51 @@ func Decode(r io.Reader) (*Referral, error) {
 	if err != nil {
 		return nil, err
 	}
-	if errs := checkShape(data, reflect.TypeFor[Referral]()); len(errs) > 0 {
-		return nil, errs
-	}
 	var ref Referral
-	if err := json.Unmarshal(data, &ref); err != nil {
-		// checkShape admits only documents that unmarshal; keep a clear
-		// error, without the input, should that ever be wrong.
-		return nil, FieldErrors{{Rule: RuleType, Message: "the document does not match the referral form"}}
+	if errs := decodeInto(data, reflect.ValueOf(&ref).Elem(), "referral"); len(errs) > 0 {
+		return nil, errs
 	}
 	return &ref, nil
 }
 
-// checkShape walks the JSON of data against t, reporting syntax errors,
-// unknown and duplicate fields, wrong types, over-long lists and trailing
-// data by path. Only names of the form, never keys or values, reach the
-// messages. It reads the bytes itself: a megabyte of keys or list items
-// costs one pass and no allocation for each.
-func checkShape(data []byte, t reflect.Type) FieldErrors {
-	s := shapeChecker{data: data}
-	if err := s.value(t, ""); err != nil {
+// decodeInto reads the JSON document data, valid UTF-8, into v, the zero
+// value of a form's type, in one pass: it checks the document's syntax and
+// its shape against v's type as it stores each value, as encoding/json
+// would store it. Faults are FieldErrors by path: syntax errors, unknown
+// and duplicate fields, wrong types, over-long lists and trailing data.
+// Only names of the form, never keys or values, reach the messages; a
+// megabyte of unknown keys or list items costs one pass and no allocation
+// for each. When there are errors, v is left part-filled and must not be
+// used. Strings without escapes are cut from one copy of data, which the
+// value then keeps.
+func decodeInto(data []byte, v reflect.Value, form string) FieldErrors {
+	// The path has room for most paths of the form, not to grow by steps.
+	d := decoder{data: data, text: string(data), path: make([]byte, 0, 64)}
+	if err := d.value(shapeOf(v.Type()), v); err != nil {
 		return FieldErrors{syntaxError(err, data)}
 	}
-	s.ws()
-	if s.pos < len(data) {
-		start := s.pos
-		if err := s.skipValue(); err != nil && s.pos == start {
+	d.ws()
+	if d.pos < len(data) {
+		start := d.pos
+		if err := d.skipValue(); err != nil && d.pos == start {
 			return FieldErrors{syntaxError(err, data)}
 		}
 		return FieldErrors{{Rule: RuleTrailingData, Message: "there is data after the referral document"}}
 	}
-	if s.more > 0 {
-		s.errs = append(s.errs, moreErrors(s.more))
+	if d.more > 0 {
+		d.errs = append(d.errs, moreErrors(d.more))
 	}
-	return s.errs
+	if len(d.errs) == 0 && d.mismatch {
+		// A type of the form refused a string its shape admits.
+		return FieldErrors{{Rule: RuleType, Message: "the document does not match the " + form + " form"}}
+	}
+	return d.errs
+}
+
+// checkShape reports the faults decodeInto finds in data for a value of
+// type t, the value itself thrown away.
+func checkShape(data []byte, t reflect.Type) FieldErrors {
+	return decodeInto(data, reflect.New(t).Elem(), "referral")
 }
 
 // errTruncated is the syntax error of a document that ends too soon.
@@ -134,35 +170,140 @@ func position(data []byte, off int64) (line, col int) {
 	return line, col
 }
 
-type shapeChecker struct {
-	data []byte
-	pos  int
-	errs FieldErrors
-	more int // errors beyond MaxFieldErrors, counted only
+// shapeKind is how a type of the form is read from JSON.
+type shapeKind uint8
+
+const (
+	shapeOther       shapeKind = iota // a type the form does not read: any value is a type error
+	shapeString                       // a string
+	shapeText                         // a string a textValue reads (Date, Priority, NHSNumber)
+	shapeUnmarshaler                  // a string given to a json.Unmarshaler
+	shapeBool                         // true or false
+	shapeInt                          // a whole number within 32 bits
+	shapeStruct                       // an object of known fields
+	shapeList                         // a list
+	shapePointer                      // what the pointer points to, or null
+)
+
+// A textValue takes its value from a JSON string, as its UnmarshalJSON
+// does, without going through encoding/json.
+type textValue interface {
+	setText(s string)
 }
 
-func (s *shapeChecker) fail(path, rule, msg string) {
-	if len(s.errs) == MaxFieldErrors {
-		s.more++
+var (
+	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+	textValueType   = reflect.TypeFor[textValue]()
+)
+
+// shape is what decodeInto knows of a type: how to read it, and for a
+// struct its fields by JSON name. Shapes are made once per type.
+type shape struct {
+	kind   shapeKind
+	typ    reflect.Type
+	elem   *shape         // of a pointer or a list
+	fields []shapeField   // of a struct
+	byName map[string]int // of a struct: index into fields
+}
+
+// shapeField is a struct field the JSON form names.
+type shapeField struct {
+	name  string // JSON name
+	index int    // Go field index
+	shape *shape
+}
+
+// shapes caches a shape per type.
+var shapes sync.Map // reflect.Type -> *shape
+
+func shapeOf(t reflect.Type) *shape {
+	if s, ok := shapes.Load(t); ok {
+		return s.(*shape)
+	}
+	s, _ := shapes.LoadOrStore(t, buildShape(t, map[reflect.Type]*shape{}))
+	return s.(*shape)
+}
+
+// buildShape makes t's shape; building holds the shapes being made, so
+// that a type that holds itself ends.
+func buildShape(t reflect.Type, building map[reflect.Type]*shape) *shape {
+	if s, ok := building[t]; ok {
+		return s
+	}
+	s := &shape{typ: t}
+	building[t] = s
+	switch {
+	case t.Kind() == reflect.Pointer:
+		s.kind, s.elem = shapePointer, buildShape(t.Elem(), building)
+	case reflect.PointerTo(t).Implements(textValueType):
+		s.kind = shapeText
+	case reflect.PointerTo(t).Implements(unmarshalerType):
+		s.kind = shapeUnmarshaler
+	case t.Kind() == reflect.String:
+		s.kind = shapeString
+	case t.Kind() == reflect.Bool:
+		s.kind = shapeBool
+	case t.Kind() == reflect.Int:
+		s.kind = shapeInt
+	case t.Kind() == reflect.Slice:
+		s.kind, s.elem = shapeList, buildShape(t.Elem(), building)
+	case t.Kind() == reflect.Struct:
+		s.kind, s.byName = shapeStruct, map[string]int{}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			n, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || n == "-" || n == "" {
+				continue
+			}
+			if j, ok := s.byName[n]; ok {
+				s.fields[j] = shapeField{name: n, index: i, shape: buildShape(f.Type, building)}
+				continue
+			}
+			s.byName[n] = len(s.fields)
+			s.fields = append(s.fields, shapeField{name: n, index: i, shape: buildShape(f.Type, building)})
+		}
+	}
+	return s
+}
+
+// decoder reads one JSON document into a value, checking it as it goes.
+type decoder struct {
+	data     []byte
+	text     string // data as a string, from which unescaped strings are cut
+	pos      int
+	errs     FieldErrors
+	more     int    // errors beyond MaxFieldErrors, counted only
+	path     []byte // JSON path of the value being read
+	buf      []byte // the unescaped text of a string with escapes
+	mismatch bool   // a json.Unmarshaler refused its value
+}
+
+// fail records a fault at path, only counting it beyond MaxFieldErrors.
+func (d *decoder) fail(path, rule, msg string) {
+	if len(d.errs) == MaxFieldErrors {
+		d.more++
 		return
 	}
-	s.errs = append(s.errs, FieldError{Path: path, Rule: rule, Message: msg})
+	d.errs = append(d.errs, FieldError{Path: path, Rule: rule, Message: msg})
 }
 
+// failHere records a fault at the path of the value being read.
+func (d *decoder) failHere(rule, msg string) { d.fail(string(d.path), rule, msg) }
+
 // bad is the syntax error at the current byte.
-func (s *shapeChecker) bad() error {
-	if s.pos >= len(s.data) {
+func (d *decoder) bad() error {
+	if d.pos >= len(d.data) {
 		return errTruncated
 	}
-	return &json.SyntaxError{Offset: int64(s.pos)}
+	return &json.SyntaxError{Offset: int64(d.pos)}
 }
 
 // ws skips white space.
-func (s *shapeChecker) ws() {
-	for s.pos < len(s.data) {
-		switch s.data[s.pos] {
+func (d *decoder) ws() {
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
 		case ' ', '\t', '\n', '\r':
-			s.pos++
+			d.pos++
 		default:
 			return
 		}
@@ -170,217 +311,368 @@ func (s *shapeChecker) ws() {
 }
 
 // expect consumes c after white space.
-func (s *shapeChecker) expect(c byte) error {
-	s.ws()
-	if s.pos >= len(s.data) || s.data[s.pos] != c {
-		return s.bad()
+func (d *decoder) expect(c byte) error {
+	d.ws()
+	if d.pos >= len(d.data) || d.data[d.pos] != c {
+		return d.bad()
 	}
-	s.pos++
+	d.pos++
 	return nil
 }
 
 // at reports whether the next byte, after white space, is c.
-func (s *shapeChecker) at(c byte) bool {
-	s.ws()
-	return s.pos < len(s.data) && s.data[s.pos] == c
+func (d *decoder) at(c byte) bool {
+	d.ws()
+	return d.pos < len(d.data) && d.data[d.pos] == c
 }
 
-// value checks the next JSON value against t. It returns only syntax errors.
-func (s *shapeChecker) value(t reflect.Type, path string) error {
-	s.ws()
-	if s.pos >= len(s.data) {
+// value reads the next JSON value into v, of shape sh. It returns only
+// syntax errors.
+func (d *decoder) value(sh *shape, v reflect.Value) error {
+	d.ws()
+	if d.pos >= len(d.data) {
 		return errTruncated
 	}
-	c := s.data[s.pos]
+	c := d.data[d.pos]
 	if c == 'n' { // null: leaves the field empty, but is never false
-		if t.Kind() == reflect.Bool {
-			s.fail(path, RuleType, "must be true or false (null is not false)")
+		if sh.kind == shapeBool {
+			d.failHere(RuleType, "must be true or false (null is not false)")
 		}
-		return s.scalar()
+		return d.scalar()
 	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
+	for sh.kind == shapePointer {
+		if v.IsNil() {
+			v.Set(reflect.New(sh.typ.Elem()))
+		}
+		v, sh = v.Elem(), sh.elem
 	}
 	want := "a string"
-	switch {
-	case reflect.PointerTo(t).Implements(unmarshalerType) || t.Kind() == reflect.String:
+	switch sh.kind {
+	case shapeString, shapeText, shapeUnmarshaler:
 		if c == '"' {
-			_, _, err := s.str()
-			return err
+			return d.stringValue(sh, v)
 		}
-	case t.Kind() == reflect.Bool:
+	case shapeBool:
 		want = "true or false"
 		if c == 't' || c == 'f' {
-			return s.scalar()
-		}
-	case t.Kind() == reflect.Int:
-		if c == '-' || isDigit(c) {
-			start := s.pos
-			if err := s.number(); err != nil {
+			if err := d.scalar(); err != nil {
 				return err
 			}
-			if _, err := strconv.ParseInt(string(s.data[start:s.pos]), 10, 32); err != nil {
-				s.fail(path, RuleType, "must be a whole number")
-			}
+			v.SetBool(c == 't')
 			return nil
 		}
+	case shapeInt:
 		want = "a whole number"
-	case t.Kind() == reflect.Struct:
+		if c == '-' || isDigit(c) {
+			start := d.pos
+			if err := d.number(); err != nil {
+				return err
+			}
+			n, err := strconv.ParseInt(d.text[start:d.pos], 10, 32)
+			if err != nil {
+				d.failHere(RuleType, "must be a whole number")
+				return nil
+			}
+			v.SetInt(n)
+			return nil
+		}
+	case shapeStruct:
 		want = "an object"
 		if c == '{' {
-			return s.object(t, path)
+			return d.object(sh, v)
 		}
-	case t.Kind() == reflect.Slice:
+	case shapeList:
 		want = "a list"
 		if c == '[' {
-			return s.list(t, path)
+			return d.list(sh, v)
 		}
 	}
-	s.fail(path, RuleType, "must be "+want)
-	return s.skipValue()
+	d.failHere(RuleType, "must be "+want)
+	return d.skipValue()
 }
 
-func (s *shapeChecker) list(t reflect.Type, path string) error {
-	s.pos++ // [
-	if s.at(']') {
-		s.pos++
+// stringValue reads a string into v, of a string shape.
+func (d *decoder) stringValue(sh *shape, v reflect.Value) error {
+	start := d.pos
+	s, err := d.str()
+	if err != nil {
+		return err
+	}
+	switch sh.kind {
+	case shapeString:
+		v.SetString(s)
+	case shapeText:
+		v.Addr().Interface().(textValue).setText(s)
+	default:
+		if v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(d.data[start:d.pos]) != nil {
+			d.mismatch = true
+		}
+	}
+	return nil
+}
+
+func (d *decoder) list(sh *shape, v reflect.Value) error {
+	d.pos++ // [
+	if d.at(']') {
+		d.pos++
+		// [] is an empty list, not a missing one: a recorded list of none.
+		v.Set(reflect.MakeSlice(sh.typ, 0, 0))
 		return nil
 	}
+	mark := len(d.path)
 	for i := 0; ; i++ {
 		var err error
 		switch {
 		case i < MaxListItems:
-			err = s.value(t.Elem(), pathIndex(path, i))
+			d.path = append(d.path, '[')
+			d.path = strconv.AppendInt(d.path, int64(i), 10)
+			d.path = append(d.path, ']')
+			if i == 0 {
+				v.Grow(2) // most lists of the form hold one or two items
+			} else {
+				v.Grow(1)
+			}
+			v.SetLen(i + 1)
+			err = d.value(sh.elem, v.Index(i))
+			d.path = d.path[:mark]
 		case i == MaxListItems:
-			// Stop checking the list at its limit: the rest is only
-			// read, so that a long list costs no more.
-			s.fail(path, RuleMaxItems, "has more than 200 items")
+			// Stop reading the list into v at its limit: the rest is only
+			// checked for syntax, so that a long list costs no more.
+			d.failHere(RuleMaxItems, "has more than 200 items")
 			fallthrough
 		default:
-			err = s.skipValue()
+			err = d.skipValue()
 		}
 		if err != nil {
 			return err
 		}
-		if s.at(',') {
-			s.pos++
+		if d.at(',') {
+			d.pos++
 			continue
 		}
-		return s.expect(']')
+		return d.expect(']')
 	}
 }
 
-func (s *shapeChecker) object(t reflect.Type, path string) error {
-	s.pos++ // {
-	if s.at('}') {
-		s.pos++
+// fieldSet records which fields of an object have been read.
+type fieldSet struct {
+	low  uint64       // fields 0 to 63
+	high map[int]bool // the rest, in a struct that has more
+}
+
+// add adds field i, reporting whether it was there already.
+func (fs *fieldSet) add(i int) bool {
+	if i < 64 {
+		had := fs.low&(1<<i) != 0
+		fs.low |= 1 << i
+		return had
+	}
+	if fs.high == nil {
+		fs.high = map[int]bool{}
+	}
+	had := fs.high[i]
+	fs.high[i] = true
+	return had
+}
+
+func (d *decoder) object(sh *shape, v reflect.Value) error {
+	d.pos++ // {
+	if d.at('}') {
+		d.pos++
 		return nil
 	}
-	seen := map[string]bool{}
+	var seen fieldSet
+	mark := len(d.path)
 	for n := 1; ; n++ {
-		key, err := s.key()
+		key, err := d.key()
 		if err != nil {
 			return err
 		}
-		f, ok := fieldByJSONName(t, key)
-		// Only names of the form reach a path: an unknown key is named
-		// by its place, since it may hold anything (a name, a control
-		// character, a megabyte).
-		p := f.Name
-		if ok {
-			p, _, _ = strings.Cut(f.Tag.Get("json"), ",")
-			if path != "" {
-				p = path + "." + p
+		if i, ok := sh.byName[key]; ok {
+			f := &sh.fields[i]
+			if mark > 0 {
+				d.path = append(d.path, '.')
 			}
-		}
-		switch {
-		case !ok && retiredFields[path+"."+key] != "":
-			// A field the form once had: its name is the form's, not input.
-			s.fail(path+"."+key, RuleUnknownField, retiredFields[path+"."+key])
-		case !ok && path == "":
-			s.fail(path, RuleUnknownField, "unknown field ("+ordinal(n)+" key of the document)")
-		case !ok:
-			s.fail(path, RuleUnknownField, "unknown field ("+ordinal(n)+" key)")
-		case seen[key]:
-			s.fail(p, RuleDuplicate, "appears more than once")
-		}
-		if ok {
-			seen[key] = true
-			err = s.value(f.Type, p)
+			d.path = append(d.path, f.name...)
+			fv := v.Field(f.index)
+			if seen.add(i) {
+				d.failHere(RuleDuplicate, "appears more than once")
+				fv.SetZero() // the earlier value is dropped, not added to
+			}
+			err = d.value(f.shape, fv)
+			d.path = d.path[:mark]
 		} else {
-			err = s.skipValue()
+			d.unknown(key, n)
+			err = d.skipValue()
 		}
 		if err != nil {
 			return err
 		}
-		if s.at(',') {
-			s.pos++
+		if d.at(',') {
+			d.pos++
 			continue
 		}
-		return s.expect('}')
+		return d.expect('}')
+	}
+}
+
+// unknown reports the nth key of the object being read, which the form
+// does not have. Only names of the form reach a path: an unknown key is
+// named by its place, since it may hold anything (a name, a control
+// character, a megabyte).
+func (d *decoder) unknown(key string, n int) {
+	path := string(d.path)
+	switch retired := path + "." + key; {
+	case retiredFields[retired] != "":
+		// A field the form once had: its name is the form's, not input.
+		d.fail(retired, RuleUnknownField, retiredFields[retired])
+	case path == "":
+		d.fail(path, RuleUnknownField, "unknown field ("+ordinal(n)+" key of the document)")
+	default:
+		d.fail(path, RuleUnknownField, "unknown field ("+ordinal(n)+" key)")
 	}
 }
 
 // key reads an object key and its colon.
-func (s *shapeChecker) key() (string, error) {
-	s.ws()
-	if s.pos >= len(s.data) || s.data[s.pos] != '"' {
-		return "", s.bad()
+func (d *decoder) key() (string, error) {
+	d.ws()
+	if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+		return "", d.bad()
 	}
-	raw, escaped, err := s.str()
+	key, err := d.str()
 	if err != nil {
 		return "", err
 	}
-	key := string(raw)
-	if escaped {
-		if json.Unmarshal(s.data[s.pos-len(raw)-2:s.pos], &key) != nil {
-			return "", s.bad()
-		}
-	}
-	return key, s.expect(':')
+	return key, d.expect(':')
 }
 
-// str reads a string, returning its raw content and whether it holds an
-// escape.
-func (s *shapeChecker) str() (raw []byte, escaped bool, err error) {
-	s.pos++ // "
-	start := s.pos
-	for s.pos < len(s.data) {
-		c := s.data[s.pos]
+// skipKey reads an object key and its colon, as key does, without
+// keeping the key.
+func (d *decoder) skipKey() error {
+	d.ws()
+	if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+		return d.bad()
+	}
+	if _, err := d.scanStr(); err != nil {
+		return err
+	}
+	return d.expect(':')
+}
+
+// str reads a string and returns its text.
+func (d *decoder) str() (string, error) {
+	start := d.pos + 1
+	escaped, err := d.scanStr()
+	if err != nil {
+		return "", err
+	}
+	if !escaped {
+		return d.text[start : d.pos-1], nil
+	}
+	d.buf = unescape(d.buf[:0], d.data[start:d.pos-1])
+	return string(d.buf), nil
+}
+
+// scanStr reads a string, checking its escapes, and reports whether it
+// holds one.
+func (d *decoder) scanStr() (escaped bool, err error) {
+	d.pos++ // "
+	for d.pos < len(d.data) {
+		c := d.data[d.pos]
 		switch {
 		case c == '"':
-			s.pos++
-			return s.data[start : s.pos-1], escaped, nil
+			d.pos++
+			return escaped, nil
 		case c < 0x20:
-			return nil, false, s.bad()
+			return false, d.bad()
 		case c == '\\':
 			escaped = true
-			s.pos++
-			if s.pos >= len(s.data) {
-				return nil, false, errTruncated
+			d.pos++
+			if d.pos >= len(d.data) {
+				return false, errTruncated
 			}
-			switch s.data[s.pos] {
+			switch d.data[d.pos] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				s.pos++
+				d.pos++
 			case 'u':
-				s.pos++
+				d.pos++
 				for range 4 {
-					if s.pos >= len(s.data) {
-						return nil, false, errTruncated
+					if d.pos >= len(d.data) {
+						return false, errTruncated
 					}
-					if !isHex(s.data[s.pos]) {
-						return nil, false, s.bad()
+					if !isHex(d.data[d.pos]) {
+						return false, d.bad()
 					}
-					s.pos++
+					d.pos++
 				}
 			default:
-				return nil, false, s.bad()
+				return false, d.bad()
 			}
 		default:
-			s.pos++
+			d.pos++
 		}
 	}
-	return nil, false, errTruncated
+	return false, errTruncated
+}
+
+// unescape appends to b the text of raw, the inside of a string whose
+// escapes scanStr has checked. A \u escape of half a UTF-16 surrogate
+// pair without its other half gives U+FFFD, as encoding/json reads it.
+func unescape(b, raw []byte) []byte {
+	for len(raw) > 0 {
+		i := bytes.IndexByte(raw, '\\')
+		if i < 0 {
+			return append(b, raw...)
+		}
+		b, raw = append(b, raw[:i]...), raw[i:]
+		switch e := raw[1]; e {
+		case 'u':
+			r := hex4(raw[2:6])
+			raw = raw[6:]
+			if utf16.IsSurrogate(r) {
+				r2 := rune(-1)
+				if len(raw) >= 6 && raw[0] == '\\' && raw[1] == 'u' {
+					r2 = hex4(raw[2:6])
+				}
+				if r = utf16.DecodeRune(r, r2); r != utf8.RuneError {
+					raw = raw[6:] // the pair's second half
+				}
+			}
+			b = utf8.AppendRune(b, r)
+			continue
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		default: // " \ /
+			b = append(b, e)
+		}
+		raw = raw[2:]
+	}
+	return b
+}
+
+// hex4 reads four hexadecimal digits.
+func hex4(h []byte) rune {
+	var r rune
+	for _, c := range h[:4] {
+		switch {
+		case c >= 'a':
+			c -= 'a' - 10
+		case c >= 'A':
+			c -= 'A' - 10
+		default:
+			c -= '0'
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }
 
 func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
@@ -388,72 +680,72 @@ func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' ||
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // scalar reads a string, number, true, false or null.
-func (s *shapeChecker) scalar() error {
-	s.ws()
-	if s.pos >= len(s.data) {
+func (d *decoder) scalar() error {
+	d.ws()
+	if d.pos >= len(d.data) {
 		return errTruncated
 	}
-	switch c := s.data[s.pos]; {
+	switch c := d.data[d.pos]; {
 	case c == '"':
-		_, _, err := s.str()
+		_, err := d.scanStr()
 		return err
 	case c == 't':
-		return s.literal("true")
+		return d.literal("true")
 	case c == 'f':
-		return s.literal("false")
+		return d.literal("false")
 	case c == 'n':
-		return s.literal("null")
+		return d.literal("null")
 	case c == '-' || isDigit(c):
-		return s.number()
+		return d.number()
 	}
-	return s.bad()
+	return d.bad()
 }
 
-func (s *shapeChecker) literal(word string) error {
+func (d *decoder) literal(word string) error {
 	for i := range len(word) {
-		if s.pos >= len(s.data) {
+		if d.pos >= len(d.data) {
 			return errTruncated
 		}
-		if s.data[s.pos] != word[i] {
-			return s.bad()
+		if d.data[d.pos] != word[i] {
+			return d.bad()
 		}
-		s.pos++
+		d.pos++
 	}
 	return nil
 }
 
 // number reads a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
-func (s *shapeChecker) number() error {
+func (d *decoder) number() error {
 	digits := func() error {
-		if s.pos >= len(s.data) {
+		if d.pos >= len(d.data) {
 			return errTruncated
 		}
-		if !isDigit(s.data[s.pos]) {
-			return s.bad()
+		if !isDigit(d.data[d.pos]) {
+			return d.bad()
 		}
-		for s.pos < len(s.data) && isDigit(s.data[s.pos]) {
-			s.pos++
+		for d.pos < len(d.data) && isDigit(d.data[d.pos]) {
+			d.pos++
 		}
 		return nil
 	}
-	if s.data[s.pos] == '-' {
-		s.pos++
+	if d.data[d.pos] == '-' {
+		d.pos++
 	}
-	if s.pos < len(s.data) && s.data[s.pos] == '0' {
-		s.pos++
+	if d.pos < len(d.data) && d.data[d.pos] == '0' {
+		d.pos++
 	} else if err := digits(); err != nil {
 		return err
 	}
-	if s.pos < len(s.data) && s.data[s.pos] == '.' {
-		s.pos++
+	if d.pos < len(d.data) && d.data[d.pos] == '.' {
+		d.pos++
 		if err := digits(); err != nil {
 			return err
 		}
 	}
-	if s.pos < len(s.data) && (s.data[s.pos] == 'e' || s.data[s.pos] == 'E') {
-		s.pos++
-		if s.pos < len(s.data) && (s.data[s.pos] == '+' || s.data[s.pos] == '-') {
-			s.pos++
+	if d.pos < len(d.data) && (d.data[d.pos] == 'e' || d.data[d.pos] == 'E') {
+		d.pos++
+		if d.pos < len(d.data) && (d.data[d.pos] == '+' || d.data[d.pos] == '-') {
+			d.pos++
 		}
 		if err := digits(); err != nil {
 			return err
@@ -464,34 +756,34 @@ func (s *shapeChecker) number() error {
 
 // skipValue reads the next value whole, checking its syntax, however
 // deep it is nested: open objects and lists are kept on a stack of bytes.
-func (s *shapeChecker) skipValue() error {
+func (d *decoder) skipValue() error {
 	var stack []byte
 	for {
 		// A value starts here.
-		s.ws()
-		if s.pos >= len(s.data) {
+		d.ws()
+		if d.pos >= len(d.data) {
 			return errTruncated
 		}
-		switch c := s.data[s.pos]; c {
+		switch c := d.data[d.pos]; c {
 		case '{', '[':
-			s.pos++
+			d.pos++
 			closer := byte('}')
 			if c == '[' {
 				closer = ']'
 			}
-			if s.at(closer) {
-				s.pos++
+			if d.at(closer) {
+				d.pos++
 				break
 			}
 			stack = append(stack, closer)
 			if c == '{' {
-				if _, err := s.key(); err != nil {
+				if err := d.skipKey(); err != nil {
 					return err
 				}
 			}
 			continue
 		default:
-			if err := s.scalar(); err != nil {
+			if err := d.scalar(); err != nil {
 				return err
 			}
 		}
@@ -501,42 +793,22 @@ func (s *shapeChecker) skipValue() error {
 				return nil
 			}
 			top := stack[len(stack)-1]
-			if s.at(top) {
-				s.pos++
+			if d.at(top) {
+				d.pos++
 				stack = stack[:len(stack)-1]
 				continue
 			}
-			if err := s.expect(','); err != nil {
+			if err := d.expect(','); err != nil {
 				return err
 			}
 			if top == '}' {
-				if _, err := s.key(); err != nil {
+				if err := d.skipKey(); err != nil {
 					return err
 				}
 			}
 			break
 		}
 	}
-}
-
-// jsonFields caches, per struct type, its fields by JSON name.
-var jsonFields sync.Map // reflect.Type -> map[string]reflect.StructField
-
-func fieldByJSONName(t reflect.Type, name string) (reflect.StructField, bool) {
-	m, ok := jsonFields.Load(t)
-	if !ok {
-		fields := map[string]reflect.StructField{}
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			n, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if f.IsExported() && n != "-" && n != "" {
-				fields[n] = f
-			}
-		}
-		m, _ = jsonFields.LoadOrStore(t, fields)
-	}
-	f, ok := m.(map[string]reflect.StructField)[name]
-	return f, ok
 }
 
 // ordinal returns n as an English ordinal: "1st", "2nd", "3rd", "11th".

@@ -1,6 +1,10 @@
 package referral
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // The patterns of the registration numbers and the practice code, in the
 // syntax JSON Schema and Go share: the schema gives them, and the checks
@@ -67,11 +71,35 @@ func ValidGMPCode(s string) bool {
 // NormalizePostcode upper-cases s and puts one space before the inward
 // part (the last three characters): "ls14ab" becomes "LS1 4AB".
 func NormalizePostcode(s string) string {
-	s = strings.ToUpper(strings.Join(strings.Fields(s), ""))
-	if len(s) < 5 || len(s) > 7 {
+	// Build the result on the stack for a postcode's length, and return s
+	// itself when it is already in that form. White space goes first, so
+	// that bytes it parted are read as one text, as before.
+	var buf [16]byte
+	b := buf[:0]
+	ascii := true
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			b = append(b, s[i:i+n]...)
+			ascii = ascii && r < utf8.RuneSelf
+		}
+		i += n
+	}
+	if !ascii {
+		b = append(b[:0], strings.ToUpper(string(b))...)
+	}
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - ('a' - 'A')
+		}
+	}
+	if n := len(b); n >= 5 && n <= 7 {
+		b = append(b[:n-3], ' ', b[n-3], b[n-2], b[n-1])
+	}
+	if string(b) == s {
 		return s
 	}
-	return s[:len(s)-3] + " " + s[len(s)-3:]
+	return string(b)
 }
 
 // ValidPostcode reports whether s, once normalised, is a UK postcode of the

@@ -2,6 +2,7 @@ package referral
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -202,4 +203,23 @@ func TestDateYearOne(t *testing.T) {
 	r := fullReferral(t)
 	r.Investigations[0].Date = d
 	assert.Contains(t, composeText(t, r), "1 January 0001")
+}
+
+// FuzzNormalizePostcode: NormalizePostcode gives what it gave before it
+// built its result in one pass: white space removed, upper-cased, a space
+// before the last three characters of a 5 to 7-byte result.
+func FuzzNormalizePostcode(f *testing.F) {
+	for _, s := range []string{"ls14ab", "LS1 4AB", " l s 1 4 a b ", "gir0aa", "EH1\u00a01AA", "ab", "abcdefgh",
+		"ß1 1aa", "\xff1 1aa", "\x98\x8c\xef\x9b \xaa0000", "ǆ11aa", "ı1 1aa", "ls1\u20284ab", "\u0085ls14ab", "ls1 4ab\t\n", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := strings.ToUpper(strings.Join(strings.Fields(s), ""))
+		if len(want) >= 5 && len(want) <= 7 {
+			want = want[:len(want)-3] + " " + want[len(want)-3:]
+		}
+		if got := NormalizePostcode(s); got != want {
+			t.Fatalf("NormalizePostcode(%q) = %q, want %q", s, got, want)
+		}
+	})
 }

@@ -68,9 +68,12 @@ func (n *NHSNumber) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return err
 	}
-	*n = ParseNHSNumber(s)
+	n.setText(s)
 	return nil
 }
+
+// setText sets n from the text of a JSON string, as UnmarshalJSON does.
+func (n *NHSNumber) setText(s string) { *n = ParseNHSNumber(s) }
 
 // repeated reports whether n is ten of one digit.
 func (n NHSNumber) repeated() bool {

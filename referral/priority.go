@@ -54,7 +54,13 @@ func (p Priority) Valid() bool {
 // canonical is p as ParsePriority would give it. Decode already stores
 // that form; a Referral built in Go may hold an alias ("2WW", "URGENT"),
 // and every decision goes through this so an alias is never misrouted.
-func (p Priority) canonical() Priority { return ParsePriority(string(p)) }
+func (p Priority) canonical() Priority {
+	switch p {
+	case PriorityRoutine, PriorityUrgent, PriorityTwoWeekWait:
+		return p // what ParsePriority gives it, without its work
+	}
+	return ParsePriority(string(p))
+}
 
 // ERSCode returns the eRS priority code: ROUTINE, URGENT or TWO_WEEK_WAIT.
 func (p Priority) ERSCode() string {
@@ -75,6 +81,9 @@ func (p *Priority) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return err
 	}
-	*p = ParsePriority(s)
+	p.setText(s)
 	return nil
 }
+
+// setText sets p from the text of a JSON string, as UnmarshalJSON does.
+func (p *Priority) setText(s string) { *p = ParsePriority(s) }

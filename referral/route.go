@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Path is where a referral goes: a letter, or the NHS e-Referral Service.
@@ -204,35 +205,59 @@ func oneOf(alts, w string) bool {
 	}
 }
 
-// cueWords splits s into lower-case words for cue matching.
-func cueWords(s string) []string {
-	var words []string
-	var w strings.Builder
+// cueWords splits texts into lower-case words for cue matching. Its
+// buffers serve text after text: the words of one text are cut from one
+// string.
+type cueWords struct {
+	buf   []byte // the words of the text, one after another
+	ends  []int  // where each word ends in buf
+	words []string
+}
+
+// split returns the words of s, valid until the next call.
+func (c *cueWords) split(s string) []string {
+	if cap(c.buf) < len(s) {
+		c.buf = make([]byte, 0, len(s)) // about the size of the words
+	}
+	c.buf, c.ends = c.buf[:0], c.ends[:0]
 	flush := func() {
-		if w.Len() > 0 {
-			words = append(words, w.String())
-			w.Reset()
+		if n := len(c.buf); n > 0 && (len(c.ends) == 0 || c.ends[len(c.ends)-1] < n) {
+			c.ends = append(c.ends, n)
 		}
 	}
-	for _, r := range strings.ToLower(s) {
+	for _, r := range s {
+		r = unicode.ToLower(r) // strings.ToLower, a character at a time
 		switch {
 		case unicode.Is(unicode.Cf, r):
 			// zero-width and direction marks inside a word join it
 		case r == '?':
 			flush()
-			words = append(words, "?")
+			c.buf = append(c.buf, '?')
+			flush()
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			w.WriteRune(r)
+			c.buf = utf8.AppendRune(c.buf, r)
 		default:
 			flush()
 		}
 	}
 	flush()
-	return words
+	all := string(c.buf)
+	c.words = c.words[:0]
+	start := 0
+	for _, end := range c.ends {
+		c.words = append(c.words, all[start:end])
+		start = end
+	}
+	return c.words
 }
 
 func hasCancerCue(s string) bool {
-	words := cueWords(s)
+	var c cueWords
+	return c.hasCancerCue(s)
+}
+
+func (c *cueWords) hasCancerCue(s string) bool {
+	words := c.split(s)
 	for i, w := range words {
 		for _, c := range cancerStems {
 			if strings.HasPrefix(w, c) {
@@ -279,23 +304,29 @@ func hasCancerCue(s string) bool {
 
 func warnings(r *Referral) []Warning {
 	ws := []Warning{}
-	texts := []struct{ path, text string }{
+	var cues cueWords
+	possibleCancer := func(path string) Warning {
+		return Warning{Code: WarnPossibleCancer, Path: path,
+			Message: "wording suggests suspected cancer; consider whether this is a two-week-wait referral, which must go through eRS"}
+	}
+	for _, t := range [...]struct{ path, text string }{
 		{"reason", r.Reason}, {"request.detail", r.Request.Detail}, {"history", r.History},
 		{"examination", r.Examination}, {"managementSoFar", r.ManagementSoFar},
 		{"priorityReason", r.PriorityReason},
-	}
-	for i, inv := range r.Investigations {
-		texts = append(texts, struct{ path, text string }{pathIndex("investigations", i) + ".result", inv.Result})
-		texts = append(texts, struct{ path, text string }{pathIndex("investigations", i) + ".comment", inv.Comment})
-	}
-	for _, t := range texts {
-		if hasCancerCue(t.text) {
-			ws = append(ws, Warning{Code: WarnPossibleCancer, Path: t.path,
-				Message: "wording suggests suspected cancer; consider whether this is a two-week-wait referral, which must go through eRS"})
+	} {
+		if cues.hasCancerCue(t.text) {
+			ws = append(ws, possibleCancer(t.path))
 		}
 	}
-	for _, t := range []struct{ path, text string }{{"recipient.service", r.Recipient.Service}, {"recipient.specialty", r.Recipient.Specialty}} {
-		if hasCancerCue(t.text) {
+	for i, inv := range r.Investigations {
+		for _, t := range [...]struct{ field, text string }{{".result", inv.Result}, {".comment", inv.Comment}} {
+			if cues.hasCancerCue(t.text) {
+				ws = append(ws, possibleCancer(pathIndex("investigations", i)+t.field))
+			}
+		}
+	}
+	for _, t := range [...]struct{ path, text string }{{"recipient.service", r.Recipient.Service}, {"recipient.specialty", r.Recipient.Specialty}} {
+		if cues.hasCancerCue(t.text) {
 			ws = append(ws, Warning{Code: WarnPossibleCancer, Path: t.path,
 				Message: "the service suggests suspected cancer; if it is a two-week-wait service, mark it so (suspectedCancer), since such a referral must go through eRS"})
 		}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -320,4 +321,50 @@ func TestFormAnswerCancerWarning(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.Equal(t, "answers.lesion-change", got[0].Path)
 	assert.NotContains(t, got[0].Message, "melanoma")
+}
+
+// legacyCueWords is how cueWords split a text before it cut the words
+// from one string: the oracle of FuzzCueWords.
+func legacyCueWords(s string) []string {
+	var words []string
+	var w strings.Builder
+	flush := func() {
+		if w.Len() > 0 {
+			words = append(words, w.String())
+			w.Reset()
+		}
+	}
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.Is(unicode.Cf, r):
+		case r == '?':
+			flush()
+			words = append(words, "?")
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			w.WriteRune(r)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return words
+}
+
+// FuzzCueWords: the words of a text are what they were, one text after
+// another through the same buffers.
+func FuzzCueWords(f *testing.F) {
+	for _, s := range []string{"No palpable masses", "?CA colon", "2WW referral", "Ca\u00adncer", "İstanbul ĲSSEL",
+		"a??b", "\xffmass\xfe", "ﬁbroid Σίσυφος", "red\u200bflag", "", "?", "  x  "} {
+		f.Add(s, "Two week wait?")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		var c cueWords
+		for _, s := range []string{a, b, a} {
+			want := legacyCueWords(s)
+			got := c.split(s)
+			if len(got) != len(want) || (len(got) > 0 && !slices.Equal(got, want)) {
+				t.Fatalf("split(%q) = %q, want %q", s, got, want)
+			}
+		}
+	})
 }

@@ -155,24 +155,28 @@ func (r *Referral) validateAt(now time.Time) error {
 		errs = append(errs, FieldError{Path: path, Rule: rule, Message: msg})
 	}
 
-	w := walker{add: add, blank: map[string]bool{}}
-	w.walk(reflect.ValueOf(r).Elem(), "", fieldInfo{})
+	// The path has room for most paths of the form, not to grow by steps.
+	w := walker{add: add, path: make([]byte, 0, 64)}
+	w.walk(reflect.ValueOf(r).Elem(), fieldInfo{})
 
-	// The validator dives into every item: give it the lists cut at
-	// their limit, which has been reported.
-	checked := reflect.ValueOf(r)
-	if w.overLimit {
-		checked = capped(checked)
-	}
-	if err := fieldValidator().Struct(checked.Interface()); err != nil {
-		var ves validator.ValidationErrors
-		if !errors.As(err, &ves) {
-			return err
+	// The validator runs only when a tag may fail (see tagsHold). It
+	// dives into every item: give it the lists cut at their limit, which
+	// has been reported.
+	if w.overLimit || !tagsHold(reflect.ValueOf(r).Elem()) {
+		checked := reflect.ValueOf(r)
+		if w.overLimit {
+			checked = capped(checked)
 		}
-		for _, fe := range ves {
-			path := strings.TrimPrefix(fe.Namespace(), "Referral.")
-			rule, msg := describe(fe)
-			add(path, rule, msg)
+		if err := fieldValidator().Struct(checked.Interface()); err != nil {
+			var ves validator.ValidationErrors
+			if !errors.As(err, &ves) {
+				return err
+			}
+			for _, fe := range ves {
+				path := strings.TrimPrefix(fe.Namespace(), "Referral.")
+				rule, msg := describe(fe)
+				add(path, rule, msg)
+			}
 		}
 	}
 
@@ -301,6 +305,7 @@ func describe(fe validator.FieldError) (rule, msg string) {
 type fieldInfo struct {
 	required bool // tagged required, or an item of a list of text
 	name     bool
+	item     bool // an item of a list
 }
 
 // names are the fields that hold a person's name, by struct and Go field.
@@ -311,6 +316,39 @@ var names = map[reflect.Type]map[string]bool{
 	reflect.TypeFor[Recipient](): {"Clinician": true},
 }
 
+// walkField is a field of a struct the walker visits.
+type walkField struct {
+	name  string // JSON name
+	index int    // Go field index
+	info  fieldInfo
+}
+
+// walkFields caches, per struct type, the fields the walker visits.
+var walkFields sync.Map // reflect.Type -> []walkField
+
+// fieldsToWalk returns the exported fields of struct type t that the JSON
+// form names, in order, with what the walk knows of each.
+func fieldsToWalk(t reflect.Type) []walkField {
+	if fs, ok := walkFields.Load(t); ok {
+		return fs.([]walkField)
+	}
+	var fs []walkField
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		first, _, _ := strings.Cut(f.Tag.Get("validate"), ",")
+		fs = append(fs, walkField{name: name, index: i, info: fieldInfo{required: first == "required", name: names[t][f.Name]}})
+	}
+	got, _ := walkFields.LoadOrStore(t, fs)
+	return got.([]walkField)
+}
+
 // walker walks every string and list of a referral, reporting over-long
 // text, control characters, blank text, bad names and over-long lists by
 // JSON path.
@@ -318,69 +356,84 @@ type walker struct {
 	add       func(path, rule, msg string)
 	blank     map[string]bool // paths reported blank
 	overLimit bool            // a list is longer than MaxListItems
+	path      []byte          // JSON path of the value being walked
 }
 
-func (w *walker) walk(v reflect.Value, path string, info fieldInfo) {
+// fail reports a fault of the value being walked.
+func (w *walker) fail(rule, msg string) { w.add(string(w.path), rule, msg) }
+
+func (w *walker) walk(v reflect.Value, info fieldInfo) {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			w.walk(v.Elem(), path, info)
+			w.walk(v.Elem(), info)
 		}
 	case reflect.Struct:
-		t := v.Type()
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
+		mark := len(w.path)
+		for _, f := range fieldsToWalk(v.Type()) {
+			if mark > 0 {
+				w.path = append(w.path, '.')
 			}
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "" || name == "-" {
-				continue
-			}
-			p := name
-			if path != "" {
-				p = path + "." + name
-			}
-			rules := strings.Split(f.Tag.Get("validate"), ",")
-			w.walk(v.Field(i), p, fieldInfo{required: rules[0] == "required", name: names[t][f.Name]})
+			w.path = append(w.path, f.name...)
+			w.walk(v.Field(f.index), f.info)
+			w.path = w.path[:mark]
 		}
 	case reflect.Slice:
 		if v.Len() > MaxListItems {
-			w.add(path, RuleMaxItems, "has more than 200 items")
+			w.fail(RuleMaxItems, "has more than 200 items")
 			w.overLimit = true
 		}
+		mark := len(w.path)
 		for i := 0; i < min(v.Len(), MaxListItems); i++ {
+			w.path = append(w.path, '[')
+			w.path = strconv.AppendInt(w.path, int64(i), 10)
+			w.path = append(w.path, ']')
 			// Each item of a list of text is required.
-			w.walk(v.Index(i), pathIndex(path, i), fieldInfo{required: true})
+			w.walk(v.Index(i), fieldInfo{required: true, item: true})
+			w.path = w.path[:mark]
 		}
 	case reflect.String:
-		s := v.String()
-		if utf8.RuneCountInString(s) > MaxTextLength {
-			w.add(path, RuleMaxLength, "is longer than 20,000 characters")
-		}
-		if !utf8.ValidString(s) {
-			w.add(path, RuleEncoding, "is not valid UTF-8")
-		}
-		control := hasControl(s)
-		if control {
-			w.add(path, RuleControlChars, "holds a control character (other than newline and tab) or a text-direction control")
-		}
-		switch {
-		case s == "" && info.required && v.Type() == reflect.TypeFor[string]() && path != "" && path[len(path)-1] == ']':
-			// An empty item of a list of text (the validator checks fields).
-			w.blank[path] = true
-			w.add(path, RuleRequired, "is required")
-		case s != "" && blank(s):
-			w.blank[path] = true
-			if info.required {
-				w.add(path, RuleRequired, "is required: white space and invisible characters alone are blank")
-			} else {
-				w.add(path, RuleBlank, "holds no visible character: leave it out or fill it in")
-			}
-		case info.name && !control && badInName(s):
-			w.add(path, RuleNameChars, "must be one line with no tabs, zero-width or invisible marks")
-		}
+		w.text(v.String(), v.Type() == reflect.TypeFor[string](), info)
 	}
+}
+
+// text checks the string s; plain says it is of type string.
+func (w *walker) text(s string, plain bool, info fieldInfo) {
+	// A string of at most MaxTextLength bytes has at most as many
+	// characters: only a longer one needs counting.
+	if len(s) > MaxTextLength && utf8.RuneCountInString(s) > MaxTextLength {
+		w.fail(RuleMaxLength, "is longer than 20,000 characters")
+	}
+	if !utf8.ValidString(s) {
+		w.fail(RuleEncoding, "is not valid UTF-8")
+	}
+	control := hasControl(s)
+	if control {
+		w.fail(RuleControlChars, "holds a control character (other than newline and tab) or a text-direction control")
+	}
+	switch {
+	case s == "" && info.required && plain && info.item && len(w.path) > 0:
+		// An empty item of a list of text (the validator checks fields).
+		w.markBlank()
+		w.fail(RuleRequired, "is required")
+	case s != "" && blank(s):
+		w.markBlank()
+		if info.required {
+			w.fail(RuleRequired, "is required: white space and invisible characters alone are blank")
+		} else {
+			w.fail(RuleBlank, "holds no visible character: leave it out or fill it in")
+		}
+	case info.name && !control && badInName(s):
+		w.fail(RuleNameChars, "must be one line with no tabs, zero-width or invisible marks")
+	}
+}
+
+// markBlank records that the value being walked was reported blank.
+func (w *walker) markBlank() {
+	if w.blank == nil {
+		w.blank = map[string]bool{}
+	}
+	w.blank[string(w.path)] = true
 }
 
 // capped returns a copy of v, a referral or a part of one, with every list
