@@ -89,20 +89,17 @@ func (f *face) font(cp *ttf.CodePages, st style, page int, used map[rune]struct{
 // used on it. Page 0's is cut once per process, whole, and compressed
 // hard. The other pages are cut for each letter, to the characters it
 // uses: few letters need them, and a whole page would add half again to a
-// letter's size. Their cuts are small and compressed fast: the best
-// compression took most of their time and saved little.
+// letter's size. Their cuts are small and made quickly (see ttf's Cut):
+// compressing them took most of a letter's font time and saved little.
 func (f *face) program(cp *ttf.CodePages, st style, page int, used map[rune]struct{}) (*ttf.Program, error) {
 	if page == 0 {
 		return f.page0()
 	}
-	return f.NewProgram(cp, int(st), page, func(r rune) bool {
+	return f.Cut(cp, int(st), page, func(r rune) bool {
 		_, ok := used[r]
 		return ok
-	}, cutLevel)
+	})
 }
-
-// cutLevel is the zlib level of a letter's own font cuts.
-const cutLevel = zlib.BestSpeed
 
 // Page 0's programs are cut and compressed by go generate, since doing it
 // was most of a fresh process's time before its first letter. They are

@@ -50,6 +50,58 @@ func TestPrograms(t *testing.T) {
 		}
 		_, err := f.NewProgram(cp, st, len(cp.Runes), func(rune) bool { return true }, zlib.BestCompression)
 		assert.Error(t, err)
+		_, err = f.Cut(cp, st, -1, func(rune) bool { return true })
+		assert.Error(t, err)
 		assert.False(t, f.M.Has('\x07'), "skipped runes count as missing")
 	}
+}
+
+// TestCut: a letter's quick cut is the cut NewProgram compresses whole,
+// byte for byte once inflated, and larger by what compressing its own
+// tables would save.
+func TestCut(t *testing.T) {
+	f, err := NewFace(liberationsansregular.TTF, "LiberationSans", nil)
+	require.NoError(t, err)
+	cp := NewCodePages(f.M.Has)
+	f.SetWidths(cp)
+	for _, text := range []string{"Łukasz Zieliński", "ł", "Ольга Петрова", "ǺǻǼǽǾǿ"} {
+		keep := map[rune]bool{}
+		page := -1
+		for _, r := range text {
+			if pg, _, _ := cp.Lookup(r); pg > 0 {
+				page, keep[r] = pg, true
+			}
+		}
+		require.Positive(t, page, "%s", text)
+		whole, err := f.NewProgram(cp, 0, page, func(r rune) bool { return keep[r] }, zlib.BestCompression)
+		require.NoError(t, err)
+		quick, err := f.Cut(cp, 0, page, func(r rune) bool { return keep[r] })
+		require.NoError(t, err)
+		assert.Equal(t, inflate(t, whole.Z), inflate(t, quick.Z), "%s", text)
+		assert.Equal(t, whole.Name, quick.Name)
+		assert.Equal(t, whole.Size, quick.Size)
+		assert.Equal(t, whole.Codes, quick.Codes)
+		assert.Len(t, keep, countCodes(&quick.Codes))
+		assert.Less(t, len(quick.Z), whole.Size, "the name table is compressed")
+		t.Logf("%s: %d bytes, %d compressed whole, %d quick", text, whole.Size, len(whole.Z), len(quick.Z))
+	}
+}
+
+func countCodes(codes *[256]rune) int {
+	n := 0
+	for _, r := range codes {
+		if r != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func inflate(t *testing.T, z []byte) []byte {
+	t.Helper()
+	zr, err := zlib.NewReader(bytes.NewReader(z))
+	require.NoError(t, err)
+	b, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	return b
 }
