@@ -51,26 +51,22 @@ type face struct {
 	*ttf.Face
 	m *metrics
 	// page0 is the cut for code page 0, which every letter uses, made once
-	// and shared by concurrent renders: nothing may change its bytes (fpdf
-	// would encrypt them in place, were encryption ever turned on).
+	// and shared by concurrent renders: nothing may change its bytes.
 	page0 func() (*ttf.Program, error)
-	// font0 is page 0's font as every letter uses it, made once.
-	font0 func() (*letterFont, error)
+	// font0 is page 0's font, whole, made once: every letter's PDF
+	// copies the same objects.
+	font0 func() (*pdfobj.Font, error)
 }
 
-// letterFont is a font as a letter uses it: what fpdf is given for it
-// and what pdfobj.Finish completes it with.
-type letterFont struct {
-	name   string
-	def, z []byte // fpdf's font definition and program
-	pdf    *pdfobj.Font
+// standIn is the name fpdf knows the font of a face and code page by (see
+// pdfobj.StandIn).
+func standIn(st style, page int) string {
+	return "refletter-" + strconv.Itoa(int(st)) + "-" + strconv.Itoa(page)
 }
 
 // font returns the font for code page page that holds the runes of used
-// on it (see program). Page 0's is made once per process and shared:
-// fpdf is given a placeholder for its program, which Finish replaces, and
-// its ToUnicode CMap is compressed once.
-func (f *face) font(cp *ttf.CodePages, st style, page int, used map[rune]struct{}) (*letterFont, error) {
+// on it (see program). Page 0's is made once per process and shared.
+func (f *face) font(cp *ttf.CodePages, st style, page int, used map[rune]struct{}) (*pdfobj.Font, error) {
 	if page == 0 {
 		return f.font0()
 	}
@@ -78,11 +74,31 @@ func (f *face) font(cp *ttf.CodePages, st style, page int, used map[rune]struct{
 	if err != nil {
 		return nil, err
 	}
-	def, err := f.Definition(page, prog)
+	cmap, err := pdfobj.ToUnicode(&prog.Codes, false)
 	if err != nil {
 		return nil, err
 	}
-	return &letterFont{name: prog.Name, def: def, z: prog.Z, pdf: &pdfobj.Font{Codes: &prog.Codes}}, nil
+	return f.pdfFont(prog, page, cmap), nil
+}
+
+// makeFont0 makes page 0's font, with its CMap compressed.
+func (f *face) makeFont0() (*pdfobj.Font, error) {
+	prog, err := f.page0()
+	if err != nil {
+		return nil, err
+	}
+	cmap, err := pdfobj.ToUnicode(&prog.Codes, true)
+	if err != nil {
+		return nil, err
+	}
+	return f.pdfFont(prog, 0, cmap), nil
+}
+
+// pdfFont is the font of program prog for a code page, with ToUnicode
+// CMap cmap.
+func (f *face) pdfFont(prog *ttf.Program, page int, cmap []byte) *pdfobj.Font {
+	return &pdfobj.Font{Name: prog.Name, Codes: &prog.Codes, Widths: &f.Widths[page], Desc: f.Descriptor(),
+		Program: prog.Z, Length1: prog.Size, CMap: cmap}
 }
 
 // program returns a program for code page page that holds the runes of
@@ -169,18 +185,7 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 			}
 			return f.NewProgram(fs.pages, st, 0, func(rune) bool { return true }, zlib.BestCompression)
 		})
-		f.font0 = sync.OnceValues(func() (*letterFont, error) {
-			prog, err := f.page0()
-			if err != nil {
-				return nil, err
-			}
-			def, err := f.Definition(0, prog)
-			if err != nil {
-				return nil, err
-			}
-			return &letterFont{name: prog.Name, def: def, z: pdfobj.Placeholder(prog.Name),
-				pdf: &pdfobj.Font{Codes: &prog.Codes, Program: prog.Z, Length1: prog.Size}}, nil
-		})
+		f.font0 = sync.OnceValues(f.makeFont0)
 		// Cut page 0 now, so that a problem shows at NewRenderer.
 		if _, err := f.font0(); err != nil {
 			return nil, fmt.Errorf("pdf: cutting Liberation Sans %q: %w", fpdfStyle[st], err)

@@ -370,13 +370,15 @@ func (r *Renderer) draw(parts []part, meta *referral.Meta, c *cleaner) ([]byte, 
 	for st, f := range r.fs.faces {
 		d.cuts[st] = make([]*[256]rune, len(r.fs.pages.Runes))
 		for _, pg := range r.fs.pages.PagesOf(c.used[st]) {
-			lf, err := f.font(r.fs.pages, style(st), pg, c.used[st])
+			font, err := f.font(r.fs.pages, style(st), pg, c.used[st])
 			if err != nil {
 				return nil, fmt.Errorf("%w: cutting the font: %w", ErrPDF, err)
 			}
-			p.AddFontFromBytes(pageFamily(pg), fpdfStyle[st], lf.def, lf.z)
-			fonts[lf.name] = lf.pdf
-			d.cuts[st][pg] = lf.pdf.Codes
+			// fpdf is given a stand-in, which finish replaces with the font.
+			name := standIn(style(st), pg)
+			p.AddFontFromBytes(pageFamily(pg), fpdfStyle[st], pdfobj.StandIn(name), nil)
+			fonts[name] = font
+			d.cuts[st][pg] = font.Codes
 		}
 	}
 	for _, pic := range []*picture{r.logo, r.sig} {

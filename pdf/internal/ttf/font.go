@@ -9,7 +9,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
-	"strconv"
 	"sync"
 
 	"github.com/refletter/refletter/pdf/internal/pdfobj"
@@ -59,7 +58,6 @@ func (f *Face) SetWidths(cp *CodePages) {
 // Program is a font program ready to embed: a cut of a face for one code
 // page, compressed, and what the PDF says of it.
 type Program struct {
-	File  string // fpdf's key for it; ".z" tells fpdf it is compressed
 	Name  string // PostScript name with its subset tag
 	Z     []byte
 	Size  int       // before compression
@@ -113,7 +111,7 @@ func (f *Face) newCut(cp *CodePages, style, page int, keep func(rune) bool) (*Pr
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	p := &Program{File: programFile(style, page)}
+	p := &Program{}
 	var glyphs [256]int
 	for c, r := range cp.Runes[page] {
 		if r != 0 && f.M.Has(r) && keep(r) {
@@ -212,16 +210,11 @@ func (f *Face) Prebuilt(cp *CodePages, style, page int, z []byte, size int, name
 	if page < 0 || page >= len(cp.Runes) {
 		return nil, fmt.Errorf("ttf: no code page %d", page)
 	}
-	p := &Program{File: programFile(style, page), Name: name, Z: z, Size: size}
+	p := &Program{Name: name, Z: z, Size: size}
 	for c, r := range cp.Runes[page] {
 		if r != 0 && f.M.Has(r) {
 			p.Codes[c] = r
 		}
 	}
 	return p, nil
-}
-
-// programFile is fpdf's key for the program of a face and page.
-func programFile(style, page int) string {
-	return "liberationsans-" + strconv.Itoa(style) + "-" + strconv.Itoa(page) + ".z"
 }
