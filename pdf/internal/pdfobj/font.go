@@ -215,7 +215,7 @@ func ToUnicode(codes *[256]rune, compress bool) ([]byte, error) {
 	if compress {
 		return Compress(nil, cmap, pageLevel)
 	}
-	return Join(make([]byte, 0, len(cmap)+16), Piece{Data: cmap}), nil
+	return Join(make([]byte, 0, len(cmap)+16), cmap, Tail{}), nil
 }
 
 // appendBfchar appends the lines of a ToUnicode CMap that map the codes.

@@ -1,72 +1,65 @@
 package pdfobj
 
 import (
-	"bytes"
-	"compress/flate"
 	"encoding/binary"
 	"hash/adler32"
 )
 
 // A letter's own font cut is mostly a part every cut of the face shares
-// (the font's name table, its copyright and licence) and a little that is
-// the letter's. Compressing each cut whole, even at the fastest level, cost
-// more than the rest of the letter's fonts together: a compressor's fixed
-// cost is large next to a few kilobytes. Join instead writes a zlib stream
-// of pieces, copying the deflate data of the shared ones, made once by
-// Deflate, and storing the letter's own as they are. A deflate stream is
-// a series of blocks, and blocks that start on a byte and refer to nothing
-// before them can follow one another whatever made them.
+// (the font's name table, its copyright and licence), which it ends with,
+// and a little that is the letter's. Compressing each cut whole, even at
+// the fastest level, cost more than the rest of the letter's fonts
+// together: a compressor's fixed cost is large next to a few kilobytes.
+// Join instead writes a zlib stream of the letter's part, stored as it is,
+// followed by the deflate data of the shared part, made once. A deflate
+// stream is a series of blocks, and blocks that start on a byte and refer
+// to nothing before them can follow one another whatever made them.
 
-// A Piece is part of the data of a stream Join writes.
-type Piece struct {
-	Data []byte
-	z    []byte // Data's deflate blocks, not final, ending on a byte; nil to store Data
-	sum  uint32 // with z, the Adler-32 checksum of Data
+// A Tail is the end of the data of streams Join writes, compressed once.
+type Tail struct {
+	data, z []byte // z: data's deflate blocks, the last final
+	sum     uint32 // the Adler-32 checksum of data
 }
 
-// Deflate returns data as a piece whose deflate data is made now, at the
-// best compression, for Join to copy into any number of streams.
-func Deflate(data []byte) (Piece, error) {
-	var buf bytes.Buffer
-	w, err := flate.NewWriter(&buf, flate.BestCompression)
+// NewTail compresses data once, to end any number of streams. It is
+// compressed as page content is, by the same writers, so that a fresh
+// process making its first letter makes no other: a writer costs about
+// 1.2 MB and, at a higher level, a few hundred microseconds more than
+// the ~90 bytes it would save a name table.
+func NewTail(data []byte) (Tail, error) {
+	z, err := Compress(nil, data, pageLevel)
 	if err != nil {
-		return Piece{}, err
+		return Tail{}, err
 	}
-	if _, err := w.Write(data); err != nil {
-		return Piece{}, err
+	// zlib's two-byte header (no dictionary) and Adler-32 checksum
+	// around a deflate stream.
+	if len(z) < 6 {
+		return Tail{}, ErrLayout
 	}
-	// Flush ends the blocks on a byte, with an empty stored block, and
-	// leaves the stream open: the piece is not the last.
-	if err := w.Flush(); err != nil {
-		return Piece{}, err
-	}
-	return Piece{Data: data, z: buf.Bytes(), sum: adler32.Checksum(data)}, nil
+	return Tail{data: data, z: z[2 : len(z)-4], sum: adler32.Checksum(data)}, nil
 }
 
 // maxStored is the most data a stored deflate block holds.
 const maxStored = 0xffff
 
-// Join appends to dst a zlib stream of the pieces' data, in order: the
-// deflate data of pieces made by Deflate, and the others stored as they
-// are. It costs about what copying the data does.
-func Join(dst []byte, pieces ...Piece) []byte {
+// Join appends to dst a zlib stream of data, stored as it is, then of
+// tail's data, whose deflate data it copies. It costs about what copying
+// the data does. The zero Tail ends the stream with data.
+func Join(dst, data []byte, tail Tail) []byte {
 	dst = append(dst, 0x78, 0x01) // deflate, 32 KB window, fastest; no dictionary
-	sum := uint32(1)              // Adler-32 of nothing
-	for _, p := range pieces {
-		if p.z != nil {
-			sum = adler32Combine(sum, p.sum, len(p.Data))
-			dst = append(dst, p.z...)
-			continue
-		}
-		sum = adler32Combine(sum, adler32.Checksum(p.Data), len(p.Data))
-		for d := p.Data; len(d) > 0; {
-			n := min(len(d), maxStored)
-			dst = storedHeader(dst, n, false)
-			dst = append(dst, d[:n]...)
-			d = d[n:]
-		}
+	for d := data; len(d) > 0; {
+		n := min(len(d), maxStored)
+		dst = storedHeader(dst, n, false)
+		dst = append(dst, d[:n]...)
+		d = d[n:]
 	}
-	dst = storedHeader(dst, 0, true)
+	sum := adler32.Checksum(data)
+	if tail.z == nil {
+		dst = storedHeader(dst, 0, true)
+	} else {
+		dst = append(dst, tail.z...)
+		sum = adler32Combine(sum, tail.sum, len(tail.data))
+	}
 	return binary.BigEndian.AppendUint32(dst, sum)
 }
 

@@ -12,43 +12,41 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestJoin: a joined stream is zlib of its pieces' data in order, however
-// they are mixed, and a piece made once by Deflate serves many streams.
+// TestJoin: a joined stream is zlib of its data and its tail's, and a
+// tail made once ends many streams.
 func TestJoin(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	noise := make([]byte, 70_000) // more than a stored block holds
+	noise := make([]byte, 140_000) // more than two stored blocks hold
 	for i := range noise {
 		noise[i] = byte(rng.IntN(256))
 	}
 	text := bytes.Repeat([]byte("endcmap CMapName currentdict /CMap defineresource pop "), 40)
-	shared, err := Deflate(text)
+	tail, err := NewTail(text)
 	require.NoError(t, err)
-	empty, err := Deflate(nil)
+	empty, err := NewTail(nil)
 	require.NoError(t, err)
 	for _, tc := range []struct {
-		name   string
-		pieces []Piece
+		name string
+		data []byte
+		tail Tail
 	}{
-		{"none", nil},
-		{"stored", []Piece{{Data: []byte("abc")}}},
-		{"deflated", []Piece{shared}},
-		{"deflated last", []Piece{{Data: []byte("abc")}, shared}},
-		{"deflated first", []Piece{shared, {Data: []byte("abc")}}},
-		{"mixed", []Piece{{Data: []byte("x")}, shared, {Data: noise}, shared, empty, {}, {Data: []byte("y")}}},
-		{"long stored", []Piece{{Data: noise}, {Data: noise[:maxStored]}}},
+		{"nothing", nil, Tail{}},
+		{"stored", []byte("abc"), Tail{}},
+		{"tail", nil, tail},
+		{"both", []byte("abc"), tail},
+		{"empty tail", []byte("abc"), empty},
+		{"long", noise, tail},
+		{"a block's worth", noise[:maxStored], Tail{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var want []byte
-			for _, p := range tc.pieces {
-				want = append(want, p.Data...)
-			}
-			z := Join([]byte("kept"), tc.pieces...)
+			want := append(append([]byte{}, tc.data...), tc.tail.data...)
+			z := Join([]byte("kept"), tc.data, tc.tail)
 			require.True(t, bytes.HasPrefix(z, []byte("kept")), "appends to dst")
 			got := inflate(t, z[4:])
 			assert.True(t, bytes.Equal(want, got), "%d bytes joined, %d read back", len(want), len(got))
 		})
 	}
-	assert.Less(t, len(shared.z), len(text)/10, "a deflated piece is compressed")
+	assert.Less(t, len(tail.z), len(text)/10, "a tail is compressed")
 }
 
 // TestAdler32Combine: the checksum of joined data from its parts' is the

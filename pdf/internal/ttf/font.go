@@ -82,7 +82,7 @@ func (f *Face) NewProgram(cp *CodePages, style, page int, keep func(rune) bool, 
 // Cut is NewProgram for a cut made for one letter, quickly: only the name
 // table, the same in every cut, is compressed, once per face, and the
 // rest, the cut's own glyphs and tables, is stored. Compressing it too
-// saved a quarter of its size and took most of a cut's time.
+// would save a quarter of its size and take most of a cut's time.
 func (f *Face) Cut(cp *CodePages, style, page int, keep func(rune) bool) (*Program, error) {
 	p, cut, nameAt, err := f.newCut(cp, style, page, keep)
 	if err != nil {
@@ -92,11 +92,10 @@ func (f *Face) Cut(cp *CodePages, style, page int, keep func(rune) bool) (*Progr
 	if err != nil {
 		return nil, err
 	}
-	name := cs.nameZ
-	if !bytes.Equal(name.Data, cut[nameAt:]) {
+	if !bytes.Equal(cs.name, cut[nameAt:]) {
 		return nil, ErrMalformed // cannot be: every cut ends with the same name table
 	}
-	p.Z = pdfobj.Join(make([]byte, 0, nameAt+len(cut)/2+64), pdfobj.Piece{Data: cut[:nameAt]}, name)
+	p.Z = pdfobj.Join(make([]byte, 0, nameAt+len(cut)/2+64), cut[:nameAt], cs.nameZ)
 	return p, nil
 }
 
@@ -133,7 +132,8 @@ type cutting struct {
 	*cutter
 	cp     *CodePages
 	glyphs [][256]uint16 // by code page and code, the face's glyph; 0 for none
-	nameZ  pdfobj.Piece  // the name table, padded, compressed once
+	name   []byte        // the name table, padded, as a cut ends
+	nameZ  pdfobj.Tail   // and compressed once
 }
 
 // cutting returns what cutting f for cp needs: made at the first cut, for
@@ -160,9 +160,9 @@ func (f *Face) newCutting(cp *CodePages) (*cutting, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := make([]byte, (len(c.name)+3)&^3) // as a cut ends, padded
-	copy(name, c.name)
-	if cs.nameZ, err = pdfobj.Deflate(name); err != nil {
+	cs.name = make([]byte, (len(c.name)+3)&^3)
+	copy(cs.name, c.name)
+	if cs.nameZ, err = pdfobj.NewTail(cs.name); err != nil {
 		return nil, err
 	}
 	return cs, nil
