@@ -110,8 +110,10 @@
 // # Performance
 //
 // Use one Renderer for many letters: it prepares images once and is safe
-// for concurrent use. fpdf never parses a font for a letter: it is given
-// the fonts ready cut and compressed. Page content is compressed with
-// reused compressors: fpdf would make a new one, of about 1.2 MB, for
-// every page.
+// for concurrent use. fpdf never parses a font for a letter: it is given a
+// stand-in for each, and the fonts' objects are written in their place as
+// the PDF is finished, page 0's made once per process and a letter's own
+// cuts made quickly, with only their shared parts compressed. Page
+// content is compressed with reused compressors: fpdf would make a new
+// one, of about 1.2 MB, for every page.
 package pdf

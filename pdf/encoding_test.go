@@ -3,7 +3,6 @@ package pdf
 import (
 	"bytes"
 	"compress/zlib"
-	"encoding/json"
 	"io"
 	"regexp"
 	"strconv"
@@ -67,18 +66,13 @@ func TestTextRuns(t *testing.T) {
 	p := fpdf.New("P", "mm", "A4", "")
 	p.SetCompression(false)
 	cuts := make([]*[256]rune, 2)
-	widths := make([][]int, 2) // by code page and code, as fpdf writes /Widths
+	widths := make([]*[256]int, 2) // by code page and code, as the fonts give /Widths
 	for _, pg := range []int{0, 1} {
-		prog, err := fs.faces[bold].program(fs.pages, bold, pg, runeSet(text))
+		font, err := fs.faces[bold].font(fs.pages, bold, pg, runeSet(text))
 		require.NoError(t, err)
-		def, err := fs.faces[bold].Definition(pg, prog)
-		require.NoError(t, err)
-		var cw struct{ Cw []int }
-		require.NoError(t, json.Unmarshal(def, &cw))
-		require.Len(t, cw.Cw, 256)
-		widths[pg] = cw.Cw
-		p.AddFontFromBytes(pageFamily(pg), "B", def, prog.Z)
-		cuts[pg] = &prog.Codes
+		widths[pg] = font.Widths
+		p.AddFontFromBytes(pageFamily(pg), "B", pdfobj.StandIn(standIn(bold, pg)), nil)
+		cuts[pg] = font.Codes
 	}
 	p.AddPage()
 	d := &drawer{c: fpdfCanvas{p: p, family: pageFamily}, fs: fs, pages: fs.pages, fresh: true}
@@ -146,5 +140,6 @@ func TestFinish(t *testing.T) {
 	assert.NotEmpty(t, fonts)
 	assert.Len(t, withMap, len(fonts), "every font has a ToUnicode CMap")
 	assert.NotContains(t, string(pdf), "/Encoding", "the fonts are symbolic, with no encoding")
-	assert.NotContains(t, string(pdf), string(pdfobj.Placeholder("")), "every font program is in place")
+	assert.NotContains(t, string(pdf), "/Type1", "every stand-in is replaced")
+	assert.NotContains(t, string(pdf), "refletter-", "no stand-in is named")
 }

@@ -51,26 +51,22 @@ type face struct {
 	*ttf.Face
 	m *metrics
 	// page0 is the cut for code page 0, which every letter uses, made once
-	// and shared by concurrent renders: nothing may change its bytes (fpdf
-	// would encrypt them in place, were encryption ever turned on).
+	// and shared by concurrent renders: nothing may change its bytes.
 	page0 func() (*ttf.Program, error)
-	// font0 is page 0's font as every letter uses it, made once.
-	font0 func() (*letterFont, error)
+	// font0 is page 0's font, whole, made once: every letter's PDF
+	// copies the same objects.
+	font0 func() (*pdfobj.Font, error)
 }
 
-// letterFont is a font as a letter uses it: what fpdf is given for it
-// and what pdfobj.Finish completes it with.
-type letterFont struct {
-	name   string
-	def, z []byte // fpdf's font definition and program
-	pdf    *pdfobj.Font
+// standIn is the name fpdf knows the font of a face and code page by (see
+// pdfobj.StandIn).
+func standIn(st style, page int) string {
+	return "refletter-" + strconv.Itoa(int(st)) + "-" + strconv.Itoa(page)
 }
 
 // font returns the font for code page page that holds the runes of used
-// on it (see program). Page 0's is made once per process and shared:
-// fpdf is given a placeholder for its program, which Finish replaces, and
-// its ToUnicode CMap is compressed once.
-func (f *face) font(cp *ttf.CodePages, st style, page int, used map[rune]struct{}) (*letterFont, error) {
+// on it (see program). Page 0's is made once per process and shared.
+func (f *face) font(cp *ttf.CodePages, st style, page int, used map[rune]struct{}) (*pdfobj.Font, error) {
 	if page == 0 {
 		return f.font0()
 	}
@@ -78,31 +74,50 @@ func (f *face) font(cp *ttf.CodePages, st style, page int, used map[rune]struct{
 	if err != nil {
 		return nil, err
 	}
-	def, err := f.Definition(page, prog)
+	cmap, err := pdfobj.ToUnicode(&prog.Codes, false)
 	if err != nil {
 		return nil, err
 	}
-	return &letterFont{name: prog.Name, def: def, z: prog.Z, pdf: &pdfobj.Font{Codes: &prog.Codes}}, nil
+	return f.pdfFont(prog, page, cmap), nil
+}
+
+// makeFont0 makes page 0's font, with cmap its compressed ToUnicode CMap,
+// the prebuilt one (see page0CMap); nil makes it.
+func (f *face) makeFont0(cmap []byte) (*pdfobj.Font, error) {
+	prog, err := f.page0()
+	if err != nil {
+		return nil, err
+	}
+	if cmap == nil {
+		if cmap, err = pdfobj.ToUnicode(&prog.Codes, true); err != nil {
+			return nil, err
+		}
+	}
+	return f.pdfFont(prog, 0, cmap), nil
+}
+
+// pdfFont is the font of program prog for a code page, with ToUnicode
+// CMap cmap.
+func (f *face) pdfFont(prog *ttf.Program, page int, cmap []byte) *pdfobj.Font {
+	return &pdfobj.Font{Name: prog.Name, Codes: &prog.Codes, Widths: &f.Widths[page], Desc: f.Descriptor(),
+		Program: prog.Z, Length1: prog.Size, CMap: cmap}
 }
 
 // program returns a program for code page page that holds the runes of
 // used on it. Page 0's is cut once per process, whole, and compressed
 // hard. The other pages are cut for each letter, to the characters it
 // uses: few letters need them, and a whole page would add half again to a
-// letter's size. Their cuts are small and compressed fast: the best
-// compression took most of their time and saved little.
+// letter's size. Their cuts are small and made quickly (see ttf's Cut):
+// compressing them took most of a letter's font time and saved little.
 func (f *face) program(cp *ttf.CodePages, st style, page int, used map[rune]struct{}) (*ttf.Program, error) {
 	if page == 0 {
 		return f.page0()
 	}
-	return f.NewProgram(cp, int(st), page, func(r rune) bool {
+	return f.Cut(cp, int(st), page, func(r rune) bool {
 		_, ok := used[r]
 		return ok
-	}, cutLevel)
+	})
 }
-
-// cutLevel is the zlib level of a letter's own font cuts.
-const cutLevel = zlib.BestSpeed
 
 // Page 0's programs are cut and compressed by go generate, since doing it
 // was most of a fresh process's time before its first letter, and so are
@@ -186,20 +201,11 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 			}
 			return f.NewProgram(fs.pages, st, 0, func(rune) bool { return true }, zlib.BestCompression)
 		})
-		f.font0 = sync.OnceValues(func() (*letterFont, error) {
-			prog, err := f.page0()
-			if err != nil {
-				return nil, err
-			}
-			def, err := f.Definition(0, prog)
-			if err != nil {
-				return nil, err
-			}
-			font := &pdfobj.Font{Codes: &prog.Codes, Program: prog.Z, Length1: prog.Size}
+		f.font0 = sync.OnceValues(func() (*pdfobj.Font, error) {
 			if usePrebuilt {
-				font.ToUnicode = page0CMap[st]
+				return f.makeFont0(page0CMap[st])
 			}
-			return &letterFont{name: prog.Name, def: def, z: pdfobj.Placeholder(prog.Name), pdf: font}, nil
+			return f.makeFont0(nil)
 		})
 		// Cut page 0 now, so that a problem shows at NewRenderer.
 		if _, err := f.font0(); err != nil {

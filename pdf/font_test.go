@@ -49,6 +49,19 @@ func TestFontPrograms(t *testing.T) {
 		_, err = f.program(fs.pages, st, len(fs.pages.Runes), nil)
 		assert.Error(t, err)
 
+		// Page 0's font is made once; a letter's own is made for it.
+		f0, err := f.font(fs.pages, st, 0, nil)
+		require.NoError(t, err)
+		again0, err := f.font(fs.pages, st, 0, runeSet("abc"))
+		require.NoError(t, err)
+		assert.Same(t, f0, again0)
+		assert.Same(t, &once.Codes, f0.Codes)
+		f1, err := f.font(fs.pages, st, 1, runeSet("Łukasz Zieliński"))
+		require.NoError(t, err)
+		assert.Equal(t, prog.Codes, *f1.Codes)
+		assert.Equal(t, prog.Name, f1.Name)
+		assert.Same(t, &f.Widths[1], f1.Widths)
+
 		for _, r := range "Zoë Siobhán Ó Súilleabháin µ≤ Nguyễn β∑Ольга" {
 			assert.True(t, f.m.has(r), "rune %q", r)
 		}

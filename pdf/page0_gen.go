@@ -3,6 +3,6 @@
 package pdf
 
 var page0Gen = [numStyles]prebuilt{
-	{sum: 0x648d4e0d31a43, codes: 0x595a1ae1d28286d9, size: 20620, name: "VVTGAA+LiberationSans"},
-	{sum: 0x656c4fdbc4096, codes: 0x595a1ae1d28286d9, size: 20700, name: "ZHAMBA+LiberationSans-Bold"},
+	{sum: 0x648d4e0d31a43, codes: 0x595a1ae1d28286d9, size: 20144, name: "LVJFAA+LiberationSans"},
+	{sum: 0x656c4fdbc4096, codes: 0x595a1ae1d28286d9, size: 20224, name: "CCGIBA+LiberationSans-Bold"},
 }

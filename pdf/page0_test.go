@@ -30,7 +30,7 @@ func TestPage0Generated(t *testing.T) {
 	for st, f := range fs.faces {
 		want, err := f.NewProgram(fs.pages, st, 0, func(rune) bool { return true }, zlib.BestCompression)
 		require.NoError(t, err)
-		cmap, err := pdfobj.ToUnicode(&want.Codes)
+		cmap, err := pdfobj.ToUnicode(&want.Codes, true)
 		require.NoError(t, err)
 		if *generate {
 			require.NoError(t, os.WriteFile(filepath.Join("page0", fmt.Sprintf("%d.z", st)), want.Z, 0o644))
@@ -47,7 +47,10 @@ func TestPage0Generated(t *testing.T) {
 		assert.Equal(t, want, got, "style %d: the prebuilt program is not what cutting makes: run go generate ./pdf", st)
 		font, err := f.font0()
 		require.NoError(t, err)
-		assert.Equal(t, cmap, font.pdf.ToUnicode, "style %d: the prebuilt CMap is not what Finish makes: run go generate ./pdf", st)
+		assert.Equal(t, cmap, font.CMap, "style %d: the prebuilt CMap is not that of page 0's codes: run go generate ./pdf", st)
+		require.NotEmpty(t, font.CMap)
+		assert.Same(t, &page0CMap[st][0], &font.CMap[0], "style %d: the prebuilt CMap is used in place", st)
+		assert.Same(t, &page0Z[st][0], &font.Program[0], "style %d: the prebuilt program is used in place", st)
 	}
 	if *generate {
 		src.WriteString("}\n")

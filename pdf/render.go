@@ -398,14 +398,18 @@ func (r *Renderer) draw(parts []part, meta *referral.Meta, c *cleaner) ([]byte, 
 		d.cuts[st] = make([]*[256]rune, len(r.fs.pages.Runes))
 		w.fonts[st] = make([]string, len(r.fs.pages.Runes))
 		for _, pg := range r.fs.pages.PagesOf(c.used[st]) {
-			lf, err := f.font(r.fs.pages, style(st), pg, c.used[st])
+			font, err := f.font(r.fs.pages, style(st), pg, c.used[st])
 			if err != nil {
 				return nil, fmt.Errorf("%w: cutting the font: %w", ErrPDF, err)
 			}
-			p.AddFontFromBytes(pageFamily(pg), fpdfStyle[st], lf.def, lf.z)
-			fonts[lf.name] = lf.pdf
-			d.cuts[st][pg] = lf.pdf.Codes
-			w.fonts[st][pg] = lf.name
+			// fpdf is given a stand-in, which finish replaces with the
+			// font; the page writer names the font as fpdf names its
+			// stand-in.
+			name := standIn(style(st), pg)
+			p.AddFontFromBytes(pageFamily(pg), fpdfStyle[st], pdfobj.StandIn(name), nil)
+			fonts[name] = font
+			d.cuts[st][pg] = font.Codes
+			w.fonts[st][pg] = name
 		}
 	}
 	for _, pic := range []*picture{r.logo, r.sig} {

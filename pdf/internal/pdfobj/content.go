@@ -41,8 +41,9 @@ type resource struct {
 	name  []byte // with its slash: "/F7a2c"
 }
 
-// Font returns the resource name of the font named name (its BaseFont,
-// with any subset tag), with its leading slash, or nil.
+// Font returns the resource name of the font fpdf wrote with BaseFont
+// name (for the renderer's fonts, their stand-ins' names: see StandIn),
+// with its leading slash, or nil.
 func (r *Resources) Font(name string) []byte {
 	for _, f := range r.fonts {
 		if string(f.font) == name {

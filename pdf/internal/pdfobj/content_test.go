@@ -28,18 +28,14 @@ func imageDict(o any) pdfread.Dict {
 }
 
 // markedPDF is fpdf's uncompressed output for pages holding PageMark, with
-// a one-byte TrueType font named name and images of the given widths.
-// After the mark on each page, fpdf writes after.
+// the stand-in of a font named name (see StandIn) and images of the given
+// widths. After the mark on each page, fpdf writes after.
 func markedPDF(t *testing.T, name string, pages int, after string, widths ...int) []byte {
 	t.Helper()
-	def := `{"Tp":"TrueType","Name":"` + name + `","Cw":[` + strings.Repeat("500,", 255) +
-		`500],"File":"test.z","OriginalSize":1234,"Desc":{"Ascent":900,"Descent":-200,"Flags":4}}`
 	p := fpdf.New("P", "mm", "A4", "")
 	p.SetCompression(false)
 	p.SetCatalogSort(true)
-	z, err := Compress(nil, []byte("program"), 1)
-	require.NoError(t, err)
-	p.AddFontFromBytes("test", "", []byte(def), z)
+	p.AddFontFromBytes("test", "", StandIn(name), nil)
 	for i, w := range widths {
 		var b bytes.Buffer
 		require.NoError(t, png.Encode(&b, image.NewGray(image.Rect(0, 0, w, 10))))
@@ -80,15 +76,18 @@ func (c *pageContent) AppendPage(dst []byte, i int, res *Resources) ([]byte, err
 }
 
 // TestFinishContent: each page's content is what Content writes for it,
-// asked for in order, naming the resources fpdf named.
+// asked for in order, naming the resources fpdf named (a font by its
+// stand-in's name); the font's stand-in is replaced by the whole font as
+// the content is written.
 func TestFinishContent(t *testing.T) {
-	const name = "ABCDAA+Test"
+	const name = "refletter-0-0"
 	raw := markedPDF(t, name, 3, "", 30, 20)
 	c := &pageContent{font: name, width: 20}
-	out, err := Finish(raw, map[string]*Font{name: {Codes: &[256]rune{'a': 'a'}}}, nil, c)
+	out, err := Finish(raw, map[string]*Font{name: testFont(t)}, nil, c)
 	require.NoError(t, err)
 	assert.Equal(t, []int{0, 1, 2}, c.asked)
 	assert.NotContains(t, string(out), PageMark)
+	assert.NotContains(t, string(out), name, "no stand-in is left")
 
 	f := validate(t, out)
 	pages, err := f.Pages()
@@ -106,6 +105,20 @@ func TestFinishContent(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, narrow)
+	for _, ref := range fonts {
+		fd, ok := f.Get(ref).(pdfread.Dict)
+		require.True(t, ok)
+		assert.Equal(t, pdfread.Name("TrueType"), fd["Subtype"], "the font in its stand-in's place")
+		assert.Equal(t, pdfread.Name("ABCDAB+Test-Bold"), fd["BaseFont"])
+		desc, ok := f.Get(fd["FontDescriptor"]).(pdfread.Dict)
+		require.True(t, ok)
+		prog, ok := f.Get(desc["FontFile2"]).(*pdfread.Stream)
+		require.True(t, ok)
+		assert.Equal(t, testProgram, prog.Data)
+		cmap, ok := f.Get(fd["ToUnicode"]).(*pdfread.Stream)
+		require.True(t, ok)
+		assert.Contains(t, string(cmap.Data), "<C8> <0142>\n")
+	}
 	for i, pg := range pages {
 		content, err := f.Content(pg)
 		require.NoError(t, err)
@@ -125,10 +138,10 @@ func TestFinishContent(t *testing.T) {
 	}{
 		{"content fails", raw, &pageContent{font: name, fail: errors.New("cannot draw"), failAt: 1}, nil},
 		{"a page with more than the mark", markedPDF(t, name, 2, "BT ET"), &pageContent{font: name}, ErrLayout},
-		{"a page without the mark", ttfPDF(t, name, []byte("program")), &pageContent{font: name}, ErrLayout},
+		{"a page without the mark", standInPDF(t, name, "ab"), &pageContent{font: name}, ErrLayout},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := Finish(tc.raw, map[string]*Font{name: {Codes: &[256]rune{'a': 'a'}}}, nil, tc.c)
+			out, err := Finish(tc.raw, map[string]*Font{name: testFont(t)}, nil, tc.c)
 			assert.Nil(t, out)
 			if tc.want != nil {
 				assert.ErrorIs(t, err, tc.want)
@@ -143,7 +156,7 @@ func TestFinishContent(t *testing.T) {
 // TestResources: Font and Image find names by font name and width, and
 // nothing for what fpdf was not given or for two images as wide.
 func TestResources(t *testing.T) {
-	raw := markedPDF(t, "ABCDAA+Test", 1, "", 30, 20, 20)
+	raw := markedPDF(t, "refletter-1-0", 1, "", 30, 20, 20)
 	var objs [][]byte
 	for i := 1; ; i++ {
 		at := bytes.Index(raw, fmt.Appendf(nil, "\n%d 0 obj\n", i))
@@ -160,8 +173,8 @@ func TestResources(t *testing.T) {
 		return objs[n-1]
 	})
 	require.NoError(t, err)
-	assert.Regexp(t, `^/F[0-9a-f]+$`, string(res.Font("ABCDAA+Test")))
-	assert.Nil(t, res.Font("ABCDAA+Tes"))
+	assert.Regexp(t, `^/F[0-9a-f]+$`, string(res.Font("refletter-1-0")), "a font by its stand-in's name")
+	assert.Nil(t, res.Font("refletter-1-"))
 	assert.Regexp(t, `^/I[0-9a-f]+$`, string(res.Image(30)))
 	assert.Nil(t, res.Image(20), "two images 20 pixels wide")
 	assert.Nil(t, res.Image(10))

@@ -1,6 +1,6 @@
-// Package pdfobj rewrites the objects of a PDF as fpdf writes it:
-// compressing page content with reused compressors and giving one-byte
-// fonts a ToUnicode CMap in place of their encoding.
+// Package pdfobj rewrites the objects of a PDF as fpdf writes it: writing
+// the pages' content, compressed with reused compressors, and writing the
+// renderer's fonts whole in place of the stand-ins fpdf is given.
 package pdfobj
 
 import (
@@ -21,12 +21,8 @@ import (
 //     than the rest of a two-page letter together, and 3 GB for the
 //     longest letters. So fpdf writes its pages uncompressed and they are
 //     compressed here, with writers that are reused.
-//   - Fonts. The renderer's fonts are symbolic (see package ttf), but fpdf
-//     gives every one-byte TrueType font /Encoding /WinAnsiEncoding, which
-//     a viewer may apply before the font's own cmap, and no ToUnicode
-//     CMap, without which copying, searching and screen readers cannot
-//     tell what the codes mean. Each of the renderer's fonts loses the
-//     encoding and gains a CMap here.
+//   - Fonts. fpdf is given a stand-in for each of the renderer's fonts,
+//     and each is written here whole, in its stand-in's place (see Font).
 
 // maxIdle is how many idle writers of each level are kept. A writer
 // allocates about 1.2 MB when made, more than the rest of a letter, so
@@ -117,11 +113,11 @@ var ErrLayout = errors.New("pdf: the PDF library's output is not laid out as exp
 // Finish works on an uncompressed PDF as fpdf writes it: objects one
 // after another, each "N 0 obj", page content as "<</Length L>>" and a
 // stream, then a classic cross-reference table and a trailer with /Size.
-// fonts gives the renderer's fonts by name; each must be in the PDF.
-// Finish adds their ToUnicode objects after the others, puts in the
-// programs of those with a Program in place of their placeholders, and
-// rewrites the cross-reference table. Any other layout is an error
-// rather than a damaged PDF.
+// fonts gives the renderer's fonts by the names of their stand-ins (see
+// StandIn); each must be in the PDF. Finish writes each font in place of
+// its stand-in, adds the font's other objects after the others, and
+// rewrites the cross-reference table. Any other layout is an error rather
+// than a damaged PDF.
 //
 // With content, every page fpdf holds must be PageMark alone (after what
 // fpdf writes at the top of a page), and Finish writes what content
@@ -200,19 +196,17 @@ func Finish(pdf []byte, fonts map[string]*Font, tree *Tree, content Content) ([]
 		objs[i].body = obj[len(head):]
 	}
 
-	// A ToUnicode object for each font, numbered after the others.
-	cmaps := make([]int, len(objs)) // font object's index → its CMap's object
+	// Each font's other objects are numbered after fpdf's.
+	fontAt := make([]int, len(objs)) // the stand-in's index → 1 + the font's index in added
 	var added []*Font
-	programs := 0 // placeholders to replace
 	for i, o := range objs {
-		if name, ok := fontName(o.body); ok && fonts[name] != nil {
-			if fonts[name].Codes == nil {
-				return nil, ErrLayout
-			}
-			cmaps[i] = n + len(added)
-			added = append(added, fonts[name])
-			if fonts[name].Program != nil {
-				programs++
+		if name, ok := fontName(o.body); ok {
+			if f := fonts[name]; f != nil {
+				if !f.valid() || !isStandIn(name, o.body) {
+					return nil, ErrLayout
+				}
+				fontAt[i] = 1 + len(added)
+				added = append(added, f)
 			}
 		}
 	}
@@ -220,9 +214,9 @@ func Finish(pdf []byte, fonts map[string]*Font, tree *Tree, content Content) ([]
 		return nil, ErrLayout
 	}
 
-	// The structure's objects follow the CMaps; then its object stream
+	// The structure's objects follow the fonts'; then its object stream
 	// and the cross-reference stream.
-	structFirst := n + len(added)
+	structFirst := n + fontObjects*len(added)
 	var pages []int // the pages' object numbers
 	for _, o := range objs {
 		if bytes.HasPrefix(o.body, []byte(pageHead)) {
@@ -244,16 +238,12 @@ func Finish(pdf []byte, fonts map[string]*Font, tree *Tree, content Content) ([]
 		}
 	}
 
-	// The output is fpdf's, less its page streams, with the programs, the
-	// CMaps, the pages' content and the structure added: sized so, it is
-	// seldom grown.
+	// The output is fpdf's, less its page streams, with the fonts, the
+	// pages' content and the structure added: sized so, it is seldom
+	// grown.
 	extra := 0
 	for _, f := range added {
-		cmap, err := f.toUnicode()
-		if err != nil {
-			return nil, err
-		}
-		extra += len(f.Program) + len(cmap) + 64
+		extra += f.size()
 	}
 	if content != nil {
 		extra += pageEstimate * len(pages)
@@ -265,7 +255,7 @@ func Finish(pdf []byte, fonts map[string]*Font, tree *Tree, content Content) ([]
 	}
 	out := make([]byte, 0, len(pdf)+extra)
 	out = append(out, pdf[:objs[order[0]].off]...)
-	offsets := make([]int, n+len(added))
+	offsets := make([]int, structFirst)
 	sc := getScratch()
 	defer sc.release()
 	streamZ := func(num int, z []byte) {
@@ -307,28 +297,8 @@ func Finish(pdf []byte, fonts map[string]*Font, tree *Tree, content Content) ([]
 		offsets[o.num] = len(out)
 		out = strconv.AppendInt(out, int64(o.num), 10)
 		out = append(out, " 0 obj\n"...)
-		if name, ok := placeholderName(o.body); ok {
-			f := fonts[name]
-			if f == nil {
-				return nil, ErrLayout
-			}
-			if out, ok = f.programObject(out, name, o.body); !ok {
-				return nil, ErrLayout
-			}
-			programs--
-			continue
-		}
-		if cmap := cmaps[i]; cmap > 0 {
-			const enc, tail = "/Encoding /WinAnsiEncoding\n", ">>\nendobj\n"
-			body, found := bytes.CutSuffix(o.body, []byte(enc+tail))
-			if !found {
-				return nil, ErrLayout
-			}
-			out = append(out, body...)
-			out = append(out, "/ToUnicode "...)
-			out = strconv.AppendInt(out, int64(cmap), 10)
-			out = append(out, " 0 R\n"...)
-			out = append(out, tail...)
+		if k := fontAt[i]; k > 0 {
+			out = added[k-1].appendDict(out, n+fontObjects*(k-1))
 			continue
 		}
 		if tree != nil {
@@ -351,18 +321,11 @@ func Finish(pdf []byte, fonts map[string]*Font, tree *Tree, content Content) ([]
 		}
 		out = append(out, o.body...)
 	}
-	if programs != 0 {
-		return nil, ErrLayout // a placeholder not found, or found twice
-	}
 	if content != nil && contents == 0 {
 		return nil, ErrLayout // no page holds PageMark
 	}
 	for i, f := range added {
-		cmap, err := f.toUnicode()
-		if err != nil {
-			return nil, err
-		}
-		streamZ(n+i, cmap)
+		out = f.appendObjects(out, n+fontObjects*i, offsets)
 	}
 	if tree == nil {
 		start := len(out)
@@ -527,39 +490,6 @@ func fontName(body []byte) (string, bool) {
 	}
 	return string(rest[:i]), true
 }
-
-// toUnicode writes a ToUnicode CMap for a one-byte font. It maps code by
-// code, with bfchar: Ghostscript misreads this CMap written with bfrange.
-func toUnicode(codes *[256]rune) []byte {
-	var b bytes.Buffer
-	b.WriteString(cmapHead)
-	var used []int
-	for c, r := range codes {
-		if r != 0 {
-			used = append(used, c)
-		}
-	}
-	for len(used) > 0 {
-		block := used[:min(100, len(used))] // at most 100 entries a block
-		used = used[len(block):]
-		fmt.Fprintf(&b, "%d beginbfchar\n", len(block))
-		for _, c := range block {
-			fmt.Fprintf(&b, "<%02X> <%04X>\n", c, codes[c])
-		}
-		b.WriteString("endbfchar\n")
-	}
-	b.WriteString(cmapTail)
-	return b.Bytes()
-}
-
-// The fixed parts of a ToUnicode CMap for one-byte codes.
-const (
-	cmapHead = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n" +
-		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n" +
-		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n" +
-		"1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"
-	cmapTail = "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
-)
 
 // plainStream returns the data of obj (the object after its "N 0 obj"
 // line) when it is exactly an unfiltered stream: "<</Length L>>", the

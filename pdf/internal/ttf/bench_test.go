@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// BenchmarkCut cuts a letter's own font: the Polish letters of a name, at
-// each compression level the renderer might use.
+// BenchmarkCut cuts a letter's own font: the Polish letters of a name,
+// quickly as a letter does (Cut), and compressed whole at each level.
 func BenchmarkCut(b *testing.B) {
 	f, err := NewFace(liberationsansregular.TTF, "LiberationSans", nil)
 	require.NoError(b, err)
@@ -24,6 +24,18 @@ func BenchmarkCut(b *testing.B) {
 		require.True(b, page < 0 || pg == page, "the runes span pages")
 		page, keep[r] = pg, true
 	}
+	b.Run("quick", func(b *testing.B) {
+		b.ReportAllocs()
+		var size int
+		for b.Loop() {
+			p, err := f.Cut(cp, 0, page, func(r rune) bool { return keep[r] })
+			if err != nil {
+				b.Fatal(err)
+			}
+			size = len(p.Z)
+		}
+		b.ReportMetric(float64(size), "z-bytes")
+	})
 	for _, level := range []int{zlib.BestSpeed, 6, zlib.BestCompression} {
 		b.Run("level"+strconv.Itoa(level), func(b *testing.B) {
 			b.ReportAllocs()

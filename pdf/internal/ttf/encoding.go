@@ -1,18 +1,19 @@
 package ttf
 
 import (
-	"encoding/json"
 	"math"
 	"math/bits"
 	"slices"
-	"strconv"
+
+	"github.com/refletter/refletter/pdf/internal/pdfobj"
 )
 
-// Text is drawn with simple TrueType fonts: one byte a character, through
-// fpdf's single-byte font path. fpdf's Unicode path parses the font file
-// and hashes a 65,536-entry width table for every document, which cost
-// most of a letter's time and memory; a simple font is a small definition
-// and a font program cut and compressed once per process.
+// Text is drawn with simple TrueType fonts: one byte a character. fpdf's
+// Unicode path parses the font file and hashes a 65,536-entry width table
+// for every document, which cost most of a letter's time and memory; a
+// simple font is a font program cut once per process (or, for the few
+// characters a letter has beyond page 0, cut for it quickly) and a few
+// small objects, which pdfobj writes.
 //
 // A simple font has at most 256 codes, so the characters the family can
 // show are spread over code pages. Page 0 holds ASCII at its own codes
@@ -20,8 +21,8 @@ import (
 // other pages hold the rest, from code 33 (32 is left alone: PDF word
 // spacing applies to it). Each page is its own symbolic font, whose cmap
 // maps codes straight to glyphs (see subset.go), with a ToUnicode CMap that
-// says what each code means (a ToUnicode CMap, which pdfobj writes). A line mixing pages is drawn
-// as one run a page.
+// says what each code means (which pdfobj writes). A line mixing pages is
+// drawn as one run a page.
 
 // commonSymbols follow Latin-1 on page 0.
 const commonSymbols = "‐‑‒–—―‘’‚“”„†‡•…‰′″‹›€™←↑→↓−≈≠≤≥"
@@ -113,112 +114,24 @@ func (cp *CodePages) PagesOf(used map[rune]struct{}) []int {
 	return pages
 }
 
-// fontDef is the font definition fpdf's AddFontFromBytes reads (the JSON
-// its makefont tool writes).
-type fontDef struct {
-	Tp           string
-	Name         string
-	Desc         fontDesc
-	Cw           []int
-	File         string
-	OriginalSize int
-}
-
-type fontDesc struct {
-	Ascent, Descent, CapHeight, Flags int
-	FontBBox                          struct{ Xmin, Ymin, Xmax, Ymax int }
-	ItalicAngle, StemV                int
-}
-
 // flagSymbolic marks a font whose characters are not read through a
 // standard encoding: viewers map codes to glyphs with its cmap.
 const flagSymbolic = 4
 
-// Definition returns fpdf's definition of face f's font for a code page,
-// whose program is prog. fpdf writes it with /Encoding /WinAnsiEncoding,
-// which pdfobj.Finish removes: a symbolic TrueType font has no encoding.
-// It is the JSON encoding/json makes of it, written directly: the first
-// use of encoding/json's encoder for a type was a tenth of a millisecond
-// of a fresh process.
-func (f *Face) Definition(page int, prog *Program) ([]byte, error) {
-	d := f.definition(page, prog)
-	if !plain(d.Name) || !plain(d.File) {
-		return json.Marshal(d)
-	}
-	b := make([]byte, 0, 1536)
-	b = append(b, `{"Tp":"`...)
-	b = append(b, d.Tp...)
-	b = append(b, `","Name":"`...)
-	b = append(b, d.Name...)
-	b = append(b, `","Desc":{"Ascent":`...)
-	b = strconv.AppendInt(b, int64(d.Desc.Ascent), 10)
-	b = append(b, `,"Descent":`...)
-	b = strconv.AppendInt(b, int64(d.Desc.Descent), 10)
-	b = append(b, `,"CapHeight":`...)
-	b = strconv.AppendInt(b, int64(d.Desc.CapHeight), 10)
-	b = append(b, `,"Flags":`...)
-	b = strconv.AppendInt(b, int64(d.Desc.Flags), 10)
-	b = append(b, `,"FontBBox":{"Xmin":`...)
-	b = strconv.AppendInt(b, int64(d.Desc.FontBBox.Xmin), 10)
-	b = append(b, `,"Ymin":`...)
-	b = strconv.AppendInt(b, int64(d.Desc.FontBBox.Ymin), 10)
-	b = append(b, `,"Xmax":`...)
-	b = strconv.AppendInt(b, int64(d.Desc.FontBBox.Xmax), 10)
-	b = append(b, `,"Ymax":`...)
-	b = strconv.AppendInt(b, int64(d.Desc.FontBBox.Ymax), 10)
-	b = append(b, `},"ItalicAngle":`...)
-	b = strconv.AppendInt(b, int64(d.Desc.ItalicAngle), 10)
-	b = append(b, `,"StemV":`...)
-	b = strconv.AppendInt(b, int64(d.Desc.StemV), 10)
-	b = append(b, `},"Cw":[`...)
-	for i, w := range d.Cw {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, int64(w), 10)
-	}
-	b = append(b, `],"File":"`...)
-	b = append(b, d.File...)
-	b = append(b, `","OriginalSize":`...)
-	b = strconv.AppendInt(b, int64(d.OriginalSize), 10)
-	return append(b, '}'), nil
-}
-
-// definition is Definition's content.
-func (f *Face) definition(page int, prog *Program) *fontDef {
+// Descriptor returns what the PDF font descriptor of face f's fonts says
+// of it. They are symbolic TrueType fonts, with no encoding.
+func (f *Face) Descriptor() pdfobj.Descriptor {
 	m := f.M
 	em := func(v int) int { return m.Em(float64(v)) }
-	d := &fontDef{
-		Tp:   "TrueType",
-		Name: prog.Name,
-		Cw:   f.Widths[page][:],
-		File: prog.File,
-		// fpdf writes the program's length before compression as Length1.
-		OriginalSize: prog.Size,
-	}
-	d.Desc = fontDesc{
+	return pdfobj.Descriptor{
 		Ascent:      m.Em(m.Ascent),
 		Descent:     -m.Em(m.Descent),
 		CapHeight:   em(m.CapHeight),
 		Flags:       flagSymbolic,
+		BBox:        [4]int{em(m.BBox[0]), em(m.BBox[1]), em(m.BBox[2]), em(m.BBox[3])},
 		ItalicAngle: m.ItalicAngle,
 		// PDF wants a stem width; fonts do not record one. This is the
 		// usual estimate from the weight class.
 		StemV: 50 + int(math.Pow(float64(m.Weight)/65, 2)),
 	}
-	d.Desc.FontBBox.Xmin, d.Desc.FontBBox.Ymin = em(m.BBox[0]), em(m.BBox[1])
-	d.Desc.FontBBox.Xmax, d.Desc.FontBBox.Ymax = em(m.BBox[2]), em(m.BBox[3])
-	return d
-}
-
-// plain reports whether s is written the same in a JSON string by any
-// encoder: letters, digits and + - . _ only.
-func plain(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.' || c == '_') {
-			return false
-		}
-	}
-	return true
 }

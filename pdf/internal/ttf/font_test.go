@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
-	"encoding/json"
 	"io"
 	"slices"
 	"testing"
@@ -53,38 +52,9 @@ func TestPrograms(t *testing.T) {
 		}
 		_, err := f.NewProgram(cp, st, len(cp.Runes), func(rune) bool { return true }, zlib.BestCompression)
 		assert.Error(t, err)
+		_, err = f.Cut(cp, st, -1, func(rune) bool { return true })
+		assert.Error(t, err)
 		assert.False(t, f.M.Has('\x07'), "skipped runes count as missing")
-	}
-}
-
-// TestDefinition: Definition writes exactly what encoding/json makes of
-// the definition, for every code page of both faces and for names that
-// JSON must escape.
-func TestDefinition(t *testing.T) {
-	var faces []*Face
-	for _, data := range [][]byte{liberationsansregular.TTF, liberationsansbold.TTF} {
-		f, err := NewFace(data, "LiberationSans", nil)
-		require.NoError(t, err)
-		faces = append(faces, f)
-	}
-	cp := NewCodePages(faces[0].M, faces[1].M)
-	names := []string{"ABCDEF+LiberationSans", "AB_C-D.E+F", "", `a"b\c`, "<&>", "é\u2028\x01"}
-	for st, f := range faces {
-		f.SetWidths(cp)
-		for pg := range cp.Runes {
-			for i, name := range names {
-				prog, err := f.Prebuilt(cp, st, pg, nil, 1000*pg+i, name)
-				require.NoError(t, err)
-				if i == len(names)-1 {
-					prog.File = "a file\n"
-				}
-				want, err := json.Marshal(f.definition(pg, prog))
-				require.NoError(t, err)
-				got, err := f.Definition(pg, prog)
-				require.NoError(t, err)
-				assert.Equal(t, string(want), string(got), "style %d page %d name %q", st, pg, name)
-			}
-		}
 	}
 }
 
@@ -218,4 +188,54 @@ func TestCodePagesOrder(t *testing.T) {
 	assert.Len(t, cp.Runes, 1+(len(want)-129+222)/223, "pages full but the last")
 	_, _, ok := cp.Lookup('\u05d0')
 	assert.True(t, ok, "Hebrew, which this skip keeps")
+}
+
+// TestCut: a letter's quick cut is the cut NewProgram compresses whole,
+// byte for byte once inflated, and larger by what compressing its own
+// tables would save.
+func TestCut(t *testing.T) {
+	f, err := NewFace(liberationsansregular.TTF, "LiberationSans", nil)
+	require.NoError(t, err)
+	cp := NewCodePages(f.M)
+	f.SetWidths(cp)
+	for _, text := range []string{"Łukasz Zieliński", "ł", "Ольга Петрова", "ǺǻǼǽǾǿ"} {
+		keep := map[rune]bool{}
+		page := -1
+		for _, r := range text {
+			if pg, _, _ := cp.Lookup(r); pg > 0 {
+				page, keep[r] = pg, true
+			}
+		}
+		require.Positive(t, page, "%s", text)
+		whole, err := f.NewProgram(cp, 0, page, func(r rune) bool { return keep[r] }, zlib.BestCompression)
+		require.NoError(t, err)
+		quick, err := f.Cut(cp, 0, page, func(r rune) bool { return keep[r] })
+		require.NoError(t, err)
+		assert.Equal(t, inflate(t, whole.Z), inflate(t, quick.Z), "%s", text)
+		assert.Equal(t, whole.Name, quick.Name)
+		assert.Equal(t, whole.Size, quick.Size)
+		assert.Equal(t, whole.Codes, quick.Codes)
+		assert.Len(t, keep, countCodes(&quick.Codes))
+		assert.Less(t, len(quick.Z), whole.Size, "the name table is compressed")
+		t.Logf("%s: %d bytes, %d compressed whole, %d quick", text, whole.Size, len(whole.Z), len(quick.Z))
+	}
+}
+
+func countCodes(codes *[256]rune) int {
+	n := 0
+	for _, r := range codes {
+		if r != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func inflate(t *testing.T, z []byte) []byte {
+	t.Helper()
+	zr, err := zlib.NewReader(bytes.NewReader(z))
+	require.NoError(t, err)
+	b, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	return b
 }

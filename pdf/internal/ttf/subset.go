@@ -3,7 +3,7 @@ package ttf
 import (
 	"encoding/binary"
 	"slices"
-	"sort"
+	"strings"
 )
 
 // This file cuts a TrueType font down to the glyphs of one code page, for
@@ -18,139 +18,242 @@ import (
 // encoding is read. No viewer has to go through glyph names or Unicode to
 // find a glyph; the ToUnicode CMap (see pdfobj) says what each code means.
 
-// keptTables are copied into a cut as they are; the others it needs are
-// rebuilt.
-var keptTables = []string{"name"}
-
 // Subset returns a cut of ttf holding the glyph of each code's rune
 // (and the glyphs those are built from), with symbolic cmaps from code to
 // glyph. Codes 0 and those whose rune the font lacks are left out.
 func Subset(ttf []byte, codes *[256]rune) ([]byte, error) {
-	s, err := parseTables(ttf)
+	c, err := newCutter(ttf)
 	if err != nil {
 		return nil, err
 	}
-	head, hhea, maxp := s.tables["head"], s.tables["hhea"], s.tables["maxp"]
-	hmtx, loca, glyf := s.tables["hmtx"], s.tables["loca"], s.tables["glyf"]
-	numGlyphs, ok1 := s.u16(maxp, 4)
-	nMetrics, ok2 := s.u16(hhea, 34)
-	locFormat, ok3 := s.u16(head, 50)
-	if !ok1 || !ok2 || !ok3 || len(head) < 54 || len(hhea) < 36 || nMetrics == 0 ||
-		nMetrics > numGlyphs || len(hmtx) < 4*nMetrics+2*(numGlyphs-nMetrics) {
-		return nil, ErrMalformed
-	}
-	glyph := func(g int) ([]byte, bool) {
-		var from, to int
-		var ok, ok2 bool
-		if locFormat == 0 {
-			from, ok = s.u16(loca, 2*g)
-			to, ok2 = s.u16(loca, 2*g+2)
-			from, to = 2*from, 2*to
-		} else {
-			from, ok = s.u32(loca, 4*g)
-			to, ok2 = s.u32(loca, 4*g+4)
-		}
-		if !ok || !ok2 || from > to || to > len(glyf) {
-			return nil, false
-		}
-		return glyf[from:to], true
-	}
-
 	gids := map[rune]int{}
 	for _, r := range codes {
 		if r != 0 {
 			gids[r] = 0
 		}
 	}
-	if err := s.readCmap(s.tables["cmap"], func(r, gid int) {
-		if _, ok := gids[rune(r)]; ok && gid > 0 && gid < numGlyphs {
+	if err := c.s.readCmap(c.s.tables["cmap"], func(r, gid int) {
+		if _, ok := gids[rune(r)]; ok {
 			gids[rune(r)] = gid
 		}
 	}); err != nil {
 		return nil, err
 	}
-
-	// old holds the original glyph of each new one; glyph 0 stays .notdef.
-	old := []int{0}
-	newID := map[int]int{0: 0}
-	add := func(g int) int {
-		if n, ok := newID[g]; ok {
-			return n
+	var glyphs [256]int
+	for code, r := range codes {
+		if r != 0 {
+			glyphs[code] = gids[r]
 		}
-		newID[g] = len(old)
+	}
+	cut, _, err := c.cut(&glyphs)
+	return cut, err
+}
+
+// cutter is what cutting a face needs, read from its file once.
+type cutter struct {
+	s                                  *sfntReader
+	head, hhea, maxp, hmtx, loca, glyf []byte
+	os2, post, name                    []byte // nil when the cut has none
+	numGlyphs, nMetrics, locFormat     int
+}
+
+// newCutter reads the tables of ttf a cut is made from.
+func newCutter(ttf []byte) (*cutter, error) {
+	s, err := parseTables(ttf)
+	if err != nil {
+		return nil, err
+	}
+	c := &cutter{s: s, head: s.tables["head"], hhea: s.tables["hhea"], maxp: s.tables["maxp"],
+		hmtx: s.tables["hmtx"], loca: s.tables["loca"], glyf: s.tables["glyf"], name: s.tables["name"]}
+	var ok1, ok2, ok3 bool
+	c.numGlyphs, ok1 = s.u16(c.maxp, 4)
+	c.nMetrics, ok2 = s.u16(c.hhea, 34)
+	c.locFormat, ok3 = s.u16(c.head, 50)
+	if !ok1 || !ok2 || !ok3 || len(c.head) < 54 || len(c.hhea) < 36 || c.nMetrics == 0 ||
+		c.nMetrics > c.numGlyphs || len(c.hmtx) < 4*c.nMetrics+2*(c.numGlyphs-c.nMetrics) {
+		return nil, ErrMalformed
+	}
+	if post := s.tables["post"]; len(post) >= 32 {
+		c.post = slices.Clone(post[:32])
+		binary.BigEndian.PutUint32(c.post, 0x00030000) // no glyph names
+	}
+	if os2 := s.tables["OS/2"]; len(os2) >= 86 {
+		c.os2 = os2
+	}
+	if len(c.name) == 0 {
+		c.name = nil
+	}
+	return c, nil
+}
+
+// glyph returns the data of glyph g.
+func (c *cutter) glyph(g int) ([]byte, bool) {
+	var from, to int
+	var ok, ok2 bool
+	if c.locFormat == 0 {
+		from, ok = c.s.u16(c.loca, 2*g)
+		to, ok2 = c.s.u16(c.loca, 2*g+2)
+		from, to = 2*from, 2*to
+	} else {
+		from, ok = c.s.u32(c.loca, 4*g)
+		to, ok2 = c.s.u32(c.loca, 4*g+4)
+	}
+	if !ok || !ok2 || from > to || to > len(c.glyf) {
+		return nil, false
+	}
+	return c.glyf[from:to], true
+}
+
+// cut returns a cut holding glyph glyphs[c] for each code c (none for 0),
+// and the glyphs those are built from, with symbolic cmaps from code to
+// glyph; and where in it the name table starts. The name table is last,
+// after the other tables, which are in the order of their tags: it is the
+// same in every cut of the face, and the rest is the cut's own.
+func (c *cutter) cut(glyphs *[256]int) ([]byte, int, error) {
+	be := binary.BigEndian
+	// old holds the original glyph of each new one; glyph 0 stays .notdef.
+	// A cut has few glyphs: looking them up one by one is quick.
+	old := make([]int, 1, 64)
+	add := func(g int) int {
+		if i := slices.Index(old, g); i >= 0 {
+			return i
+		}
 		old = append(old, g)
 		return len(old) - 1
 	}
 	var byCode [256]int // new glyph of each code, 0 for none
-	for c, r := range codes {
-		if g := gids[r]; r != 0 && g > 0 {
-			byCode[c] = add(g)
+	for code, g := range glyphs {
+		if g > 0 && g < c.numGlyphs {
+			byCode[code] = add(g)
 		}
 	}
+
+	numTables := 7
+	for _, t := range [][]byte{c.os2, c.post, c.name} {
+		if t != nil {
+			numTables++
+		}
+	}
+	type record struct {
+		tag      string
+		off, len int
+	}
+	records := make([]record, 0, numTables)
+	out := make([]byte, 12+16*numTables, 12+16*numTables+2048+len(c.name))
+	start := len(out) // of the table being written
+	end := func(tag string) {
+		records = append(records, record{tag, start, len(out) - start})
+		for len(out)%4 != 0 {
+			out = append(out, 0)
+		}
+		start = len(out)
+	}
+	if c.os2 != nil {
+		out = appendSymbolOS2(out, c.os2, &byCode)
+		end("OS/2")
+	}
+	out = appendSymbolCmap(out, &byCode)
+	end("cmap")
 
 	// Glyphs, hinting stripped; composite glyphs add their parts.
-	var glyfOut []byte
-	locaOut := make([]byte, 0, 4*len(old)+4)
+	locs := make([]int, 0, 64)
 	for i := 0; i < len(old); i++ {
-		locaOut = binary.BigEndian.AppendUint32(locaOut, uint32(len(glyfOut)))
-		d, ok := glyph(old[i])
+		locs = append(locs, len(out)-start)
+		d, ok := c.glyph(old[i])
 		if !ok {
-			return nil, ErrMalformed
+			return nil, 0, ErrMalformed
 		}
 		if len(d) > 0 {
-			if glyfOut, err = appendGlyph(glyfOut, d, add); err != nil {
-				return nil, err
+			var err error
+			if out, err = appendGlyph(out, d, add); err != nil {
+				return nil, 0, err
 			}
 		}
-		for len(glyfOut)%4 != 0 {
-			glyfOut = append(glyfOut, 0)
+		for len(out)%4 != 0 {
+			out = append(out, 0)
 		}
 	}
-	locaOut = binary.BigEndian.AppendUint32(locaOut, uint32(len(glyfOut)))
-
-	hmtxOut := make([]byte, 0, 4*len(old))
-	for _, g := range old {
-		var adv, lsb int
-		if g < nMetrics {
-			adv, _ = s.u16(hmtx, 4*g)
-			lsb, _ = s.u16(hmtx, 4*g+2)
-		} else {
-			adv, _ = s.u16(hmtx, 4*(nMetrics-1))
-			lsb, _ = s.u16(hmtx, 4*nMetrics+2*(g-nMetrics))
-		}
-		hmtxOut = binary.BigEndian.AppendUint16(hmtxOut, uint16(adv))
-		hmtxOut = binary.BigEndian.AppendUint16(hmtxOut, uint16(lsb))
-	}
+	locs = append(locs, len(out)-start)
+	short := locs[len(locs)-1] < 0x20000 // offsets fit in 16 bits, halved
+	end("glyf")
 
 	n := uint16(len(old))
-	headOut := slices.Clone(head)
-	binary.BigEndian.PutUint32(headOut[8:], 0)  // checkSumAdjustment, set last
-	binary.BigEndian.PutUint16(headOut[50:], 1) // long loca
-	hheaOut := slices.Clone(hhea)
-	binary.BigEndian.PutUint16(hheaOut[34:], n)
-	maxpOut := slices.Clone(maxp)
-	binary.BigEndian.PutUint16(maxpOut[4:], n)
-	if len(maxpOut) >= 28 {
-		binary.BigEndian.PutUint16(maxpOut[26:], 0) // maxSizeOfInstructions
+	at := len(out)
+	out = append(out, c.head...)
+	be.PutUint32(out[at+8:], 0) // checkSumAdjustment, set last
+	if short {
+		be.PutUint16(out[at+50:], 0)
+	} else {
+		be.PutUint16(out[at+50:], 1)
 	}
-	tables := map[string][]byte{
-		"head": headOut, "hhea": hheaOut, "maxp": maxpOut, "hmtx": hmtxOut,
-		"loca": locaOut, "glyf": glyfOut, "cmap": symbolCmap(&byCode),
+	headAt := at
+	end("head")
+	at = len(out)
+	out = append(out, c.hhea...)
+	be.PutUint16(out[at+34:], n)
+	end("hhea")
+	for _, g := range old {
+		var adv, lsb int
+		if g < c.nMetrics {
+			adv, _ = c.s.u16(c.hmtx, 4*g)
+			lsb, _ = c.s.u16(c.hmtx, 4*g+2)
+		} else {
+			adv, _ = c.s.u16(c.hmtx, 4*(c.nMetrics-1))
+			lsb, _ = c.s.u16(c.hmtx, 4*c.nMetrics+2*(g-c.nMetrics))
+		}
+		out = be.AppendUint16(out, uint16(adv))
+		out = be.AppendUint16(out, uint16(lsb))
 	}
-	if post := s.tables["post"]; len(post) >= 32 {
-		p := slices.Clone(post[:32])
-		binary.BigEndian.PutUint32(p, 0x00030000) // no glyph names
-		tables["post"] = p
-	}
-	if os2 := s.tables["OS/2"]; len(os2) >= 86 {
-		tables["OS/2"] = symbolOS2(os2, &byCode)
-	}
-	for _, tag := range keptTables {
-		if t, ok := s.tables[tag]; ok {
-			tables[tag] = t
+	end("hmtx")
+	for _, l := range locs {
+		if short {
+			out = be.AppendUint16(out, uint16(l/2))
+		} else {
+			out = be.AppendUint32(out, uint32(l))
 		}
 	}
-	return assemble(tables), nil
+	end("loca")
+	at = len(out)
+	out = append(out, c.maxp...)
+	be.PutUint16(out[at+4:], n)
+	if len(c.maxp) >= 28 {
+		be.PutUint16(out[at+26:], 0) // maxSizeOfInstructions
+	}
+	end("maxp")
+	if c.post != nil {
+		out = append(out, c.post...)
+		end("post")
+	}
+	nameAt := len(out)
+	if c.name != nil {
+		out = append(out, c.name...)
+		end("name")
+	}
+
+	// The table directory, in tag order.
+	slices.SortFunc(records, func(a, b record) int { return strings.Compare(a.tag, b.tag) })
+	searchRange, selector := 16, 0
+	for searchRange*2 <= 16*numTables {
+		searchRange *= 2
+		selector++
+	}
+	dir := be.AppendUint32(out[:0], 0x00010000)
+	dir = be.AppendUint16(dir, uint16(numTables))
+	dir = be.AppendUint16(dir, uint16(searchRange))
+	dir = be.AppendUint16(dir, uint16(selector))
+	dir = be.AppendUint16(dir, uint16(16*numTables-searchRange))
+	var sum uint32 // of the whole file: its tables' and directory's, each padded
+	for _, r := range records {
+		t := checksum(out[r.off : r.off+r.len])
+		sum += t
+		dir = append(dir, r.tag...)
+		dir = be.AppendUint32(dir, t)
+		dir = be.AppendUint32(dir, uint32(r.off))
+		dir = be.AppendUint32(dir, uint32(r.len))
+	}
+	sum += checksum(dir)
+	be.PutUint32(out[headAt+8:], 0xb1b0afba-sum)
+	return out, nameAt, nil
 }
 
 // Composite glyph flags.
@@ -216,12 +319,14 @@ func appendGlyph(out, d []byte, renumber func(int) int) ([]byte, error) {
 	return out, nil
 }
 
-// symbolOS2 is the font's OS/2 table made true of a symbolic cut: its
-// characters are 0xF000 plus the codes, in the Private Use Area, and its
-// code page is Symbol.
-func symbolOS2(os2 []byte, byCode *[256]int) []byte {
+// appendSymbolOS2 appends the font's OS/2 table made true of a symbolic
+// cut: its characters are 0xF000 plus the codes, in the Private Use Area,
+// and its code page is Symbol.
+func appendSymbolOS2(out, os2 []byte, byCode *[256]int) []byte {
 	be := binary.BigEndian
-	t := slices.Clone(os2)
+	at := len(out)
+	out = append(out, os2...)
+	t := out[at:]
 	first, last := 0xffff, 0
 	for c, g := range byCode {
 		if g != 0 {
@@ -242,24 +347,19 @@ func symbolOS2(os2 []byte, byCode *[256]int) []byte {
 	if len(t) >= 92 {
 		be.PutUint16(t[90:], 0) // usDefaultChar: .notdef
 	}
-	return t
+	return out
 }
 
-// symbolCmap builds the cmap of a symbolic cut: a (1,0) subtable in format
-// 0 from code to glyph and a (3,0) subtable in format 4 from 0xF000 plus
-// the code to glyph. Glyphs are numbered in code order before any parts of
-// composite glyphs, so every code's glyph number fits in a byte.
-func symbolCmap(byCode *[256]int) []byte {
+// appendSymbolCmap appends the cmap of a symbolic cut: a (1,0) subtable
+// in format 0 from code to glyph and a (3,0) subtable in format 4 from
+// 0xF000 plus the code to glyph. Glyphs are numbered in code order before
+// any parts of composite glyphs, so every code's glyph number fits in a
+// byte.
+func appendSymbolCmap(b []byte, byCode *[256]int) []byte {
 	be := binary.BigEndian
-	format0 := be.AppendUint16(nil, 0)      // format
-	format0 = be.AppendUint16(format0, 262) // length
-	format0 = be.AppendUint16(format0, 0)   // language
-	for _, g := range byCode {
-		format0 = append(format0, byte(g))
-	}
 	// Format 4: a segment for each run of codes with consecutive glyphs.
 	type seg struct{ start, end, delta int }
-	var segs []seg
+	segs := make([]seg, 0, 32)
 	for c, g := range byCode {
 		if g == 0 {
 			continue
@@ -278,91 +378,58 @@ func symbolCmap(byCode *[256]int) []byte {
 		searchRange *= 2
 		selector++
 	}
-	format4 := be.AppendUint16(nil, 4)
-	format4 = be.AppendUint16(format4, uint16(16+8*n))
-	format4 = be.AppendUint16(format4, 0) // language
-	format4 = be.AppendUint16(format4, uint16(2*n))
-	format4 = be.AppendUint16(format4, uint16(searchRange))
-	format4 = be.AppendUint16(format4, uint16(selector))
-	format4 = be.AppendUint16(format4, uint16(2*n-searchRange))
-	for _, s := range segs {
-		format4 = be.AppendUint16(format4, uint16(s.end))
-	}
-	format4 = be.AppendUint16(format4, 0) // reservedPad
-	for _, s := range segs {
-		format4 = be.AppendUint16(format4, uint16(s.start))
-	}
-	for _, s := range segs {
-		format4 = be.AppendUint16(format4, uint16(s.delta))
-	}
-	for range segs {
-		format4 = be.AppendUint16(format4, 0) // idRangeOffset
-	}
 
-	b := be.AppendUint16(nil, 0) // version
-	b = be.AppendUint16(b, 2)    // subtables
-	b = be.AppendUint16(b, 1)    // Macintosh
-	b = be.AppendUint16(b, 0)    // Roman
+	const format0Len = 262
+	b = be.AppendUint16(b, 0) // version
+	b = be.AppendUint16(b, 2) // subtables
+	b = be.AppendUint16(b, 1) // Macintosh
+	b = be.AppendUint16(b, 0) // Roman
 	b = be.AppendUint32(b, 4+2*8)
 	b = be.AppendUint16(b, 3) // Windows
 	b = be.AppendUint16(b, 0) // Symbol
-	b = be.AppendUint32(b, uint32(4+2*8+len(format0)))
-	b = append(b, format0...)
-	return append(b, format4...)
-}
+	b = be.AppendUint32(b, uint32(4+2*8+format0Len))
 
-// assemble writes tables as a TrueType font, with the table directory in
-// tag order, each table's checksum, and the head table's adjustment.
-func assemble(tables map[string][]byte) []byte {
-	tags := make([]string, 0, len(tables))
-	for t := range tables {
-		tags = append(tags, t)
+	b = be.AppendUint16(b, 0)          // format
+	b = be.AppendUint16(b, format0Len) // length
+	b = be.AppendUint16(b, 0)          // language
+	for _, g := range byCode {
+		b = append(b, byte(g))
 	}
-	sort.Strings(tags)
-	n := len(tags)
-	searchRange, selector := 16, 0
-	for searchRange*2 <= 16*n {
-		searchRange *= 2
-		selector++
+
+	b = be.AppendUint16(b, 4)
+	b = be.AppendUint16(b, uint16(16+8*n))
+	b = be.AppendUint16(b, 0) // language
+	b = be.AppendUint16(b, uint16(2*n))
+	b = be.AppendUint16(b, uint16(searchRange))
+	b = be.AppendUint16(b, uint16(selector))
+	b = be.AppendUint16(b, uint16(2*n-searchRange))
+	for _, s := range segs {
+		b = be.AppendUint16(b, uint16(s.end))
 	}
-	be := binary.BigEndian
-	out := be.AppendUint32(nil, 0x00010000)
-	out = be.AppendUint16(out, uint16(n))
-	out = be.AppendUint16(out, uint16(searchRange))
-	out = be.AppendUint16(out, uint16(selector))
-	out = be.AppendUint16(out, uint16(16*n-searchRange))
-	off := 12 + 16*n
-	headAt := 0
-	for _, t := range tags {
-		b := tables[t]
-		if t == "head" {
-			headAt = off
-		}
-		out = append(out, t...)
-		out = be.AppendUint32(out, checksum(b))
-		out = be.AppendUint32(out, uint32(off))
-		out = be.AppendUint32(out, uint32(len(b)))
-		off += (len(b) + 3) &^ 3
+	b = be.AppendUint16(b, 0) // reservedPad
+	for _, s := range segs {
+		b = be.AppendUint16(b, uint16(s.start))
 	}
-	for _, t := range tags {
-		out = append(out, tables[t]...)
-		for len(out)%4 != 0 {
-			out = append(out, 0)
-		}
+	for _, s := range segs {
+		b = be.AppendUint16(b, uint16(s.delta))
 	}
-	if headAt > 0 {
-		be.PutUint32(out[headAt+8:], 0xb1b0afba-checksum(out))
+	for range segs {
+		b = be.AppendUint16(b, 0) // idRangeOffset
 	}
-	return out
+	return b
 }
 
 // checksum is the TrueType table checksum: the sum of its big-endian
 // 32-bit words, the last padded with zeros.
 func checksum(b []byte) uint32 {
 	var sum uint32
-	for i := 0; i < len(b); i += 4 {
+	for len(b) >= 4 {
+		sum += binary.BigEndian.Uint32(b)
+		b = b[4:]
+	}
+	if len(b) > 0 {
 		var w [4]byte
-		copy(w[:], b[i:])
+		copy(w[:], b)
 		sum += binary.BigEndian.Uint32(w[:])
 	}
 	return sum
