@@ -1,5 +1,5 @@
 // Package pdfobj rewrites the objects of a PDF as fpdf writes it: writing
-// the pages' content, compressed with reused compressors, and writing the
+// the pages' content, compressed by package deflate, and writing the
 // renderer's fonts whole in place of the stand-ins fpdf is given.
 package pdfobj
 
@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+
+	"github.com/refletter/refletter/pdf/internal/deflate"
 )
 
 // Finish turns fpdf's output into the PDF the renderer returns. Three
@@ -19,41 +21,16 @@ import (
 //   - Compression. fpdf compresses each page with a new zlib writer, and a
 //     writer allocates about 1.2 MB before it has compressed a byte: more
 //     than the rest of a two-page letter together, and 3 GB for the
-//     longest letters. So fpdf writes its pages uncompressed and they are
-//     compressed here, with writers that are reused.
+//     longest letters. So fpdf's pages hold only a mark, and each page's
+//     content is written and compressed here (see compress).
 //   - Fonts. fpdf is given a stand-in for each of the renderer's fonts,
 //     and each is written here whole, in its stand-in's place (see Font).
 
-// maxIdle is how many idle writers of each level are kept. A writer
-// allocates about 1.2 MB when made, more than the rest of a letter, so
-// idle ones are kept in a free list that a garbage collection cannot empty
-// (as it empties a sync.Pool), bounded so that a burst of concurrent
-// letters does not keep its writers forever: each idle writer is heap
-// the process keeps.
+// maxIdle is how many idle working buffers are kept (see scratches): in a
+// free list that a garbage collection cannot empty (as it empties a
+// sync.Pool), bounded so that a burst of concurrent letters does not keep
+// its buffers forever.
 const maxIdle = 2
-
-// writers are the idle compressors, by compression level (1 to 9).
-var writers [zlib.BestCompression + 1]chan *compressor
-
-func init() {
-	for i := range writers {
-		writers[i] = make(chan *compressor, maxIdle)
-	}
-}
-
-// compressor is a zlib writer and the slice it appends to.
-type compressor struct {
-	zw  *zlib.Writer
-	out appender
-}
-
-// appender is an io.Writer that appends to a slice.
-type appender struct{ b []byte }
-
-func (a *appender) Write(p []byte) (int, error) {
-	a.b = append(a.b, p...)
-	return len(p), nil
-}
 
 // Compress appends the zlib compression of src to dst.
 func Compress(dst, src []byte, level int) ([]byte, error) {
@@ -61,50 +38,37 @@ func Compress(dst, src []byte, level int) ([]byte, error) {
 }
 
 // compress appends the zlib compression of the concatenation of srcs to
-// dst.
+// dst. Everything a letter compresses is at pageLevel, done by package
+// deflate, which on a PDF's small streams is about twice as fast as
+// compress/flate's fastest level for the same size and keeps no 1.2 MB
+// writer per compressor. Other levels use compress/zlib: only page 0's
+// programs, made by go generate, are compressed harder.
 func compress(dst []byte, level int, srcs ...[]byte) ([]byte, error) {
-	if level < zlib.BestSpeed || level > zlib.BestCompression {
+	switch {
+	case level == pageLevel:
+		return deflate.Append(dst, srcs...), nil
+	case level < zlib.BestSpeed || level > zlib.BestCompression:
 		return nil, fmt.Errorf("pdfobj: compression level %d", level)
 	}
-	var c *compressor
-	select {
-	case c = <-writers[level]:
-		c.zw.Reset(&c.out)
-	default:
-		c = &compressor{}
-		var err error
-		if c.zw, err = zlib.NewWriterLevel(&c.out, level); err != nil {
-			return nil, err
-		}
-	}
-	c.out.b = dst
-	var err error
-	for _, src := range srcs {
-		if _, err = c.zw.Write(src); err != nil {
-			break
-		}
-	}
-	if err == nil {
-		err = c.zw.Close()
-	}
-	dst = c.out.b
-	// An idle writer must not keep the buffer it wrote to alive: a long
-	// letter's can be megabytes. (Resetting is cheap at level 1; at higher
-	// levels it clears the hash tables, which a new writer would do too.)
-	c.out.b = nil
-	c.zw.Reset(&c.out)
-	select {
-	case writers[level] <- c:
-	default:
-	}
+	buf := bytes.NewBuffer(dst)
+	zw, err := zlib.NewWriterLevel(buf, level)
 	if err != nil {
 		return nil, err
 	}
-	return dst, nil
+	for _, src := range srcs {
+		if _, err = zw.Write(src); err != nil {
+			return nil, err
+		}
+	}
+	if err = zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
-// pageLevel compresses page content: fast, as fpdf does, since page text
-// is a small part of a letter's size.
+// pageLevel compresses what a letter makes (page content, the structure,
+// the cross-reference stream, CMaps): fast, as fpdf does, since these are
+// a small part of a letter's size.
 const pageLevel = zlib.BestSpeed
 
 // ErrLayout reports a PDF not laid out as fpdf lays it out.
