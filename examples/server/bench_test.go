@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
 	"io"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -142,12 +145,17 @@ func BenchmarkLetters64(b *testing.B) {
 			}
 			srv := httptest.NewServer(accessLog(slog.New(slog.NewTextHandler(io.Discard, nil)), h))
 			defer srv.Close()
-			// Every client keeps its connection. The clients share the
-			// server's two cores, so they read answers in 64 KiB rather than
-			// 4 KiB (the default), sparing read calls that a client on its
-			// own machine would not take from the server.
-			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, ReadBufferSize: 64 << 10}}
-			defer client.CloseIdleConnections()
+			// Each client keeps one connection and speaks HTTP/1.1 on it
+			// itself, with net/http's request writer and response reader:
+			// the clients share the server's two cores, and http.Transport's
+			// two goroutines a connection would take more of them than a
+			// client on its own machine does.
+			conns := make([]*benchConn, clients)
+			for k := range conns {
+				conns[k], err = dialBench(srv.Listener.Addr().String())
+				require.NoError(b, err)
+				defer conns[k].Close()
+			}
 			var (
 				mu   sync.Mutex
 				lat  []time.Duration
@@ -159,7 +167,7 @@ func BenchmarkLetters64(b *testing.B) {
 			serve := func(from, n int) {
 				var next atomic.Int64
 				var wg sync.WaitGroup
-				for range clients {
+				for _, conn := range conns {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
@@ -169,20 +177,14 @@ func BenchmarkLetters64(b *testing.B) {
 								return
 							}
 							start := time.Now()
-							resp, err := client.Post(srv.URL+"/v1/letters", "application/json", bytes.NewReader(refs[(from+i)%len(refs)]))
-							if err != nil {
-								b.Error(err)
-								return
-							}
-							_, err = io.Copy(io.Discard, resp.Body)
-							resp.Body.Close()
+							status, err := conn.post(srv.URL+"/v1/letters", refs[(from+i)%len(refs)])
 							d := time.Since(start)
 							if err != nil {
 								b.Error(err)
 								return
 							}
 							mu.Lock()
-							switch resp.StatusCode {
+							switch status {
 							case http.StatusOK:
 								ok++
 								if !first {
@@ -192,7 +194,7 @@ func BenchmarkLetters64(b *testing.B) {
 								busy++
 								lat = append(lat, time.Duration(math.MaxInt64))
 							default:
-								b.Errorf("letter %d: status %d", (from+i)%len(refs), resp.StatusCode)
+								b.Errorf("letter %d: status %d", (from+i)%len(refs), status)
 							}
 							mu.Unlock()
 						}
@@ -200,7 +202,7 @@ func BenchmarkLetters64(b *testing.B) {
 				}
 				wg.Wait()
 			}
-			// Warm both: the renderer's pools, and one connection a client.
+			// Warm both: the renderer's pools, and each connection.
 			_, err = inProcess(r, refs, 0, 2*len(refs), runtime.GOMAXPROCS(0))
 			require.NoError(b, err)
 			serve(0, clients)
@@ -249,6 +251,47 @@ func BenchmarkLetters64(b *testing.B) {
 			b.ReportMetric(float64(busy), "busy-503")
 		})
 	}
+}
+
+// benchConn is a benchmark client's keep-alive connection.
+type benchConn struct {
+	net.Conn
+	r *bufio.Reader
+	w *bufio.Writer
+}
+
+func dialBench(addr string) (*benchConn, error) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &benchConn{Conn: c, r: bufio.NewReaderSize(c, 64<<10), w: bufio.NewWriterSize(c, 16<<10)}, nil
+}
+
+// post sends body as JSON to url and reads the whole answer, returning
+// its status.
+func (c *benchConn) post(url string, body []byte) (int, error) {
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if err := req.Write(c.w); err != nil {
+		return 0, err
+	}
+	if err := c.w.Flush(); err != nil {
+		return 0, err
+	}
+	resp, err := http.ReadResponse(c.r, req)
+	if err != nil {
+		return 0, err
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if err == nil && resp.Close {
+		err = errors.New("the server closed the connection")
+	}
+	return resp.StatusCode, err
 }
 
 // benchRound is how many letters each client posts in a round of
