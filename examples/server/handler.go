@@ -48,17 +48,21 @@ const warningHeader = "Refletter-Warning"
 
 // handler serves the API. Renders (composing and writing a letter) run at
 // most cap(slots) at once; a request waits up to queueWait for a slot,
-// then gets 503 with Retry-After.
+// then gets 503 with Retry-After. A request's body is read and decoded
+// before it waits, and its answer sent after its slot is given back.
 type handler struct {
 	mux       *http.ServeMux
 	pdf       *pdf.Renderer
 	slots     chan struct{}
 	queueWait time.Duration
+	bufs      bufferPool
 }
 
 func newHandler(r *pdf.Renderer) *handler {
+	n := 2 * runtime.GOMAXPROCS(0)
 	h := &handler{mux: http.NewServeMux(), pdf: r,
-		slots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), queueWait: 2 * time.Second}
+		slots: make(chan struct{}, n), queueWait: 2 * time.Second,
+		bufs: bufferPool{free: make(chan *bytes.Buffer, 2*n)}}
 	allow := map[string][]string{}
 	for _, rt := range routes {
 		h.mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) { rt.serve(h, w, r) })
@@ -155,22 +159,24 @@ func invalid(fes referral.FieldErrors) problem {
 	return problem{Type: problemInvalid, Title: "The referral is not valid", Status: http.StatusUnprocessableEntity, Errors: fes}
 }
 
-// composeFailed answers the client for err, from composing a letter: 422
+// composeProblem is the answer for err, from composing a letter: 422
 // invalid input (the problem inv makes), 409 a two-week-wait case, with the
 // handoff for the nation's suspected-cancer route (e-RS in England), and
 // 500 otherwise.
-func composeFailed(w http.ResponseWriter, err error, inv func(referral.FieldErrors) problem) {
+func composeProblem(err error, inv func(referral.FieldErrors) problem) *problem {
 	var fes referral.FieldErrors
 	var tw *referral.TwoWeekWaitError
+	var p problem
 	switch {
 	case errors.As(err, &fes):
-		writeProblem(w, inv(fes))
+		p = inv(fes)
 	case errors.As(err, &tw):
-		writeProblem(w, problem{Type: problemTwoWeekWait, Title: "Two-week-wait case: refer through " + tw.Handoff().Via,
-			Status: http.StatusConflict, Detail: strings.Join(tw.Route.Reasons, "; "), Handoff: tw.Handoff()})
+		p = problem{Type: problemTwoWeekWait, Title: "Two-week-wait case: refer through " + tw.Handoff().Via,
+			Status: http.StatusConflict, Detail: strings.Join(tw.Route.Reasons, "; "), Handoff: tw.Handoff()}
 	default:
-		writeProblem(w, problem{Type: problemInternal, Title: "The letter could not be composed", Status: http.StatusInternalServerError})
+		p = problem{Type: problemInternal, Title: "The letter could not be composed", Status: http.StatusInternalServerError}
 	}
+	return &p
 }
 
 func (h *handler) letters(w http.ResponseWriter, r *http.Request) {
@@ -196,22 +202,18 @@ func (h *handler) letters(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !h.acquire(w, r) {
-		return
-	}
-	defer h.release()
-	letter, err := referral.Compose(ref, opts...)
-	if errors.Is(err, referral.ErrNoPatientCopy) {
-		writeProblem(w, problem{Type: problemNoCopy, Title: "The referral gives the patient no copy (copies.patient)",
-			Status: http.StatusUnprocessableEntity})
-		return
-	}
-	if err != nil {
-		composeFailed(w, err, invalid)
-		return
-	}
-	h.write(w, r, media, letterSet{name: name, letters: []*referral.Letter{letter},
-		warnings: referral.Decide(ref).Warnings, field: func(f string) string { return f }})
+	h.answer(w, r, media, func() (letterSet, *problem) {
+		letter, err := referral.Compose(ref, opts...)
+		if errors.Is(err, referral.ErrNoPatientCopy) {
+			return letterSet{}, &problem{Type: problemNoCopy, Title: "The referral gives the patient no copy (copies.patient)",
+				Status: http.StatusUnprocessableEntity}
+		}
+		if err != nil {
+			return letterSet{}, composeProblem(err, invalid)
+		}
+		return letterSet{name: name, letters: []*referral.Letter{letter},
+			warnings: referral.Decide(ref).Warnings, field: func(f string) string { return f }}, nil
+	})
 }
 
 var notAcceptable = problem{Type: problemNotAcceptable, Title: "The letter is offered as application/pdf or text/plain only", Status: http.StatusNotAcceptable}
@@ -229,57 +231,105 @@ type letterSet struct {
 	field func(string) string
 }
 
-// write answers with set's letters, one after another, as media: one PDF
-// in which each letter keeps its own page furniture, or their text with a
-// form feed between letters. Decide's warnings, then the PDF renderer's,
-// go in Refletter-Warning headers, escaped. A client that has gone gets
-// nothing: the access log says 499.
-func (h *handler) write(w http.ResponseWriter, r *http.Request, media string, set letterSet) {
-	var warnings []string
-	for _, wn := range set.warnings {
-		warnings = append(warnings, set.field(wn.Path)+": "+wn.Message+" ("+wn.Code+")")
-	}
-	if r.Context().Err() != nil {
+// rendered is a letter set written out, ready to send: the body as media,
+// or the problem met on the way. A zero rendered sends nothing (the
+// client has gone).
+type rendered struct {
+	problem  *problem
+	media    string // mediaPDF or mediaText
+	name     string // the file name offered, with extension
+	body     *bytes.Buffer
+	warnings []string // Refletter-Warning headers, not yet escaped
+}
+
+// answer composes a route's letters (compose, which returns a letter set
+// or the problem to answer with) and writes them out as media while it
+// holds a render slot, then sends them once it has given the slot back, so
+// that a client slow to read its answer never holds a slot.
+func (h *handler) answer(w http.ResponseWriter, r *http.Request, media string, compose func() (letterSet, *problem)) {
+	if !h.acquire(w, r) {
 		return
 	}
-	var buf bytes.Buffer
-	ext := ".txt"
+	out := func() rendered {
+		defer h.release()
+		set, p := compose()
+		if p != nil {
+			return rendered{problem: p}
+		}
+		return h.render(r, media, set)
+	}()
+	h.send(w, r, out)
+}
+
+// render writes set's letters, one after another, as media: one PDF in
+// which each letter keeps its own page furniture, or their text with a
+// form feed between letters. Decide's warnings come first, then the PDF
+// renderer's. Nothing is rendered for a client that has gone.
+func (h *handler) render(r *http.Request, media string, set letterSet) rendered {
+	if r.Context().Err() != nil {
+		return rendered{}
+	}
+	out := rendered{media: media, body: h.bufs.get()}
+	for _, wn := range set.warnings {
+		out.warnings = append(out.warnings, set.field(wn.Path)+": "+wn.Message+" ("+wn.Code+")")
+	}
 	if media == mediaText {
 		for i, l := range set.letters {
 			if i > 0 {
-				buf.WriteString("\f\n")
+				out.body.WriteString("\f\n")
 			}
-			if err := l.WriteText(&buf); err != nil {
-				writeProblem(w, problem{Type: problemInternal, Title: "The letter could not be written", Status: http.StatusInternalServerError})
-				return
+			if err := l.WriteText(out.body); err != nil {
+				h.bufs.put(out.body)
+				return rendered{problem: &problem{Type: problemInternal, Title: "The letter could not be written", Status: http.StatusInternalServerError}}
 			}
 		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	} else {
-		pws, err := h.pdf.RenderAll(&buf, set.letters...)
-		if err != nil {
-			writeProblem(w, problem{Type: problemInternal, Title: "The letter could not be rendered", Status: http.StatusInternalServerError})
-			return
-		}
-		for _, wn := range pws {
-			warnings = append(warnings, set.field(wn.Path)+": "+wn.Message+" ("+wn.Code+")")
-		}
-		w.Header().Set("Content-Type", mediaPDF)
-		ext = ".pdf"
+		out.name = set.name + ".txt"
+		return out
 	}
-	if r.Context().Err() != nil {
+	pws, err := h.pdf.RenderAll(out.body, set.letters...)
+	if err != nil {
+		h.bufs.put(out.body)
+		return rendered{problem: &problem{Type: problemInternal, Title: "The letter could not be rendered", Status: http.StatusInternalServerError}}
+	}
+	for _, wn := range pws {
+		out.warnings = append(out.warnings, set.field(wn.Path)+": "+wn.Message+" ("+wn.Code+")")
+	}
+	out.name = set.name + ".pdf"
+	return out
+}
+
+// send answers with out: its problem, or its body with the warnings in
+// Refletter-Warning headers, escaped. A client that has gone gets nothing:
+// the access log says 499.
+func (h *handler) send(w http.ResponseWriter, r *http.Request, out rendered) {
+	if out.body != nil {
+		defer h.bufs.put(out.body)
+	}
+	if out.problem != nil {
+		writeProblem(w, *out.problem)
 		return
 	}
-	for _, s := range warnings {
+	if out.body == nil || r.Context().Err() != nil {
+		return
+	}
+	for _, s := range out.warnings {
 		w.Header().Add(warningHeader, printable.String(s))
 	}
-	w.Header().Set("Content-Disposition", `inline; filename="`+set.name+ext+`"`)
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.Write(buf.Bytes())
+	if out.media == mediaText {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	} else {
+		w.Header().Set("Content-Type", mediaPDF)
+	}
+	w.Header().Set("Content-Disposition", `inline; filename="`+out.name+`"`)
+	w.Header().Set("Content-Length", strconv.Itoa(out.body.Len()))
+	w.Write(out.body.Bytes())
 }
 
 // acquire takes a render slot, waiting up to queueWait. It answers the
-// client itself (503) when none frees in time, and returns false.
+// client itself (503) when none frees in time, and returns false. Waiting
+// requests take the slots in the order they began to wait: a channel's
+// blocked senders are served first in, first out, and a freed slot goes
+// to the first of them rather than to a request that has just come.
 func (h *handler) acquire(w http.ResponseWriter, r *http.Request) bool {
 	select {
 	case h.slots <- struct{}{}:
@@ -302,6 +352,36 @@ func (h *handler) acquire(w http.ResponseWriter, r *http.Request) bool {
 }
 
 func (h *handler) release() { <-h.slots }
+
+// maxKeptBuffer is the largest render buffer kept for reuse, in bytes: a
+// letter of a few pages is tens of KiB.
+const maxKeptBuffer = 1 << 20
+
+// bufferPool keeps up to cap(free) render buffers, each of at most
+// maxKeptBuffer bytes, so that a letter's PDF does not cost a new buffer.
+// Unlike a sync.Pool, a garbage collection does not empty it.
+type bufferPool struct{ free chan *bytes.Buffer }
+
+func (p bufferPool) get() *bytes.Buffer {
+	select {
+	case b := <-p.free:
+		return b
+	default:
+		return new(bytes.Buffer)
+	}
+}
+
+// put gives b back; the caller no longer uses it, nor any slice of it.
+func (p bufferPool) put(b *bytes.Buffer) {
+	if b.Cap() > maxKeptBuffer {
+		return
+	}
+	b.Reset()
+	select {
+	case p.free <- b:
+	default:
+	}
+}
 
 func (h *handler) route(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store") // the handoff holds patient data

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -417,6 +418,103 @@ func TestBusy(t *testing.T) {
 	rec = serve()
 	assert.Equal(t, 200, rec.Code)
 	assert.Empty(t, h.slots, "the slot is given back")
+}
+
+// blockingWriter is a client slow to read its answer: Write waits until
+// unblock is closed, after telling wrote.
+type blockingWriter struct {
+	*httptest.ResponseRecorder
+	wrote, unblock chan struct{}
+}
+
+func (w *blockingWriter) Write(b []byte) (int, error) {
+	close(w.wrote)
+	<-w.unblock
+	return w.ResponseRecorder.Write(b)
+}
+
+// TestSlowClientHoldsNoSlot: a letter's render slot is given back before
+// its answer is sent, so clients slow to read never keep others waiting.
+func TestSlowClientHoldsNoSlot(t *testing.T) {
+	for _, path := range []string{"/v1/letters", "/v1/replies"} {
+		t.Run(path, func(t *testing.T) {
+			r, err := pdf.NewRenderer()
+			require.NoError(t, err)
+			h := newHandler(r)
+			h.slots = make(chan struct{}, 1)
+			body := mustFile(t, goodFile)
+			if path == "/v1/replies" {
+				body = replyBody(t, goodFile, string(mustFile(t, returnedFile)))
+			}
+			req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			w := &blockingWriter{ResponseRecorder: httptest.NewRecorder(), wrote: make(chan struct{}), unblock: make(chan struct{})}
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				h.ServeHTTP(w, req)
+			}()
+			<-w.wrote
+			assert.Empty(t, h.slots, "the slot is given back before the answer is sent")
+			close(w.unblock)
+			<-done
+			assert.Equal(t, 200, w.Code)
+			assert.True(t, bytes.HasPrefix(w.Body.Bytes(), []byte("%PDF-1.")))
+		})
+	}
+}
+
+// TestBuffersReused: a render buffer is reused for the next letter, and
+// what one answer holds never reaches another, whatever their sizes.
+func TestBuffersReused(t *testing.T) {
+	r, err := pdf.NewRenderer()
+	require.NoError(t, err)
+	h := newHandler(r)
+	serve := func(body []byte, accept string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/v1/letters", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", accept)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		require.Equal(t, 200, rec.Code)
+		return rec
+	}
+	long := mustFile(t, goodFile)
+	short := mustFile(t, "../../testdata/referrals/cardiology-palpitations.json")
+	for _, accept := range []string{"text/plain", "application/pdf"} {
+		want := serve(short, accept).Body.Bytes()
+		big := serve(long, accept).Body.Bytes()
+		require.Greater(t, len(big), len(want))
+		require.Len(t, h.bufs.free, 1, "the buffer is kept")
+		got := serve(short, accept)
+		require.Len(t, h.bufs.free, 1, "the same buffer is used again")
+		assert.Equal(t, want, got.Body.Bytes(), "the shorter letter alone")
+		assert.Equal(t, strconv.Itoa(len(want)), got.Header().Get("Content-Length"))
+		if accept == "text/plain" {
+			assert.NotContains(t, got.Body.String(), "Ferreira", "nothing of the longer letter")
+		}
+	}
+}
+
+// TestBufferPool: the pool hands back the buffers it was given, emptied,
+// keeps at most its capacity, and never a buffer over maxKeptBuffer.
+func TestBufferPool(t *testing.T) {
+	p := bufferPool{free: make(chan *bytes.Buffer, 2)}
+	a, b, c := p.get(), p.get(), p.get()
+	require.NotSame(t, a, b)
+	a.WriteString("patient data")
+	p.put(a)
+	p.put(b)
+	p.put(c) // over capacity: dropped
+	assert.Len(t, p.free, 2)
+	got := []*bytes.Buffer{p.get(), p.get()}
+	assert.ElementsMatch(t, []*bytes.Buffer{a, b}, got)
+	assert.Zero(t, a.Len(), "emptied")
+	assert.NotSame(t, c, p.get(), "none kept beyond capacity")
+
+	big := bytes.NewBuffer(make([]byte, 0, maxKeptBuffer+1))
+	p.put(big)
+	assert.Empty(t, p.free, "a buffer over maxKeptBuffer is not kept")
 }
 
 // TestProblemEscaped: field errors in a problem document are escaped, so

@@ -29,9 +29,15 @@
 // come with a letter or reply in Refletter-Warning headers ("PATH: MESSAGE
 // (CODE)"), and never hold patient data. Letters, replies and handoffs
 // carry Cache-Control: no-store; letters and replies a file name that
-// holds no patient data. At most 2 x
-// GOMAXPROCS letters or replies render at once; a request waits up to 2
-// seconds for a turn, then gets 503.
+// holds no patient data.
+//
+// At most 2 x GOMAXPROCS letters or replies are composed and rendered at
+// once. A request's body is read and checked first; the request then waits
+// for a turn, in the order requests become ready, for up to 2 seconds, and
+// gets 503 with Retry-After: 1 if none comes. Its answer is sent after its
+// turn ends, so a client slow to read holds no turn. The server allows 5
+// seconds to read a request's headers, 15 seconds for the whole request,
+// 30 seconds to write the answer, and keeps an idle connection 60 seconds.
 //
 // The access log holds method, matched route, status and duration only:
 // never a body, the path the client sent, or a patient field. A client that

@@ -34,26 +34,22 @@ func (h *handler) replies(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !h.acquire(w, r) {
-		return
-	}
-	defer h.release()
-	reply, err := referral.ComposeReply(ref, ret)
-	if err != nil {
-		composeFailed(w, err, invalidReply)
-		return
-	}
-	set := letterSet{name: "referral-reply", letters: []*referral.Letter{reply},
-		warnings: referral.Decide(ref).Warnings, field: replyField}
-	if withOriginal(r) {
-		original, err := referral.Compose(ref)
+	h.answer(w, r, media, func() (letterSet, *problem) {
+		reply, err := referral.ComposeReply(ref, ret)
 		if err != nil {
-			composeFailed(w, err, func(fes referral.FieldErrors) problem { return invalidReply(under("referral.", fes)) })
-			return
+			return letterSet{}, composeProblem(err, invalidReply)
 		}
-		set.letters = append(set.letters, original)
-	}
-	h.write(w, r, media, set)
+		set := letterSet{name: "referral-reply", letters: []*referral.Letter{reply},
+			warnings: referral.Decide(ref).Warnings, field: replyField}
+		if withOriginal(r) {
+			original, err := referral.Compose(ref)
+			if err != nil {
+				return letterSet{}, composeProblem(err, func(fes referral.FieldErrors) problem { return invalidReply(under("referral.", fes)) })
+			}
+			set.letters = append(set.letters, original)
+		}
+		return set, nil
+	})
 }
 
 // withOriginal reports whether the reply's answer includes the original
