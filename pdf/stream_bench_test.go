@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"runtime"
+	"sync/atomic"
 	"testing"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -188,4 +189,27 @@ func BenchmarkPages(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkStreamParallel renders the stream's letters from many more
+// goroutines than processors (8 per processor), so that the renderer's
+// free lists of compressors and buffers run short: B/op shows what a
+// letter costs when they do.
+func BenchmarkStreamParallel(b *testing.B) {
+	r, err := NewRenderer()
+	require.NoError(b, err)
+	ls := loadStream(b, r)
+	var next atomic.Int64
+	b.ReportAllocs()
+	defer reportCPU(b)()
+	b.SetParallelism(8)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			var buf bytes.Buffer
+			if _, err := r.Render(&buf, ls[int(next.Add(1))%len(ls)].l); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }
