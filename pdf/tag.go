@@ -3,7 +3,6 @@ package pdf
 import (
 	"reflect"
 
-	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/referral"
 )
 
@@ -147,9 +146,8 @@ func (d *drawer) mark(e int) {
 	case e == artifact:
 		d.c.beginArtifact()
 	case e > 0:
-		el := &d.tree.Elems[e]
-		el.Kids = append(el.Kids, pdfobj.Kid{Page: d.pageIndex, MCID: d.mcid})
-		d.c.beginMarked(el.Role, d.mcid)
+		d.tree.AddContent(e, d.pageIndex, d.mcid)
+		d.c.beginMarked(d.tree.Elems[e].Role, d.mcid)
 		d.mcid++
 	}
 }

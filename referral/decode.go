@@ -105,8 +105,8 @@ func Decode(r io.Reader) (*Referral, error) {
 // would store it. Faults are FieldErrors by path: syntax errors, unknown
 // and duplicate fields, wrong types, over-long lists and trailing data.
 // Only names of the form, never keys or values, reach the messages; a
-// megabyte of unknown keys or list items costs one pass and no allocation
-// for each. When there are errors, v is left part-filled and must not be
+// megabyte of unknown keys or list items costs one pass, and the errors
+// kept stop at MaxFieldErrors. When there are errors, v is left part-filled and must not be
 // used. Strings without escapes are cut from one copy of data, which the
 // value then keeps.
 func decodeInto(data []byte, v reflect.Value, form string) FieldErrors {

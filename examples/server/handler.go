@@ -377,6 +377,7 @@ func (p bufferPool) put(b *bytes.Buffer) {
 		return
 	}
 	b.Reset()
+	clear(b.AvailableBuffer()[:b.Cap()]) // an idle buffer keeps no letter
 	select {
 	case p.free <- b:
 	default:

@@ -464,8 +464,6 @@ func TestCreateReferralRejectsBadInput(t *testing.T) {
 	})
 }
 
-func errOf[T any](_ T, err error) error { return err }
-
 func TestServiceSearchRejectsBadInput(t *testing.T) {
 	tests := []struct {
 		name  string

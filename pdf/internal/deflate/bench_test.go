@@ -13,8 +13,8 @@ import (
 )
 
 // BenchmarkAppend compresses PDF-like samples with Append and, for
-// comparison, with compress/zlib at level 1 (one writer, reused by Reset,
-// as pdfobj reuses its writers). size/in is the stream's size over the
+// comparison, with compress/zlib at level 1 (one writer, reused by
+// Reset). size/in is the stream's size over the
 // input's.
 func BenchmarkAppend(b *testing.B) {
 	for _, s := range pdfSamples(b) {

@@ -71,6 +71,7 @@ type Encoder struct {
 	// matchFlag); litFreq and distFreq count their symbols.
 	tokens   [maxTokens]uint32
 	ntokens  int
+	used     int // the most tokens any block used since forget
 	litFreq  [286]uint32
 	distFreq [30]uint32
 
@@ -84,6 +85,13 @@ const maxIdle = 4
 
 var idle = make(chan *Encoder, maxIdle)
 
+// forget clears the tokens, which hold the literal bytes of what was
+// compressed, so that an idle Encoder keeps nothing of a letter.
+func (e *Encoder) forget() {
+	clear(e.tokens[:e.used])
+	e.used = 0
+}
+
 // Append appends the zlib stream of the concatenation of src to dst and
 // returns the extended slice. It is safe for concurrent use: it takes an
 // idle Encoder, or makes one, and keeps it for the next call if fewer than
@@ -96,6 +104,7 @@ func Append(dst []byte, src ...[]byte) []byte {
 		e = new(Encoder)
 	}
 	dst = e.Append(dst, src...)
+	e.forget()
 	select {
 	case idle <- e:
 	default:
@@ -206,6 +215,7 @@ func (e *Encoder) tokenize(src []byte, s, base int) int {
 	}
 	e.litFreq[endBlock] = 1
 	e.ntokens = nt
+	e.used = max(e.used, nt)
 	return s
 }
 

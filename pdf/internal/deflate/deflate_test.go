@@ -207,3 +207,4 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 	})
 }
+

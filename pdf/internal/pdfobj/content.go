@@ -106,6 +106,9 @@ func resources(objs func(num int) []byte) (*Resources, error) {
 	}
 	fonts := entries("Font", func(name, obj []byte) bool {
 		font, ok := bytes.CutPrefix(obj, []byte("<</Type /Font\n/BaseFont /"))
+		if !ok {
+			return false
+		}
 		if font, _, ok = bytes.Cut(font, []byte("\n")); !ok {
 			return false
 		}
@@ -114,8 +117,11 @@ func resources(objs func(num int) []byte) (*Resources, error) {
 	})
 	images := entries("XObject", func(name, obj []byte) bool {
 		w, ok := bytes.CutPrefix(obj, []byte("<</Type /XObject\n/Subtype /Image\n/Width "))
-		if w, _, ok = bytes.Cut(w, []byte("\n")); !ok {
+		if !ok {
 			return true // not an image: not one of the renderer's
+		}
+		if w, _, ok = bytes.Cut(w, []byte("\n")); !ok {
+			return false
 		}
 		n, err := strconv.Atoi(string(w))
 		if err != nil {

@@ -179,8 +179,21 @@ func TestResources(t *testing.T) {
 	assert.Nil(t, res.Image(20), "two images 20 pixels wide")
 	assert.Nil(t, res.Image(10))
 
-	_, err = resources(func(int) []byte { return []byte("<<\n/ProcSet [/PDF]\n/Font <<\n/F1 99 0 R\n>>\n") })
-	assert.ErrorIs(t, err, ErrLayout, "a font that is no font object")
+	_, err = resources(func(n int) []byte {
+		if n == 99 {
+			return []byte("<</Type /Font\n/Subtype /Type1\n>>")
+		}
+		return []byte("<<\n/ProcSet [/PDF]\n/Font <<\n/F1 99 0 R\n>>\n/XObject <<\n>>\n")
+	})
+	assert.ErrorIs(t, err, ErrLayout, "a font without the BaseFont fpdf writes first")
+	res, err = resources(func(n int) []byte {
+		if n == 98 {
+			return []byte("<</Type /XObject\n/Subtype /Form\n>>")
+		}
+		return []byte("<<\n/ProcSet [/PDF]\n/Font <<\n>>\n/XObject <<\n/X1 98 0 R\n>>\n")
+	})
+	require.NoError(t, err, "an XObject that is no image is not the renderer's")
+	assert.Nil(t, res.Image(30))
 	_, err = resources(func(int) []byte { return nil })
 	assert.ErrorIs(t, err, ErrLayout, "no resources")
 }

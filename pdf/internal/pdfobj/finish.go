@@ -394,6 +394,9 @@ const (
 // other than /Size the stream's dictionary takes.
 func xrefStream(out []byte, offsets []int, first, stm int, trailer []byte, sc *scratch) ([]byte, error) {
 	dict, ok := bytes.CutPrefix(trailer, []byte("trailer\n<<\n"))
+	if !ok {
+		return nil, ErrLayout
+	}
 	if dict, ok = bytes.CutSuffix(dict, []byte(">>\n")); !ok || !bytes.HasPrefix(out, []byte("%PDF-1.")) {
 		return nil, ErrLayout
 	}

@@ -196,11 +196,10 @@ func appendRef(out []byte, n int) []byte {
 
 // ToUnicode returns the ToUnicode CMap of a one-byte font whose codes
 // mean codes, zlib-compressed. With compress, for a font made once for
-// many letters, it is compressed (as page content is, with the same
-// writers); otherwise it is stored as it is, in zlib's form: a letter's own
-// font has a CMap of a few hundred bytes, which compressing would shrink
-// by a third at the cost of a compressor's fixed cost, far more than the
-// rest of its making.
+// many letters, it is compressed as page content is; otherwise it is
+// stored as it is, in zlib's form: a letter's own font has a CMap of a few
+// hundred bytes, which compressing would shrink by a third at a cost
+// larger than the rest of its making.
 func ToUnicode(codes *[256]rune, compress bool) ([]byte, error) {
 	n := 0
 	for _, r := range codes {

@@ -8,8 +8,8 @@ import (
 // A letter's own font cut is mostly a part every cut of the face shares
 // (the font's name table, its copyright and licence), which it ends with,
 // and a little that is the letter's. Compressing each cut whole, even at
-// the fastest level, cost more than the rest of the letter's fonts
-// together: a compressor's fixed cost is large next to a few kilobytes.
+// compress/flate's fastest level, cost more than the rest of the letter's
+// fonts together, and the shared part is most of what compresses.
 // Join instead writes a zlib stream of the letter's part, stored as it is,
 // followed by the deflate data of the shared part, made once. A deflate
 // stream is a series of blocks, and blocks that start on a byte and refer
@@ -21,11 +21,10 @@ type Tail struct {
 	sum     uint32 // the Adler-32 checksum of data
 }
 
-// NewTail compresses data once, to end any number of streams. It is
-// compressed as page content is, by the same writers, so that a fresh
-// process making its first letter makes no other: a writer costs about
-// 1.2 MB and, at a higher level, a few hundred microseconds more than
-// the ~90 bytes it would save a name table.
+// NewTail compresses data once, to end any number of streams, as page
+// content is compressed (see compress): a higher level would cost a fresh
+// process a compress/zlib writer (about 1.2 MB) and a few hundred
+// microseconds to save a name table about 90 bytes.
 func NewTail(data []byte) (Tail, error) {
 	z, err := Compress(nil, data, pageLevel)
 	if err != nil {
