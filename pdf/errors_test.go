@@ -15,6 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/refletter/refletter/internal/edits"
+
 	"github.com/refletter/refletter/referral"
 )
 
@@ -236,18 +238,7 @@ func TestIsLangTag(t *testing.T) {
 	alphabet := []string{"-", "a", "Z", "0", "9", " ", "_", "é", "\x00", "(", "@", "[", "`", "{", "/", ":"}
 	n := 0
 	for _, seed := range []string{"en-GB", "cy", "gsw", "zh-Hant-TW", "en-a1b2c3d4", "sgn-BE-FR", "x-abc", "en-GB) /Evil (x", ""} {
-		near := []string{seed}
-		for i := 0; i <= len(seed); i++ {
-			if i < len(seed) {
-				near = append(near, seed[:i]+seed[i+1:])
-			}
-			for _, c := range alphabet {
-				near = append(near, seed[:i]+c+seed[i:])
-				if i < len(seed) {
-					near = append(near, seed[:i]+c+seed[i+1:])
-				}
-			}
-		}
+		near := edits.Near(seed, alphabet)
 		for _, s := range near {
 			if re.MatchString(s) {
 				n++

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/refletter/refletter/internal/edits"
 )
 
 func TestNHSNumber(t *testing.T) {
@@ -106,18 +108,7 @@ func TestIdentifierPatterns(t *testing.T) {
 		n := 0
 		for _, seed := range tt.seeds {
 			require.True(t, tt.check(seed), "%s: seed %q", tt.name, seed)
-			var near []string
-			for i := 0; i <= len(seed); i++ {
-				if i < len(seed) {
-					near = append(near, seed[:i]+seed[i+1:])
-				}
-				for _, c := range alphabet {
-					near = append(near, seed[:i]+c+seed[i:])
-					if i < len(seed) {
-						near = append(near, seed[:i]+c+seed[i+1:])
-					}
-				}
-			}
+			near := edits.Near(seed, alphabet)
 			for _, s := range append(near, seed) {
 				m := s
 				if tt.norm != nil {

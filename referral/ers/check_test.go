@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/refletter/refletter/internal/edits"
 )
 
 // TestIdentifierShapes: each identifier check accepts exactly what the
@@ -38,18 +40,7 @@ func TestIdentifierShapes(t *testing.T) {
 		n := 0
 		for _, seed := range tt.seeds {
 			require.True(t, re.MatchString(seed), "%s: seed %q", tt.name, seed)
-			near := []string{seed}
-			for i := 0; i <= len(seed); i++ {
-				if i < len(seed) {
-					near = append(near, seed[:i]+seed[i+1:])
-				}
-				for _, c := range alphabet {
-					near = append(near, seed[:i]+c+seed[i:])
-					if i < len(seed) {
-						near = append(near, seed[:i]+c+seed[i+1:])
-					}
-				}
-			}
+			near := edits.Near(seed, alphabet)
 			for _, s := range near {
 				if re.MatchString(s) {
 					n++

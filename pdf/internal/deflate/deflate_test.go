@@ -207,4 +207,3 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 	})
 }
-
