@@ -4,38 +4,18 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
-	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/stretchr/testify/require"
 
+	"github.com/refletter/refletter/internal/cputime"
 	"github.com/refletter/refletter/pdf/internal/pdfobj"
 )
 
 // benchFile is a typical letter: two pages, tables, a notice and the
 // statement box.
 var benchFile = filepath.Join(referralsDir, "gastroenterology-ibs.json")
-
-// cpuTime is the CPU time this process has used, all threads included.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// reportCPU adds "cpu-ns/op", the process's CPU time per operation (garbage
-// collection included). On a shared machine it is steadier than ns/op,
-// which counts time spent waiting for a CPU.
-func reportCPU(b *testing.B) func() {
-	start := cpuTime()
-	return func() {
-		b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
-	}
-}
 
 // BenchmarkFloor is the reference: the same two-page letter, laid out once,
 // drawn with fpdf directly in the core Helvetica font, which fpdf neither
@@ -50,7 +30,7 @@ func BenchmarkFloor(b *testing.B) {
 	require.Len(b, pages, 2)
 	b.ReportAllocs()
 	var size int
-	defer reportCPU(b)()
+	defer cputime.Report(b)()
 	for b.Loop() {
 		p := fpdf.New("P", "mm", "A4", "")
 		p.SetAutoPageBreak(false, 20)
@@ -75,7 +55,7 @@ func BenchmarkRender(b *testing.B) {
 	l := composeFile(b, benchFile)
 	b.ReportAllocs()
 	var size int
-	defer reportCPU(b)()
+	defer cputime.Report(b)()
 	for b.Loop() {
 		var buf bytes.Buffer
 		if _, err := r.Render(&buf, l); err != nil {
@@ -102,7 +82,7 @@ func BenchmarkTagging(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			var size int
-			defer reportCPU(b)()
+			defer cputime.Report(b)()
 			for b.Loop() {
 				c := newCleaner(r.fs, l.Meta.Patient.Name)
 				lay, err := r.layout(l, c, pdfobj.NewTree())
@@ -131,7 +111,7 @@ func BenchmarkPipeline(b *testing.B) {
 	js, err := os.ReadFile(benchFile)
 	require.NoError(b, err)
 	b.ReportAllocs()
-	defer reportCPU(b)()
+	defer cputime.Report(b)()
 	for b.Loop() {
 		l, err := composeJSON(js)
 		if err != nil {
@@ -151,7 +131,7 @@ func BenchmarkRenderParallel(b *testing.B) {
 	require.NoError(b, err)
 	l := composeFile(b, benchFile)
 	b.ReportAllocs()
-	defer reportCPU(b)()
+	defer cputime.Report(b)()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			var buf bytes.Buffer

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/refletter/refletter/internal/cputime"
 	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/referral"
 )
@@ -26,7 +27,7 @@ func BenchmarkLayout(b *testing.B) {
 			var ms0, ms1 runtime.MemStats
 			pages, i := 0, 0
 			runtime.ReadMemStats(&ms0)
-			defer reportCPU(b)()
+			defer cputime.Report(b)()
 			for b.Loop() {
 				l := of[i%len(of)]
 				lay, err := r.layout(l, newCleaner(r.fs, l.Meta.Patient.Name), pdfobj.NewTree())

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/refletter/refletter/internal/cputime"
 	"github.com/refletter/refletter/pdf/internal/lettergen"
 	"github.com/refletter/refletter/pdf/internal/pdfobj"
 	"github.com/refletter/refletter/referral"
@@ -123,7 +124,7 @@ func BenchmarkStream(b *testing.B) {
 			pages, i := 0, 0
 			size = 0
 			runtime.ReadMemStats(&ms0)
-			defer reportCPU(b)()
+			defer cputime.Report(b)()
 			for b.Loop() {
 				if gc {
 					b.StopTimer()
@@ -178,7 +179,7 @@ func BenchmarkPages(b *testing.B) {
 		require.NotEmpty(b, of)
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			b.ReportAllocs()
-			defer reportCPU(b)()
+			defer cputime.Report(b)()
 			i := 0
 			for b.Loop() {
 				var buf bytes.Buffer
@@ -201,7 +202,7 @@ func BenchmarkStreamParallel(b *testing.B) {
 	ls := loadStream(b, r)
 	var next atomic.Int64
 	b.ReportAllocs()
-	defer reportCPU(b)()
+	defer cputime.Report(b)()
 	b.SetParallelism(8)
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

@@ -17,12 +17,12 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/refletter/refletter/internal/cputime"
 	"github.com/refletter/refletter/pdf"
 	"github.com/refletter/refletter/referral"
 )
@@ -214,18 +214,18 @@ func BenchmarkLetters64(b *testing.B) {
 			for from := 0; from < b.N; from += benchRound * clients {
 				n := min(benchRound*clients, b.N-from)
 				b.StopTimer()
-				c0 := cpuTime()
+				c0 := cpuNow()
 				d, err := inProcess(r, refs, from, n, runtime.GOMAXPROCS(0))
 				require.NoError(b, err)
 				in += d
-				inCPU += cpuTime() - c0
+				inCPU += cpuNow() - c0
 				b.StartTimer()
 				ok0 := ok
-				c0, start := cpuTime(), time.Now()
+				c0, start := cpuNow(), time.Now()
 				serve(from, n)
 				dw := time.Since(start)
 				wall += dw
-				cpu += cpuTime() - c0
+				cpu += cpuNow() - c0
 				ratios = append(ratios, float64(ok-ok0)/dw.Seconds()/(float64(n)/d.Seconds()))
 			}
 			b.StopTimer()
@@ -298,19 +298,17 @@ func (c *benchConn) post(url string, body []byte) (int, error) {
 // BenchmarkLetters64.
 const benchRound = 3
 
-// cpuTime is the process's CPU time so far, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // ms is d in milliseconds, +Inf for a request that got no letter.
 func ms(d time.Duration) float64 {
 	if d == time.Duration(math.MaxInt64) {
 		return math.Inf(1)
 	}
 	return float64(d.Microseconds()) / 1000
+}
+
+// cpuNow is the process's CPU time so far (0 where the system cannot
+// tell).
+func cpuNow() time.Duration {
+	d, _ := cputime.Used()
+	return d
 }

@@ -3,12 +3,11 @@ package deflate_test
 import (
 	"bytes"
 	"compress/zlib"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/refletter/refletter/internal/cputime"
 	"github.com/refletter/refletter/pdf/internal/deflate"
 )
 
@@ -22,7 +21,7 @@ func BenchmarkAppend(b *testing.B) {
 			var z []byte
 			b.SetBytes(int64(len(s.data)))
 			b.ReportAllocs()
-			defer reportCPU(b)()
+			defer cputime.Report(b)()
 			for b.Loop() {
 				z = deflate.Append(z[:0], s.data)
 			}
@@ -34,7 +33,7 @@ func BenchmarkAppend(b *testing.B) {
 			require.NoError(b, err)
 			b.SetBytes(int64(len(s.data)))
 			b.ReportAllocs()
-			defer reportCPU(b)()
+			defer cputime.Report(b)()
 			for b.Loop() {
 				out.Reset()
 				w.Reset(&out)
@@ -46,24 +45,5 @@ func BenchmarkAppend(b *testing.B) {
 			require.NoError(b, err)
 			b.ReportMetric(float64(out.Len())/float64(len(s.data)), "size/in")
 		})
-	}
-}
-
-// cpuTime is the CPU time this process has used, all threads included.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// reportCPU adds "cpu-ns/op", the process's CPU time per operation. On a
-// shared machine it is steadier than ns/op, which counts time spent
-// waiting for a CPU.
-func reportCPU(b *testing.B) func() {
-	start := cpuTime()
-	return func() {
-		b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 	}
 }
