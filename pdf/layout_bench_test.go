@@ -47,12 +47,7 @@ func BenchmarkLayout(b *testing.B) {
 	}
 	run("stream", all)
 	for n := 2; n <= 7; n++ {
-		var of []*referral.Letter
-		for _, s := range ls {
-			if s.pages == n {
-				of = append(of, s.l)
-			}
-		}
+		of := ofPages(ls, n)
 		require.NotEmpty(b, of)
 		run(fmt.Sprint("pages/", n), of)
 	}

@@ -163,6 +163,17 @@ func BenchmarkStream(b *testing.B) {
 	run("pipeline-gc", true, pipeline)
 }
 
+// ofPages returns the letters of ls that have n pages.
+func ofPages(ls []streamLetter, n int) []*referral.Letter {
+	var of []*referral.Letter
+	for _, s := range ls {
+		if s.pages == n {
+			of = append(of, s.l)
+		}
+	}
+	return of
+}
+
 // BenchmarkPages renders the stream's letters of each length, to show
 // what an extra page costs.
 func BenchmarkPages(b *testing.B) {
@@ -170,12 +181,7 @@ func BenchmarkPages(b *testing.B) {
 	require.NoError(b, err)
 	ls := loadStream(b, r)
 	for n := 2; n <= 7; n++ {
-		var of []*referral.Letter
-		for _, s := range ls {
-			if s.pages == n {
-				of = append(of, s.l)
-			}
-		}
+		of := ofPages(ls, n)
 		require.NotEmpty(b, of)
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			b.ReportAllocs()
