@@ -2,9 +2,7 @@ package ers
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
-	"sync"
 	"unicode"
 
 	"github.com/refletter/refletter/referral"
@@ -97,21 +95,6 @@ func span(s string, min, max int, ok func(byte) bool) bool {
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
 func isAlnum(c byte) bool { return isDigit(c) || isUpper(c) || 'a' <= c && c <= 'z' }
-
-// rePostcode is a postcode of the BS 7666 form, compiled on first use.
-var rePostcode = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(GIR 0AA|[A-PR-UWYZ]([0-9][0-9A-HJKSTUW]?|[A-HK-Y][0-9][0-9ABEHMNPRVWXY]?) [0-9][ABD-HJLNP-UW-Z]{2})$`)
-})
-
-// normalisePostcode upper-cases p and puts one space before the inward part
-// (the last three characters).
-func normalisePostcode(p string) string {
-	s := strings.ToUpper(strings.Join(strings.Fields(p), ""))
-	if len(s) < 5 {
-		return s
-	}
-	return s[:len(s)-3] + " " + s[len(s)-3:]
-}
 
 // checkNHSNumber checks n at path and returns its digits.
 func (c *checker) checkNHSNumber(path string, n referral.NHSNumber) string {

@@ -427,6 +427,7 @@ func TestCreateReferralRejectsBadInput(t *testing.T) {
 		{"bad SDS user id", func(r *CreateParams) { r.ReferringClinician = "dr-who" }, []string{"referringClinician"}},
 		{"specialty with no system", func(r *CreateParams) { r.Criteria.Specialty.System = "" }, []string{"criteria.specialty.system"}},
 		{"bad postcode", func(r *CreateParams) { r.Criteria.Postcode = "NOT A POSTCODE" }, []string{"criteria.postcode"}},
+		{"postcode with a letter the inward part never uses", func(r *CreateParams) { r.Criteria.Postcode = "LS1 4CP" }, []string{"criteria.postcode"}},
 		{"clinical term not SNOMED", func(r *CreateParams) {
 			r.Criteria.ClinicalTerm = &referral.Coding{System: "http://read.info/ctv3", Code: "X78Y"}
 		}, []string{"criteria.clinicalTerm.system", "criteria.clinicalTerm.code"}},

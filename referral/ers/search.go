@@ -207,8 +207,8 @@ func (c Criteria) check(ch *checker, path string) Criteria {
 		c.ClinicalTerm = &t
 	}
 	if c.Postcode != "" {
-		c.Postcode = normalisePostcode(c.Postcode)
-		if !rePostcode().MatchString(c.Postcode) {
+		c.Postcode = referral.NormalizePostcode(c.Postcode)
+		if !referral.ValidPostcode(c.Postcode) {
 			ch.fail(path+".postcode", "postcode", "not a valid UK postcode")
 		}
 	}
